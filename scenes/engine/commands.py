@@ -1,0 +1,209 @@
+"""Commands: what an actor asks of the session, one small value per command of COMMANDS.md."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Actor(BaseModel):
+    """Who issues a command. ``gm`` says the bot checked this member may use /gm here."""
+
+    model_config = ConfigDict(frozen=True)
+
+    member_id: int
+    name: str = ""
+    gm: bool = False
+
+
+class _Command(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Open(_Command):
+    kind: Literal["open"] = "open"
+    scene: str = "castle"
+    defenders: int = 2
+    seed: int = 0
+
+
+class Claim(_Command):
+    kind: Literal["claim"] = "claim"
+    role: str
+    name: str | None = None
+
+
+class Release(_Command):
+    kind: Literal["release"] = "release"
+
+
+class Act(_Command):
+    kind: Literal["act"] = "act"
+    text: str
+
+
+class Say(_Command):
+    kind: Literal["say"] = "say"
+    text: str
+
+
+class Jutsu(_Command):
+    kind: Literal["jutsu"] = "jutsu"
+    name: str
+    target: str | None = None
+
+
+class Defend(_Command):
+    kind: Literal["defend"] = "defend"
+
+
+class Move(_Command):
+    kind: Literal["move"] = "move"
+    to: str
+
+
+class Interact(_Command):
+    kind: Literal["interact"] = "interact"
+    object: str
+    how: str
+
+
+class Choose(_Command):
+    kind: Literal["choose"] = "choose"
+    option: str
+
+
+class Roll(_Command):
+    kind: Literal["roll"] = "roll"
+    dice: str
+    reason: str | None = None
+
+
+class Begin(_Command):
+    kind: Literal["begin"] = "begin"
+
+
+class Pause(_Command):
+    kind: Literal["pause"] = "pause"
+    reason: str | None = None
+
+
+class Resume(_Command):
+    kind: Literal["resume"] = "resume"
+
+
+class Advance(_Command):
+    kind: Literal["advance"] = "advance"
+
+
+class Narrate(_Command):
+    kind: Literal["narrate"] = "narrate"
+    text: str
+
+
+class Skip(_Command):
+    kind: Literal["skip"] = "skip"
+    reason: str | None = None
+
+
+class Undo(_Command):
+    kind: Literal["undo"] = "undo"
+
+
+class Assign(_Command):
+    kind: Literal["assign"] = "assign"
+    member_id: int
+    member_name: str = ""
+    role: str
+    name: str | None = None
+
+
+class Kick(_Command):
+    kind: Literal["kick"] = "kick"
+    member_id: int
+    reason: str | None = None
+
+
+class Mute(_Command):
+    kind: Literal["mute"] = "mute"
+    member_id: int
+
+
+class Unmute(_Command):
+    kind: Literal["unmute"] = "unmute"
+    member_id: int
+
+
+class Set(_Command):
+    kind: Literal["set"] = "set"
+    character: str
+    field: Literal["vitality", "chakra", "resolve", "integrity"]
+    value: int
+
+
+class Handover(_Command):
+    kind: Literal["handover"] = "handover"
+    member_id: int
+
+
+class End(_Command):
+    kind: Literal["end"] = "end"
+    reason: str | None = None
+
+
+Command = Annotated[
+    Open
+    | Claim
+    | Release
+    | Act
+    | Say
+    | Jutsu
+    | Defend
+    | Move
+    | Interact
+    | Choose
+    | Roll
+    | Begin
+    | Pause
+    | Resume
+    | Advance
+    | Narrate
+    | Skip
+    | Undo
+    | Assign
+    | Kick
+    | Mute
+    | Unmute
+    | Set
+    | Handover
+    | End,
+    Field(discriminator="kind"),
+]
+
+# Commands that use the acting character's turn.
+TURN_COMMANDS = frozenset({"jutsu", "defend", "move", "interact"})
+# Commands anyone seated (or not) may use at any time the session is open, unless muted.
+FREE_COMMANDS = frozenset({"act", "say", "roll"})
+# Commands only a game master may issue.
+GM_COMMANDS = frozenset(
+    {
+        "open",
+        "begin",
+        "pause",
+        "resume",
+        "advance",
+        "narrate",
+        "skip",
+        "undo",
+        "assign",
+        "kick",
+        "mute",
+        "unmute",
+        "set",
+        "handover",
+        "end",
+    }
+)
+# Commands after which /gm undo can restore the state from just before them.
+UNDOABLE = TURN_COMMANDS | {"choose", "skip"}

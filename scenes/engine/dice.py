@@ -1,0 +1,200 @@
+"""The dice interface: d20 notation rolled from an injected ``random.Random``, with bounds.
+
+d20 draws from the module-level ``random``; here its Die and Dice are subclassed so that every
+face comes from the ``Random`` carried by the roll context instead. Nothing global is touched.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from typing import TypeVar
+
+import d20
+from d20 import diceast
+from pydantic import BaseModel, ConfigDict
+
+from scenes.engine.errors import Refusal
+
+MAX_NOTATION = 100
+MAX_DICE = 100
+MAX_SIDES = 1000
+MAX_ROLLS = 250
+MAX_BREAKDOWN = 500
+
+T = TypeVar("T")
+
+
+class Roll(BaseModel):
+    """One stored roll: what was asked, every face, the total, and what it was against."""
+
+    model_config = ConfigDict(frozen=True)
+
+    label: str
+    notation: str
+    breakdown: str
+    total: int
+    natural: int | None = None
+    against: int | None = None
+    against_label: str | None = None
+    outcome: str | None = None
+
+    @property
+    def text(self) -> str:
+        """The player-facing line, e.g. ``Chidori: 1d20 (17) + 6 = 23 vs evasion 12 → hit``."""
+        line = f"{self.label}: {self.breakdown} = {self.total}"
+        if self.against is not None:
+            line += f" vs {self.against_label or 'DC'} {self.against}"
+        if self.outcome:
+            line += f" → {self.outcome}"
+        return line
+
+
+class _Context(d20.RollContext):
+    def __init__(self, rng: random.Random) -> None:
+        super().__init__(max_rolls=MAX_ROLLS)
+        self.rng = rng
+
+
+class _Die(d20.Die):
+    __slots__ = ()
+
+    def _add_roll(self) -> None:
+        context: _Context = self._context
+        context.count_roll()
+        if self.size == "%":
+            face = context.rng.randrange(0, 100, 10)
+        else:
+            face = context.rng.randrange(self.size) + 1
+        self.values.append(d20.Literal(face))
+
+
+class _Dice(d20.Dice):
+    __slots__ = ()
+
+    @classmethod
+    def new(cls, num: int, size: int | str, context: _Context | None = None) -> _Dice:
+        return cls(
+            num, size, [_Die.new(size, context=context) for _ in range(num)], context=context
+        )
+
+    def roll_another(self) -> None:
+        self.values.append(_Die.new(self.size, context=self._context))
+
+
+class _Roller(d20.Roller):
+    def _eval_dice(self, node: diceast.Dice) -> _Dice:
+        return _Dice.new(node.num, node.size, context=self.context)
+
+
+class _Stringifier(d20.SimpleStringifier):
+    """d20's plain stringifier, taught our Die and Dice, with `(4, 7, 1)` for a set of faces."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._nodes[_Die] = self._str_die
+        self._nodes[_Dice] = self._str_dice
+
+    def _str_expression(self, node: d20.Expression) -> str:
+        return self._stringify(node.roll)
+
+    def _str_dice(self, node: d20.Dice) -> str:
+        faces = ", ".join(self._face(die) for die in node.values)
+        return f"{node.num}d{node.size}{self._str_ops(node.operations)} ({faces})"
+
+    def _face(self, die: d20.Die) -> str:
+        text = self._stringify(die)
+        return text if die.kept else f"~~{text}~~"
+
+
+def _check_bounds(notation: str, tree: diceast.Node) -> None:
+    count = 0
+    stack: list[diceast.Node] = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, diceast.Dice):
+            if node.size != "%" and not 1 <= node.size <= MAX_SIDES:
+                raise Refusal(
+                    f"Dice need 1 to {MAX_SIDES} sides (`{notation}` asks for {node.size})."
+                )
+            count += node.num
+        stack.extend(getattr(node, "children", ()))
+    if count > MAX_DICE:
+        raise Refusal(f"At most {MAX_DICE} dice in one roll (`{notation}` asks for {count}).")
+
+
+class Dice:
+    """Rolls dice notation from one injected ``random.Random``."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self._roller = _Roller(_Context(rng))
+        self._stringifier = _Stringifier()
+
+    def parse(self, notation: str) -> diceast.Expression:
+        """Parse and bound-check notation; a refusal names what is wrong."""
+        notation = notation.strip()
+        if not notation:
+            raise Refusal("Give some dice to roll, for example `1d20+3` or `4d6kh3`.")
+        if len(notation) > MAX_NOTATION:
+            raise Refusal(f"Dice notation is limited to {MAX_NOTATION} characters.")
+        try:
+            tree = self._roller.parse(notation)
+        except d20.RollSyntaxError:
+            raise Refusal(f"`{notation}` is not dice notation I can read (try `2d6+3`).") from None
+        _check_bounds(notation, tree)
+        return tree
+
+    def roll(self, notation: str, label: str = "") -> Roll:
+        """Roll notation and return the stored form with every face."""
+        tree = self.parse(notation)
+        try:
+            result = self._roller.roll(tree, stringifier=self._stringifier)
+        except d20.TooManyRolls:
+            raise Refusal(f"`{notation}` would roll more than {MAX_ROLLS} dice.") from None
+        except d20.RollError as error:
+            raise Refusal(f"`{notation}` cannot be rolled: {error}.") from None
+        breakdown = result.result
+        if len(breakdown) > MAX_BREAKDOWN:
+            breakdown = breakdown[: MAX_BREAKDOWN - 1] + "…"
+        natural = _natural_d20(result)
+        return Roll(
+            label=label,
+            notation=notation.strip(),
+            breakdown=breakdown,
+            total=result.total,
+            natural=natural,
+        )
+
+    def pick(self, choices: Sequence[T]) -> T:
+        """One of ``choices``, chosen by the session's RNG."""
+        return choices[self.rng.randrange(len(choices))]
+
+
+def _natural_d20(result: d20.RollResult) -> int | None:
+    left = result.expr
+    while left.children:
+        left = left.children[0]
+    if isinstance(left, d20.Dice) and left.size == 20 and len(left.keptset) == 1:
+        return int(left.keptset[0].total)
+    return None
+
+
+class ScriptedRandom(random.Random):
+    """A ``Random`` whose die faces are scripted: ``randrange(n)`` returns the next face - 1.
+
+    Used by tests to play exact rolls; it refuses a face that the die cannot show.
+    """
+
+    def __init__(self, faces: Sequence[int]) -> None:
+        super().__init__(0)
+        self.faces = list(faces)
+
+    def randrange(self, start: int, stop: int | None = None, step: int = 1) -> int:  # type: ignore[override]
+        size = start if stop is None else (stop - start) // step
+        if not self.faces:
+            raise AssertionError(f"the script ran out of dice (a d{size} was asked for)")
+        face = self.faces.pop(0)
+        if not 1 <= face <= size:
+            raise AssertionError(f"scripted face {face} does not fit a d{size}")
+        return face - 1 if stop is None else start + (face - 1) * step

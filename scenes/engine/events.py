@@ -1,0 +1,371 @@
+"""Events: the facts a decided command produced. Applying them in order rebuilds the state."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+from scenes.engine.dice import Roll
+from scenes.engine.state import (
+    Character,
+    Condition,
+    Decision,
+    Door,
+    Ending,
+    Fate,
+    ScrollsAt,
+    Seat,
+    SessionState,
+)
+
+
+class _Event(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class SessionOpened(_Event):
+    kind: Literal["session_opened"] = "session_opened"
+    scene: str
+    gm_id: int
+    seed: int
+    seats: tuple[Seat, ...]
+    characters: tuple[Character, ...]
+    integrity: int
+
+
+class SeatClaimed(_Event):
+    kind: Literal["seat_claimed"] = "seat_claimed"
+    seat: str
+    member_id: int
+    member_name: str
+    name: str
+    by_gm: bool = False
+
+
+class SeatReleased(_Event):
+    kind: Literal["seat_released"] = "seat_released"
+    seat: str
+    member_id: int
+    by_gm: bool = False
+    reason: str | None = None
+
+
+class MemberMuted(_Event):
+    kind: Literal["member_muted"] = "member_muted"
+    member_id: int
+
+
+class MemberUnmuted(_Event):
+    kind: Literal["member_unmuted"] = "member_unmuted"
+    member_id: int
+
+
+class GmHandedOver(_Event):
+    kind: Literal["gm_handed_over"] = "gm_handed_over"
+    member_id: int
+
+
+class Posed(_Event):
+    """An in-character action (``act``) or line of dialogue (``say``)."""
+
+    kind: Literal["posed"] = "posed"
+    seat: str
+    style: Literal["act", "say"]
+    text: str
+
+
+class Narrated(_Event):
+    kind: Literal["narrated"] = "narrated"
+    text: str
+    moment: str | None = None
+    by_gm: bool = False
+
+
+class DiceRolled(_Event):
+    """A free /roll."""
+
+    kind: Literal["dice_rolled"] = "dice_rolled"
+    member_id: int
+    seat: str | None
+    reason: str | None
+    roll: Roll
+
+
+class Rolled(_Event):
+    """A roll the rules made, shown with its whole breakdown."""
+
+    kind: Literal["rolled"] = "rolled"
+    seat: str | None
+    roll: Roll
+
+
+class SceneBegan(_Event):
+    kind: Literal["scene_began"] = "scene_began"
+    order: tuple[str, ...]
+
+
+class BeatReached(_Event):
+    kind: Literal["beat_reached"] = "beat_reached"
+    beat: int
+    key: str
+    name: str
+    by_gm: bool = False
+
+
+class TurnStarted(_Event):
+    kind: Literal["turn_started"] = "turn_started"
+    seat: str
+    round: int
+
+
+class TurnSkipped(_Event):
+    kind: Literal["turn_skipped"] = "turn_skipped"
+    seat: str
+    reason: str
+
+
+class TurnEnded(_Event):
+    """The turn passes to nobody: no seated character can act."""
+
+    kind: Literal["turn_ended"] = "turn_ended"
+    seat: str
+
+
+class ActionStarted(_Event):
+    """Marks an undoable step; applying it saves the state before the step for /gm undo."""
+
+    kind: Literal["action_started"] = "action_started"
+    seat: str | None
+    command: str
+
+
+class TechniqueUsed(_Event):
+    kind: Literal["technique_used"] = "technique_used"
+    seat: str
+    technique: str
+    name: str
+    cost: int
+    target: str | None
+
+
+class Damaged(_Event):
+    kind: Literal["damaged"] = "damaged"
+    seat: str
+    amount: int
+    vitality: int
+    kind_of: str = ""
+
+
+class Healed(_Event):
+    kind: Literal["healed"] = "healed"
+    seat: str
+    amount: int
+    vitality: int
+
+
+class ConditionAdded(_Event):
+    kind: Literal["condition_added"] = "condition_added"
+    seat: str
+    condition: Condition
+    by: str | None = None
+
+
+class ConditionRemoved(_Event):
+    kind: Literal["condition_removed"] = "condition_removed"
+    seat: str
+    condition: Condition
+
+
+class EvasionChanged(_Event):
+    """A bonus to evasion until the character's next turn (guard, sharingan, earth wall)."""
+
+    kind: Literal["evasion_changed"] = "evasion_changed"
+    seat: str
+    bonus: int
+    sharingan: bool = False
+
+
+class Moved(_Event):
+    kind: Literal["moved"] = "moved"
+    seat: str
+    from_place: str
+    to_place: str
+
+
+class DoorChanged(_Event):
+    kind: Literal["door_changed"] = "door_changed"
+    door: Door
+    by: str | None = None
+
+
+class ScrollsChanged(_Event):
+    kind: Literal["scrolls_changed"] = "scrolls_changed"
+    at: ScrollsAt
+    holder: str | None = None
+    guard: str | None = None
+    by: str | None = None
+
+
+class FirstSight(_Event):
+    kind: Literal["first_sight"] = "first_sight"
+    seat: str
+    other: str
+    success: bool
+
+
+class ResolveShifted(_Event):
+    kind: Literal["resolve_shifted"] = "resolve_shifted"
+    seat: str
+    delta: int
+    resolve: int
+    why: str
+
+
+class AmbushSet(_Event):
+    kind: Literal["ambush_set"] = "ambush_set"
+    seat: str
+    ready: bool
+
+
+class DecisionOffered(_Event):
+    kind: Literal["decision_offered"] = "decision_offered"
+    decision: Decision
+
+
+class DecisionMade(_Event):
+    kind: Literal["decision_made"] = "decision_made"
+    decider: str
+    option: str
+    result: str
+
+
+class FateChanged(_Event):
+    kind: Literal["fate_changed"] = "fate_changed"
+    seat: str
+    fate: Fate
+
+
+class SiegeRelieved(_Event):
+    kind: Literal["siege_relieved"] = "siege_relieved"
+    seat: str
+    amount: int
+    relief: int
+
+
+class RoundEnded(_Event):
+    """The end of a round, with every number the recap's chart draws."""
+
+    kind: Literal["round_ended"] = "round_ended"
+    round: int
+    vitality: dict[str, int]
+    chakra: dict[str, int]
+    integrity: int
+
+
+class SiegePressed(_Event):
+    kind: Literal["siege_pressed"] = "siege_pressed"
+    round: int
+    press: int
+    relief: int
+    loss: int
+    integrity: int
+
+
+class NorthWingFell(_Event):
+    kind: Literal["north_wing_fell"] = "north_wing_fell"
+
+
+class Paused(_Event):
+    kind: Literal["paused"] = "paused"
+    reason: str | None
+
+
+class Resumed(_Event):
+    kind: Literal["resumed"] = "resumed"
+
+
+class ValueSet(_Event):
+    kind: Literal["value_set"] = "value_set"
+    character: str | None
+    field: str
+    old: int | None
+    new: int
+
+
+class Undone(_Event):
+    """/gm undo: the state from before the last undoable step, restored whole."""
+
+    kind: Literal["undone"] = "undone"
+    command: str
+    restored: SessionState
+
+
+class EndingReached(_Event):
+    kind: Literal["ending_reached"] = "ending_reached"
+    ending: Ending
+    title: str
+
+
+class SessionEnded(_Event):
+    kind: Literal["session_ended"] = "session_ended"
+    reason: str | None
+    ending: Ending | None
+
+
+Event = Annotated[
+    SessionOpened
+    | SeatClaimed
+    | SeatReleased
+    | MemberMuted
+    | MemberUnmuted
+    | GmHandedOver
+    | Posed
+    | Narrated
+    | DiceRolled
+    | Rolled
+    | SceneBegan
+    | BeatReached
+    | TurnStarted
+    | TurnSkipped
+    | TurnEnded
+    | ActionStarted
+    | TechniqueUsed
+    | Damaged
+    | Healed
+    | ConditionAdded
+    | ConditionRemoved
+    | EvasionChanged
+    | Moved
+    | DoorChanged
+    | ScrollsChanged
+    | FirstSight
+    | ResolveShifted
+    | AmbushSet
+    | DecisionOffered
+    | DecisionMade
+    | FateChanged
+    | SiegeRelieved
+    | RoundEnded
+    | SiegePressed
+    | NorthWingFell
+    | Paused
+    | Resumed
+    | ValueSet
+    | Undone
+    | EndingReached
+    | SessionEnded,
+    Field(discriminator="kind"),
+]
+
+EVENTS = TypeAdapter(tuple[Event, ...])
+EVENT = TypeAdapter(Event)
+
+
+def dump_events(events: tuple[Event, ...]) -> str:
+    """Events as JSON, byte for byte the same for the same events."""
+    return EVENTS.dump_json(events).decode()
+
+
+def load_events(text: str | bytes) -> tuple[Event, ...]:
+    return EVENTS.validate_json(text)

@@ -1,0 +1,283 @@
+"""Evolve: apply one event to the state. Pure, total, and the only way state changes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import singledispatch
+
+from scenes.engine import events as ev
+from scenes.engine.commands import TURN_COMMANDS
+from scenes.engine.state import (
+    Character,
+    Condition,
+    Scrolls,
+    SessionState,
+    Siege,
+    Status,
+)
+
+UNDO_DEPTH = 5
+
+
+def evolve(state: SessionState | None, event: ev.Event) -> SessionState:
+    """The state after ``event``."""
+    if isinstance(event, ev.SessionOpened):
+        return _opened(event)
+    if state is None:
+        raise ValueError(f"{event.kind} before the session was opened")
+    return _apply(event, state)
+
+
+def replay(events: Iterable[ev.Event], state: SessionState | None = None) -> SessionState:
+    """Apply events in order (used to check a snapshot against its log)."""
+    for event in events:
+        state = evolve(state, event)
+    if state is None:
+        raise ValueError("no events to replay")
+    return state
+
+
+def _opened(event: ev.SessionOpened) -> SessionState:
+    return SessionState(
+        scene=event.scene,
+        seed=event.seed,
+        gm_id=event.gm_id,
+        seats=event.seats,
+        characters=event.characters,
+        siege=Siege(integrity=event.integrity, max_integrity=event.integrity),
+    )
+
+
+def _update(state: SessionState, key: str, **changes: object) -> SessionState:
+    return state.with_character(state.character(key).model_copy(update=changes))
+
+
+def _change(
+    state: SessionState, key: str, fn: Callable[[Character], dict[str, object]]
+) -> SessionState:
+    character = state.character(key)
+    return state.with_character(character.model_copy(update=fn(character)))
+
+
+@singledispatch
+def _apply(event: ev.Event, state: SessionState) -> SessionState:
+    return state  # events that only record (poses, rolls, narration) change nothing
+
+
+@_apply.register
+def _(event: ev.SeatClaimed, state: SessionState) -> SessionState:
+    seat = state.seat(event.seat).model_copy(
+        update={"member_id": event.member_id, "member_name": event.member_name}
+    )
+    return _update(state.with_seat(seat), event.seat, name=event.name)
+
+
+@_apply.register
+def _(event: ev.SeatReleased, state: SessionState) -> SessionState:
+    seat = state.seat(event.seat).model_copy(update={"member_id": None, "member_name": ""})
+    return state.with_seat(seat)
+
+
+@_apply.register
+def _(event: ev.MemberMuted, state: SessionState) -> SessionState:
+    return state.model_copy(update={"muted": tuple(sorted({*state.muted, event.member_id}))})
+
+
+@_apply.register
+def _(event: ev.MemberUnmuted, state: SessionState) -> SessionState:
+    muted = tuple(m for m in state.muted if m != event.member_id)
+    return state.model_copy(update={"muted": muted})
+
+
+@_apply.register
+def _(event: ev.GmHandedOver, state: SessionState) -> SessionState:
+    return state.model_copy(update={"gm_id": event.member_id})
+
+
+@_apply.register
+def _(event: ev.SceneBegan, state: SessionState) -> SessionState:
+    return state.model_copy(update={"status": Status.ACTIVE, "order": event.order, "round": 1})
+
+
+@_apply.register
+def _(event: ev.BeatReached, state: SessionState) -> SessionState:
+    return state.model_copy(update={"beat": event.beat})
+
+
+@_apply.register
+def _(event: ev.TurnStarted, state: SessionState) -> SessionState:
+    state = state.model_copy(update={"turn": event.seat, "round": event.round, "acted": False})
+    return _update(
+        state,
+        event.seat,
+        evasion_bonus=0,
+        sharingan=False,
+        conditions=_without(state.character(event.seat), Condition.GUARDING),
+    )
+
+
+@_apply.register
+def _(event: ev.TurnEnded, state: SessionState) -> SessionState:
+    return state.model_copy(update={"turn": None})
+
+
+@_apply.register
+def _(event: ev.ActionStarted, state: SessionState) -> SessionState:
+    saved = state.model_copy(update={"undo": ()}).model_dump_json()
+    acted = state.acted or event.command in TURN_COMMANDS
+    return state.model_copy(update={"undo": (*state.undo, saved)[-UNDO_DEPTH:], "acted": acted})
+
+
+@_apply.register
+def _(event: ev.TechniqueUsed, state: SessionState) -> SessionState:
+    return _change(state, event.seat, lambda c: {"chakra": max(0, c.chakra - event.cost)})
+
+
+@_apply.register
+def _(event: ev.Damaged, state: SessionState) -> SessionState:
+    return _update(state, event.seat, vitality=event.vitality)
+
+
+@_apply.register
+def _(event: ev.Healed, state: SessionState) -> SessionState:
+    return _update(state, event.seat, vitality=event.vitality)
+
+
+def _without(character: Character, condition: Condition) -> tuple[Condition, ...]:
+    return tuple(c for c in character.conditions if c is not condition)
+
+
+@_apply.register
+def _(event: ev.ConditionAdded, state: SessionState) -> SessionState:
+    def add(character: Character) -> dict[str, object]:
+        conditions = tuple(sorted({*character.conditions, event.condition}))
+        held_by = event.by if event.condition is Condition.RESTRAINED else character.held_by
+        return {"conditions": conditions, "held_by": held_by}
+
+    return _change(state, event.seat, add)
+
+
+@_apply.register
+def _(event: ev.ConditionRemoved, state: SessionState) -> SessionState:
+    def remove(character: Character) -> dict[str, object]:
+        held_by = None if event.condition is Condition.RESTRAINED else character.held_by
+        return {"conditions": _without(character, event.condition), "held_by": held_by}
+
+    return _change(state, event.seat, remove)
+
+
+@_apply.register
+def _(event: ev.EvasionChanged, state: SessionState) -> SessionState:
+    return _change(
+        state,
+        event.seat,
+        lambda c: {
+            "evasion_bonus": c.evasion_bonus + event.bonus,
+            "sharingan": c.sharingan or event.sharingan,
+        },
+    )
+
+
+@_apply.register
+def _(event: ev.Moved, state: SessionState) -> SessionState:
+    return _update(state, event.seat, place=event.to_place)
+
+
+@_apply.register
+def _(event: ev.DoorChanged, state: SessionState) -> SessionState:
+    return state.model_copy(update={"door": event.door})
+
+
+@_apply.register
+def _(event: ev.ScrollsChanged, state: SessionState) -> SessionState:
+    scrolls = Scrolls(at=event.at, holder=event.holder, guard=event.guard)
+    return state.model_copy(update={"scrolls": scrolls})
+
+
+@_apply.register
+def _(event: ev.FirstSight, state: SessionState) -> SessionState:
+    return state.model_copy(update={"met": True})
+
+
+@_apply.register
+def _(event: ev.ResolveShifted, state: SessionState) -> SessionState:
+    return _update(state, event.seat, resolve=event.resolve)
+
+
+@_apply.register
+def _(event: ev.AmbushSet, state: SessionState) -> SessionState:
+    return _update(state, event.seat, ambush=event.ready)
+
+
+@_apply.register
+def _(event: ev.DecisionOffered, state: SessionState) -> SessionState:
+    return state.model_copy(update={"decision": event.decision})
+
+
+@_apply.register
+def _(event: ev.DecisionMade, state: SessionState) -> SessionState:
+    return state.model_copy(update={"decision": None})
+
+
+@_apply.register
+def _(event: ev.FateChanged, state: SessionState) -> SessionState:
+    return _update(state, event.seat, fate=event.fate)
+
+
+@_apply.register
+def _(event: ev.SiegeRelieved, state: SessionState) -> SessionState:
+    siege = state.siege.model_copy(update={"relief": event.relief})
+    return state.model_copy(update={"siege": siege})
+
+
+@_apply.register
+def _(event: ev.RoundEnded, state: SessionState) -> SessionState:
+    return state.model_copy(update={"round": event.round + 1})
+
+
+@_apply.register
+def _(event: ev.SiegePressed, state: SessionState) -> SessionState:
+    siege = state.siege.model_copy(update={"integrity": event.integrity, "relief": 0})
+    return state.model_copy(update={"siege": siege})
+
+
+@_apply.register
+def _(event: ev.NorthWingFell, state: SessionState) -> SessionState:
+    siege = state.siege.model_copy(update={"fallen": True, "integrity": 0})
+    return state.model_copy(update={"siege": siege})
+
+
+@_apply.register
+def _(event: ev.Paused, state: SessionState) -> SessionState:
+    return state.model_copy(update={"status": Status.PAUSED, "pause_reason": event.reason})
+
+
+@_apply.register
+def _(event: ev.Resumed, state: SessionState) -> SessionState:
+    return state.model_copy(update={"status": Status.ACTIVE, "pause_reason": None})
+
+
+@_apply.register
+def _(event: ev.ValueSet, state: SessionState) -> SessionState:
+    if event.field == "integrity":
+        siege = state.siege.model_copy(update={"integrity": event.new})
+        return state.model_copy(update={"siege": siege})
+    assert event.character is not None
+    return _update(state, event.character, **{event.field: event.new})
+
+
+@_apply.register
+def _(event: ev.Undone, state: SessionState) -> SessionState:
+    return event.restored
+
+
+@_apply.register
+def _(event: ev.EndingReached, state: SessionState) -> SessionState:
+    return state.model_copy(update={"ending": event.ending})
+
+
+@_apply.register
+def _(event: ev.SessionEnded, state: SessionState) -> SessionState:
+    return state.model_copy(
+        update={"status": Status.ENDED, "ending": event.ending, "turn": None, "decision": None}
+    )

@@ -1,0 +1,226 @@
+"""The game master's commands: begin, pause, resume, advance, narrate, skip, undo, seats, end."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from scenes.engine import commands as cmd
+from scenes.engine import events as ev
+from scenes.engine import lobby
+from scenes.engine.beats import (
+    AFTERMATH,
+    BREACH,
+    MERCY,
+    SCROLLS,
+    door_opened,
+    offer_mercy,
+    offer_standoff,
+    reach_beat,
+)
+from scenes.engine.decisions import DEFAULTS, resolve_decision
+from scenes.engine.errors import Refusal
+from scenes.engine.state import Condition, Door, SessionState, Status
+from scenes.engine.turns import advance_turn, roll_initiative, settle_turn
+from scenes.engine.tx import Tx
+from scenes.engine.world import PAIR, other_of_pair
+
+NARRATE_LIMIT = 1800
+REASON_LIMIT = 200
+
+
+def _reason(text: str | None) -> str | None:
+    if text is None or not text.strip():
+        return None
+    text = " ".join(text.split())
+    if len(text) > REASON_LIMIT:
+        raise Refusal(f"A reason is at most {REASON_LIMIT} characters (yours has {len(text)}).")
+    return text
+
+
+def _begin(tx: Tx, actor: cmd.Actor, command: cmd.Begin) -> None:
+    if tx.state.status is not Status.LOBBY:
+        raise Refusal("The scene has already begun.")
+    if all(seat.member_id is None for seat in tx.state.seats):
+        raise Refusal("No seat is filled yet: players /claim a role first (or /gm assign them).")
+    order = roll_initiative(tx)
+    tx.emit(ev.SceneBegan(order=order))
+    reach_beat(tx, 1)
+    advance_turn(tx)
+
+
+def _pause(tx: Tx, actor: cmd.Actor, command: cmd.Pause) -> None:
+    if tx.state.status is not Status.ACTIVE:
+        raise Refusal("Only a scene in play can be paused.")
+    tx.emit(ev.Paused(reason=_reason(command.reason)))
+
+
+def _resume(tx: Tx, actor: cmd.Actor, command: cmd.Resume) -> None:
+    if tx.state.status is not Status.PAUSED:
+        raise Refusal("The scene is not paused.")
+    tx.emit(ev.Resumed())
+
+
+def _advance(tx: Tx, actor: cmd.Actor, command: cmd.Advance) -> None:
+    if tx.state.status is Status.LOBBY:
+        raise Refusal("Begin the scene first with /gm begin.")
+    if tx.state.beat >= AFTERMATH:
+        raise Refusal("This is the last beat; close the session with /gm end.")
+    number = tx.state.beat + 1
+    reach_beat(tx, number, by_gm=True)
+    if number == BREACH and tx.state.door in (Door.CLOSED, Door.BARRED):
+        door_opened(tx, "sasuke", Door.BROKEN)
+    elif number == MERCY:
+        _offer_mercy_if_due(tx)
+    elif number == SCROLLS:
+        offer_standoff(tx)
+
+
+def _offer_mercy_if_due(tx: Tx) -> None:
+    for key in PAIR:
+        character = tx.state.find(key)
+        if character is None:
+            continue
+        choking = character.has(Condition.CHOKING) and character.held_by == other_of_pair(key)
+        if character.present and (character.down or choking) and offer_mercy(tx, key):
+            return
+
+
+def _narrate(tx: Tx, actor: cmd.Actor, command: cmd.Narrate) -> None:
+    text = command.text.strip()
+    if not text:
+        raise Refusal("The narration is empty.")
+    if len(text) > NARRATE_LIMIT:
+        raise Refusal(f"A narration is at most {NARRATE_LIMIT} characters (yours has {len(text)}).")
+    tx.emit(ev.Narrated(text=text, by_gm=True))
+
+
+def _skip(tx: Tx, actor: cmd.Actor, command: cmd.Skip) -> None:
+    if tx.state.status is not Status.ACTIVE:
+        raise Refusal("Only a scene in play has turns to skip (resume it first if paused).")
+    decision = tx.state.decision
+    if decision is not None:
+        resolve_decision(tx, decision, DEFAULTS[decision.kind])
+        after_decision(tx)
+        return
+    if tx.state.turn is None:
+        raise Refusal("Nobody holds the turn right now.")
+    tx.emit(
+        ev.TurnSkipped(seat=tx.state.turn, reason=_reason(command.reason) or "skipped by the GM")
+    )
+    advance_turn(tx)
+
+
+def after_decision(tx: Tx) -> None:
+    """Once the last pending choice is made, the turn passes if its holder had already acted."""
+    if tx.state.decision is not None:
+        return
+    if tx.state.acted:
+        advance_turn(tx)
+    else:
+        settle_turn(tx)
+
+
+def _undo(tx: Tx, actor: cmd.Actor, command: cmd.Undo) -> None:
+    if not tx.state.undo:
+        raise Refusal("There is nothing to undo (no turn has been taken since the last undo).")
+    restored = SessionState.model_validate_json(tx.state.undo[-1])
+    restored = restored.model_copy(update={"undo": tx.state.undo[:-1]})
+    last = next((e for e in reversed(tx.events) if isinstance(e, ev.ActionStarted)), None)
+    tx.emit(ev.Undone(command=last.command if last else "turn", restored=restored))
+
+
+def _assign(tx: Tx, actor: cmd.Actor, command: cmd.Assign) -> None:
+    lobby.seat_member(
+        tx, command.member_id, command.member_name, command.role, command.name, by_gm=True
+    )
+
+
+def _kick(tx: Tx, actor: cmd.Actor, command: cmd.Kick) -> None:
+    lobby.unseat(tx, command.member_id, by_gm=True, reason=_reason(command.reason))
+
+
+def _mute(tx: Tx, actor: cmd.Actor, command: cmd.Mute) -> None:
+    if command.member_id in tx.state.muted:
+        raise Refusal("That member is already muted.")
+    if command.member_id == tx.state.gm_id:
+        raise Refusal("The session's GM cannot be muted (hand over first).")
+    tx.emit(ev.MemberMuted(member_id=command.member_id))
+
+
+def _unmute(tx: Tx, actor: cmd.Actor, command: cmd.Unmute) -> None:
+    if command.member_id not in tx.state.muted:
+        raise Refusal("That member is not muted.")
+    tx.emit(ev.MemberUnmuted(member_id=command.member_id))
+
+
+def _set(tx: Tx, actor: cmd.Actor, command: cmd.Set) -> None:
+    if command.field == "integrity":
+        siege = tx.state.siege
+        _within(command.value, 0, siege.max_integrity, "integrity")
+        tx.emit(
+            ev.ValueSet(character=None, field="integrity", old=siege.integrity, new=command.value)
+        )
+        return
+    character = next(
+        (
+            c
+            for c in tx.state.characters
+            if command.character.strip().casefold() in (c.key, c.name.casefold())
+        ),
+        None,
+    )
+    if character is None:
+        names = ", ".join(c.name for c in tx.state.characters)
+        raise Refusal(f"No character “{command.character[:32]}” (characters: {names}).")
+    bounds = {
+        "vitality": (0, character.max_vitality),
+        "chakra": (0, character.max_chakra),
+        "resolve": (-3, 3),
+    }
+    if command.field == "resolve" and character.resolve is None:
+        raise Refusal(f"{character.name} has no resolve track (only Sakura and Sasuke do).")
+    low, high = bounds[command.field]
+    _within(command.value, low, high, command.field)
+    tx.emit(
+        ev.ValueSet(
+            character=character.key,
+            field=command.field,
+            old=getattr(character, command.field),
+            new=command.value,
+        )
+    )
+
+
+def _within(value: int, low: int, high: int, field: str) -> None:
+    if not low <= value <= high:
+        raise Refusal(f"{field.capitalize()} must be between {low} and {high}.")
+
+
+def _handover(tx: Tx, actor: cmd.Actor, command: cmd.Handover) -> None:
+    if command.member_id == tx.state.gm_id:
+        raise Refusal("They are already the GM of this session.")
+    tx.emit(ev.GmHandedOver(member_id=command.member_id))
+    if command.member_id in tx.state.muted:
+        tx.emit(ev.MemberUnmuted(member_id=command.member_id))
+
+
+def _end(tx: Tx, actor: cmd.Actor, command: cmd.End) -> None:
+    tx.emit(ev.SessionEnded(reason=_reason(command.reason), ending=tx.state.ending))
+
+
+HANDLERS: dict[str, Callable[[Tx, cmd.Actor, cmd.Command], None]] = {
+    "begin": _begin,
+    "pause": _pause,
+    "resume": _resume,
+    "advance": _advance,
+    "narrate": _narrate,
+    "skip": _skip,
+    "undo": _undo,
+    "assign": _assign,
+    "kick": _kick,
+    "mute": _mute,
+    "unmute": _unmute,
+    "set": _set,
+    "handover": _handover,
+    "end": _end,
+}  # type: ignore[dict-item]

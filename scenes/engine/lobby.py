@@ -1,0 +1,110 @@
+"""Seats and members: opening a session, claiming and releasing seats, the GM's seat controls."""
+
+from __future__ import annotations
+
+from scenes.engine import commands as cmd
+from scenes.engine import events as ev
+from scenes.engine.errors import Refusal
+from scenes.engine.state import Character, Seat, SessionState
+from scenes.engine.tx import Tx
+from scenes.schema import Scene
+
+MAX_NAME = 32
+
+
+def opening(scene: Scene, gm_id: int, command: cmd.Open) -> ev.SessionOpened:
+    """The event that opens a session: every seat, every character at its starting sheet."""
+    defender = scene.role("defender")
+    if not defender.seats_min <= command.defenders <= defender.seats_max:
+        raise Refusal(f"A scene has {defender.seats_min} to {defender.seats_max} defender seats.")
+    seats: list[Seat] = []
+    characters: list[Character] = []
+    for role in scene.roles:
+        count = command.defenders if role.key == "defender" else 1
+        for number in range(1, count + 1):
+            key = f"{role.key}_{number}" if role.key == "defender" else role.key
+            name = f"{role.name} {number}" if role.key == "defender" else role.name
+            seats.append(Seat(key=key, role=role.key))
+            characters.append(
+                Character(
+                    key=key,
+                    role=role.key,
+                    name=name,
+                    side=role.side,
+                    place=role.start,
+                    vitality=role.sheet.vitality,
+                    max_vitality=role.sheet.vitality,
+                    chakra=role.sheet.chakra,
+                    max_chakra=role.sheet.chakra,
+                    taijutsu=role.sheet.taijutsu,
+                    ninjutsu=role.sheet.ninjutsu,
+                    evasion=role.sheet.evasion,
+                    resolve=0 if role.has_resolve else None,
+                )
+            )
+    return ev.SessionOpened(
+        scene=scene.key,
+        gm_id=gm_id,
+        seed=command.seed,
+        seats=tuple(seats),
+        characters=tuple(characters),
+        integrity=scene.rules.siege.integrity,
+    )
+
+
+def clean_name(name: str | None) -> str | None:
+    """A character name: one line, no mentions, 1 to 32 characters."""
+    if name is None or not name.strip():
+        return None
+    name = " ".join(name.split())
+    if len(name) > MAX_NAME:
+        raise Refusal(f"A character name is at most {MAX_NAME} characters.")
+    if any(ch in name for ch in "@#<>`*_~|"):
+        raise Refusal("A character name cannot hold @, #, <, >, or Markdown marks.")
+    return name
+
+
+def free_seat(state: SessionState, role: str) -> Seat:
+    seats = [seat for seat in state.seats if seat.role == role]
+    if not seats:
+        roles = ", ".join(sorted({seat.role for seat in state.seats}))
+        raise Refusal(f"There is no role “{role[:32]}” in this scene (roles: {roles}).")
+    for seat in seats:
+        if seat.member_id is None:
+            return seat
+    holders = ", ".join(seat.member_name or "someone" for seat in seats)
+    raise Refusal(f"The {role} seat is taken (by {holders}). See /roles for free seats.")
+
+
+def seat_member(
+    tx: Tx, member_id: int, member_name: str, role: str, name: str | None, by_gm: bool = False
+) -> None:
+    """Put a member in the first free seat of ``role``."""
+    held = tx.state.seat_of(member_id)
+    if held is not None:
+        who = "They" if by_gm else "You"
+        raise Refusal(
+            f"{who} already hold {tx.name(held.key)}'s seat; one seat per player "
+            "(release it first)."
+        )
+    seat = free_seat(tx.state, role.strip().casefold())
+    character = tx.state.character(seat.key)
+    chosen = clean_name(name) if seat.role == "defender" else None
+    tx.emit(
+        ev.SeatClaimed(
+            seat=seat.key,
+            member_id=member_id,
+            member_name=member_name[:64],
+            name=chosen or character.name,
+            by_gm=by_gm,
+        )
+    )
+
+
+def unseat(tx: Tx, member_id: int, by_gm: bool, reason: str | None) -> None:
+    seat = tx.state.seat_of(member_id)
+    if seat is None:
+        raise Refusal(
+            "They hold no seat in this session." if by_gm else "You hold no seat in this session."
+        )
+    tx.emit(ev.SeatReleased(seat=seat.key, member_id=member_id, by_gm=by_gm, reason=reason))

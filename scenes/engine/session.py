@@ -1,0 +1,228 @@
+"""The engine's one entry point: a command becomes a refusal, or events and the new state."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+
+from pydantic import BaseModel, ConfigDict
+
+from scenes.engine import commands as cmd
+from scenes.engine import events as ev
+from scenes.engine import gm, lobby
+from scenes.engine.actions import defend, interact, move
+from scenes.engine.beats import check_triggers
+from scenes.engine.combat import use_technique
+from scenes.engine.decisions import choose
+from scenes.engine.dice import Dice
+from scenes.engine.errors import Refusal
+from scenes.engine.evolve import evolve
+from scenes.engine.state import SessionState, Status
+from scenes.engine.turns import advance_turn, settle_turn
+from scenes.engine.tx import Tx
+from scenes.schema import Scene, load_scene
+
+POSE_LIMIT = 1500
+ROLL_REASON_LIMIT = 100
+
+
+class Accepted(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    events: tuple[ev.Event, ...]
+    state: SessionState
+
+
+class Refused(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    message: str
+
+
+Outcome = Accepted | Refused
+
+
+def play(
+    state: SessionState | None,
+    actor: cmd.Actor,
+    command: cmd.Command,
+    rng: random.Random,
+    scene: Scene | None = None,
+) -> Outcome:
+    """Decide ``command`` from ``actor``: a refusal with its sentence, or the events and new state.
+
+    A refusal never changes anything: the state passed in is the state that stands.
+    """
+    try:
+        return decide(state, actor, command, rng, scene)
+    except Refusal as refusal:
+        return Refused(message=refusal.message)
+
+
+def decide(
+    state: SessionState | None,
+    actor: cmd.Actor,
+    command: cmd.Command,
+    rng: random.Random,
+    scene: Scene | None = None,
+) -> Accepted:
+    """Like ``play``, but a refusal is raised as ``Refusal``."""
+    if state is None:
+        return _open(actor, command, scene)
+    scene = scene or load_scene(state.scene)
+    _check_access(state, actor, command)
+    tx = Tx(state, scene, Dice(rng))
+    if command.kind in cmd.UNDOABLE:
+        tx.emit(ev.ActionStarted(seat=_seat_key(state, actor), command=command.kind))
+    HANDLERS[command.kind](tx, actor, command)
+    if tx.state.status is Status.ACTIVE:
+        check_triggers(tx)
+        settle_turn(tx)
+    return Accepted(events=tuple(tx.events), state=tx.state)
+
+
+def _open(actor: cmd.Actor, command: cmd.Command, scene: Scene | None) -> Accepted:
+    if not isinstance(command, cmd.Open):
+        raise Refusal("There is no open session in this channel. A GM can start one with /gm open.")
+    if not actor.gm:
+        raise Refusal("Only a game master can open a session.")
+    scene = scene or load_scene(command.scene)
+    opened = lobby.opening(scene, actor.member_id, command)
+    return Accepted(events=(opened,), state=evolve(None, opened))
+
+
+def _seat_key(state: SessionState, actor: cmd.Actor) -> str | None:
+    seat = state.seat_of(actor.member_id)
+    return seat.key if seat else None
+
+
+def _check_access(state: SessionState, actor: cmd.Actor, command: cmd.Command) -> None:
+    """Who may issue what, when: the refusals every command shares."""
+    kind = command.kind
+    if kind == "open":
+        raise Refusal("This channel already has an open session (see /roles, or /gm end it).")
+    if state.status is Status.ENDED:
+        raise Refusal("This session has ended. A GM can open a new one with /gm open.")
+    if kind in cmd.GM_COMMANDS:
+        if not actor.gm:
+            raise Refusal(
+                "Only the session's game master (or a member with Manage Channels or "
+                "the GM role) can do that."
+            )
+        return
+    if actor.member_id in state.muted:
+        raise Refusal("The GM has muted you in this session; ask them to /gm unmute you.")
+    if kind in cmd.TURN_COMMANDS or kind == "choose":
+        _check_turn(state, actor, kind)
+
+
+def _check_turn(state: SessionState, actor: cmd.Actor, kind: str) -> None:
+    seat = state.seat_of(actor.member_id)
+    if seat is None:
+        raise Refusal("You hold no seat. Claim one with /claim (see /roles for free seats).")
+    if state.status is Status.LOBBY:
+        raise Refusal("The scene has not begun yet; the GM starts it with /gm begin.")
+    if state.status is Status.PAUSED:
+        why = f" ({state.pause_reason})" if state.pause_reason else ""
+        raise Refusal(f"The scene is paused{why}. /act, /say and /roll still work.")
+    if kind == "choose":
+        return
+    name = state.character(seat.key).name
+    if state.decision is not None:
+        decider = state.character(state.decision.decider).name
+        raise Refusal(f"The scene waits on {decider}'s choice ({state.decision.kind.value}) first.")
+    if state.turn != seat.key:
+        whose = state.character(state.turn).name if state.turn else "nobody"
+        raise Refusal(
+            f"It is {whose}'s turn, not {name}'s. Free commands (/act, /say, /roll) work any time."
+        )
+
+
+def _acting_key(tx: Tx, actor: cmd.Actor) -> str:
+    seat = tx.state.seat_of(actor.member_id)
+    if seat is None:
+        raise Refusal("You hold no seat. Claim one with /claim (see /roles for free seats).")
+    return seat.key
+
+
+def _turn_action(act: Callable[[Tx, str], None]) -> Callable[[Tx, str], None]:
+    """A turn-using action: do it, then pass the turn unless a decision now waits."""
+
+    def run(tx: Tx, key: str) -> None:
+        act(tx, key)
+        check_triggers(tx)
+        if tx.state.decision is None:
+            advance_turn(tx)
+
+    return run
+
+
+def _bounded(text: str, limit: int, what: str) -> str:
+    text = text.strip()
+    if not text:
+        raise Refusal(f"The {what} is empty.")
+    if len(text) > limit:
+        raise Refusal(f"The {what} is {len(text)} characters; the limit is {limit}.")
+    return text
+
+
+def _jutsu(tx: Tx, actor: cmd.Actor, command: cmd.Jutsu) -> None:
+    key = _acting_key(tx, actor)
+    _turn_action(lambda t, k: use_technique(t, k, command.name, command.target))(tx, key)
+
+
+def _defend(tx: Tx, actor: cmd.Actor, command: cmd.Defend) -> None:
+    _turn_action(defend)(tx, _acting_key(tx, actor))
+
+
+def _move(tx: Tx, actor: cmd.Actor, command: cmd.Move) -> None:
+    _turn_action(lambda t, k: move(t, k, command.to))(tx, _acting_key(tx, actor))
+
+
+def _interact(tx: Tx, actor: cmd.Actor, command: cmd.Interact) -> None:
+    key = _acting_key(tx, actor)
+    _turn_action(lambda t, k: interact(t, k, command.object, command.how))(tx, key)
+
+
+def _choose(tx: Tx, actor: cmd.Actor, command: cmd.Choose) -> None:
+    choose(tx, _acting_key(tx, actor), command.option)
+    gm.after_decision(tx)
+
+
+def _pose(tx: Tx, actor: cmd.Actor, command: cmd.Act | cmd.Say) -> None:
+    key = _acting_key(tx, actor)
+    text = _bounded(command.text, POSE_LIMIT, "action" if command.kind == "act" else "line")
+    tx.emit(ev.Posed(seat=key, style=command.kind, text=text))
+
+
+def _roll(tx: Tx, actor: cmd.Actor, command: cmd.Roll) -> None:
+    reason = command.reason.strip()[:ROLL_REASON_LIMIT] if command.reason else None
+    roll = tx.dice.roll(command.dice, reason or "Roll")
+    tx.emit(
+        ev.DiceRolled(
+            member_id=actor.member_id, seat=_seat_key(tx.state, actor), reason=reason, roll=roll
+        )
+    )
+
+
+def _claim(tx: Tx, actor: cmd.Actor, command: cmd.Claim) -> None:
+    lobby.seat_member(tx, actor.member_id, actor.name, command.role, command.name)
+
+
+def _release(tx: Tx, actor: cmd.Actor, command: cmd.Release) -> None:
+    lobby.unseat(tx, actor.member_id, by_gm=False, reason=None)
+
+
+HANDLERS: dict[str, Callable[[Tx, cmd.Actor, cmd.Command], None]] = {
+    "claim": _claim,
+    "release": _release,
+    "act": _pose,
+    "say": _pose,
+    "jutsu": _jutsu,
+    "defend": _defend,
+    "move": _move,
+    "interact": _interact,
+    "choose": _choose,
+    "roll": _roll,
+    **gm.HANDLERS,
+}  # type: ignore[dict-item]

@@ -1,0 +1,43 @@
+"""A decision in progress: events emitted so far, each applied at once to a working state."""
+
+from __future__ import annotations
+
+from scenes.engine import events as ev
+from scenes.engine.dice import Dice, Roll
+from scenes.engine.evolve import evolve
+from scenes.engine.state import SessionState
+from scenes.schema import Scene
+
+
+class Tx:
+    """Collects the events of one command; later rules see the effects of earlier events."""
+
+    def __init__(self, state: SessionState, scene: Scene, dice: Dice) -> None:
+        self.state = state
+        self.scene = scene
+        self.dice = dice
+        self.events: list[ev.Event] = []
+
+    def emit(self, event: ev.Event) -> None:
+        self.events.append(event)
+        self.state = evolve(self.state, event)
+
+    def narrate(self, moment: str, **fields: object) -> None:
+        """Post one variant of ``moment``'s narration, chosen by the session's RNG."""
+        lines: tuple[str, ...] = getattr(self.scene.narration, moment)
+        text = self.dice.pick(lines).format(**fields)
+        self.emit(ev.Narrated(text=text, moment=moment))
+
+    def roll(self, notation: str, label: str) -> Roll:
+        """Roll without recording (the caller records it once its outcome is known)."""
+        return self.dice.roll(notation, label)
+
+    def record(self, roll: Roll, seat: str | None, **outcome: object) -> Roll:
+        """Record a roll with its outcome (``against``, ``against_label``, ``outcome``)."""
+        if outcome:
+            roll = roll.model_copy(update=outcome)
+        self.emit(ev.Rolled(seat=seat, roll=roll))
+        return roll
+
+    def name(self, key: str) -> str:
+        return self.state.character(key).name

@@ -1,0 +1,151 @@
+"""The shipped castle scene matches SCENE.md where the design is fixed."""
+
+from __future__ import annotations
+
+import pytest
+
+from scenes.schema import Narration, Roll, Scene, Side, load_scene
+
+
+@pytest.fixture(scope="module")
+def castle() -> Scene:
+    return load_scene("castle")
+
+
+GRAPH = {
+    "office": {"east_hall"},
+    "east_hall": {"office", "grand_hall"},
+    "grand_hall": {"east_hall", "north_wing"},
+    "north_wing": {"grand_hall"},
+}
+
+PLACE_NAMES = {
+    "office": "East-wing office",
+    "east_hall": "East hall",
+    "grand_hall": "Grand hall",
+    "north_wing": "North wing",
+}
+
+# key: side, start, seats (min, max), has resolve
+ROLES = {
+    "sakura": (Side.CASTLE, "office", (1, 1), True),
+    "sasuke": (Side.INVADERS, "east_hall", (1, 1), True),
+    "defender": (Side.CASTLE, "north_wing", (1, 4), False),
+}
+
+# key: vitality, chakra, taijutsu, ninjutsu, evasion
+SHEETS = {
+    "sakura": (30, 20, 5, 3, 12),
+    "sasuke": (32, 24, 4, 6, 14),
+    "defender": (18, 10, 3, 2, 11),
+}
+
+# SCENE.md's technique table: role, name, cost, seals, roll
+TECHNIQUES = [
+    ("sakura", "Chakra-enhanced strike", 2, False, Roll.TAIJUTSU),
+    ("sakura", "Rain of tags and blades", 3, False, Roll.NINJUTSU),
+    ("sakura", "Dagger from the obi", 0, False, Roll.TAIJUTSU),
+    ("sakura", "Mystic palm", 3, True, Roll.NONE),
+    ("sakura", "Break free", 1, False, Roll.OPPOSED_TAIJUTSU),
+    ("sasuke", "Chidori", 5, True, Roll.NINJUTSU),
+    ("sasuke", "Great fireball", 4, True, Roll.NINJUTSU),
+    ("sasuke", "Sharingan", 1, False, Roll.NONE),
+    ("sasuke", "Throat grip", 0, False, Roll.OPPOSED_TAIJUTSU),
+    ("sasuke", "Body flicker", 2, False, Roll.NONE),
+    ("defender", "Kunai volley", 0, False, Roll.TAIJUTSU),
+    ("defender", "Earth wall", 3, True, Roll.NONE),
+    ("defender", "Hold the line", 0, False, Roll.NONE),
+]
+
+BEATS = [
+    (1, "storm", "The storm"),
+    (2, "breach", "The breach"),
+    (3, "clash", "The clash"),
+    (4, "mercy", "The mercy"),
+    (5, "scrolls", "The scrolls"),
+    (6, "aftermath", "Aftermath"),
+]
+
+
+def test_the_scene_is_the_castle_in_the_rain(castle: Scene) -> None:
+    assert (castle.key, castle.name) == ("castle", "The Castle in the Rain")
+
+
+def test_there_are_four_places_with_the_graph_of_scene_md(castle: Scene) -> None:
+    assert {place.key: set(place.connects) for place in castle.places} == GRAPH
+    assert {place.key: place.name for place in castle.places} == PLACE_NAMES
+
+
+def test_every_connection_runs_both_ways(castle: Scene) -> None:
+    for place in castle.places:
+        for other in place.connects:
+            assert place.key in castle.place(other).connects, f"{other} -> {place.key}"
+        assert place.key not in place.connects
+
+
+def test_there_are_the_three_roles_of_scene_md(castle: Scene) -> None:
+    found = {
+        role.key: (role.side, role.start, (role.seats_min, role.seats_max), role.has_resolve)
+        for role in castle.roles
+    }
+    assert found == ROLES
+
+
+@pytest.mark.parametrize("key", SHEETS)
+def test_each_role_has_the_sheet_of_scene_md(castle: Scene, key: str) -> None:
+    sheet = castle.role(key).sheet
+    found = (sheet.vitality, sheet.chakra, sheet.taijutsu, sheet.ninjutsu, sheet.evasion)
+    assert found == SHEETS[key]
+
+
+@pytest.mark.parametrize(("role", "name", "cost", "seals", "roll"), TECHNIQUES)
+def test_each_technique_of_scene_md_has_its_cost_and_seals(
+    castle: Scene, role: str, name: str, cost: int, seals: bool, roll: Roll
+) -> None:
+    technique = next((t for t in castle.techniques_of(role) if t.name == name), None)
+    assert technique is not None, f"{role} has no {name!r}"
+    assert (technique.cost, technique.seals, technique.roll) == (cost, seals, roll)
+
+
+def test_each_role_has_exactly_the_techniques_of_scene_md(castle: Scene) -> None:
+    for role in ROLES:
+        expected = {name for owner, name, *_ in TECHNIQUES if owner == role}
+        assert {t.name for t in castle.techniques_of(role)} == expected, role
+
+
+def test_technique_keys_are_unique_within_a_role(castle: Scene) -> None:
+    for role in ROLES:
+        keys = [t.key for t in castle.techniques_of(role)]
+        assert len(keys) == len(set(keys)), role
+
+
+def test_there_are_six_beats_in_order(castle: Scene) -> None:
+    assert [(beat.number, beat.key, beat.name) for beat in castle.beats] == BEATS
+
+
+def test_every_beat_has_its_opening_narration(castle: Scene) -> None:
+    for beat in castle.beats:
+        assert len(getattr(castle.narration, f"beat_{beat.key}")) >= 3, beat.key
+
+
+def test_every_ending_has_its_closing_narration_and_every_closing_an_ending(
+    castle: Scene,
+) -> None:
+    closings = {
+        name.removeprefix("ending_")
+        for name in Narration.model_fields
+        if name.startswith("ending_")
+    }
+    assert {ending.key for ending in castle.endings} == closings
+
+
+def test_every_shipped_moment_has_at_least_four_variants(castle: Scene) -> None:
+    for moment, lines in castle.narration:
+        assert len(lines) >= 4, moment
+
+
+def test_narration_lines_stay_short(castle: Scene) -> None:
+    for moment, lines in castle.narration:
+        limit = 600 if moment.startswith("ending_") else 300
+        for line in lines:
+            assert len(line) <= limit, f"{moment}: {len(line)} characters"
