@@ -7,15 +7,37 @@ import tomllib
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+import d20
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    Strict,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 SCENES_DIR = Path(__file__).parent
 SCENE_FILES = ("places", "roles", "techniques", "rules", "narration")
 
+
+def _parses(notation: str) -> str:
+    try:
+        d20.parse(notation)
+    except d20.RollSyntaxError:
+        raise ValueError(f"{notation!r} is not dice notation") from None
+    return notation
+
+
 Key = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,31}$")]
-Notation = Annotated[str, Field(pattern=r"^[0-9d+\- ]{1,20}$")]
+Notation = Annotated[str, Field(pattern=r"^[0-9d+\- ]{1,20}$"), AfterValidator(_parses)]
+Int = Annotated[int, Strict()]
+Bool = Annotated[bool, Strict()]
 
 
 class SceneFileError(Exception):
@@ -39,11 +61,19 @@ class Place(Frozen):
 
 
 class Sheet(Frozen):
-    vitality: Annotated[int, Field(ge=1, le=200)]
-    chakra: Annotated[int, Field(ge=0, le=200)]
-    taijutsu: Annotated[int, Field(ge=-5, le=20)]
-    ninjutsu: Annotated[int, Field(ge=-5, le=20)]
-    evasion: Annotated[int, Field(ge=1, le=30)]
+    vitality: Annotated[Int, Field(ge=1, le=200)]
+    chakra: Annotated[Int, Field(ge=0, le=200)]
+    taijutsu: Annotated[Int, Field(ge=-5, le=20)]
+    ninjutsu: Annotated[Int, Field(ge=-5, le=20)]
+    evasion: Annotated[Int, Field(ge=1, le=30)]
+
+
+class Pronouns(Frozen):
+    """Object, possessive and reflexive forms; narration avoids subject pronouns on purpose."""
+
+    them: Annotated[str, Field(min_length=1, max_length=12)]
+    their: Annotated[str, Field(min_length=1, max_length=12)]
+    themself: Annotated[str, Field(min_length=1, max_length=16)]
 
 
 class Role(Frozen):
@@ -52,11 +82,18 @@ class Role(Frozen):
     title: Annotated[str, Field(min_length=1, max_length=80)]
     side: Side
     start: Key
-    seats_min: Annotated[int, Field(ge=1, le=4)] = 1
-    seats_max: Annotated[int, Field(ge=1, le=4)] = 1
-    has_resolve: bool = False
-    colour: Annotated[int, Field(ge=0, le=0xFFFFFF)]
+    seats_min: Annotated[Int, Field(ge=1, le=4)] = 1
+    seats_max: Annotated[Int, Field(ge=1, le=4)] = 1
+    has_resolve: Bool = False
+    colour: Annotated[Int, Field(ge=0, le=0xFFFFFF)]
+    pronouns: Pronouns
     sheet: Sheet
+
+    @model_validator(mode="after")
+    def _seat_range(self) -> Role:
+        if self.seats_min > self.seats_max:
+            raise ValueError(f"seats_min {self.seats_min} is above seats_max {self.seats_max}")
+        return self
 
 
 class Roll(StrEnum):
@@ -99,8 +136,8 @@ class Technique(Frozen):
     key: Key
     role: Key
     name: Annotated[str, Field(min_length=1, max_length=40)]
-    cost: Annotated[int, Field(ge=0, le=20)]
-    seals: bool
+    cost: Annotated[Int, Field(ge=0, le=20)]
+    seals: Bool
     roll: Roll
     target: Target
     effect: Effect
@@ -117,33 +154,33 @@ class Technique(Frozen):
 
 
 class Siege(Frozen):
-    integrity: Annotated[int, Field(ge=1, le=100)]
+    integrity: Annotated[Int, Field(ge=1, le=100)]
     press: Notation
-    press_every: Annotated[int, Field(ge=1, le=20)]
-    volley_relief: Annotated[int, Field(ge=0, le=20)]
-    volley_dc: Annotated[int, Field(ge=1, le=40)]
-    wall_relief: Annotated[int, Field(ge=0, le=20)]
-    hold_relief: Annotated[int, Field(ge=0, le=20)]
+    press_every: Annotated[Int, Field(ge=1, le=20)]
+    volley_relief: Annotated[Int, Field(ge=0, le=20)]
+    volley_dc: Annotated[Int, Field(ge=1, le=40)]
+    wall_relief: Annotated[Int, Field(ge=0, le=20)]
+    hold_relief: Annotated[Int, Field(ge=0, le=20)]
 
 
 class Rules(Frozen):
     """Every tunable number of the scene."""
 
-    first_sight_dc: Annotated[int, Field(ge=1, le=40)]
-    heart_dc: Annotated[int, Field(ge=1, le=40)]
-    resolve_weight: Annotated[int, Field(ge=0, le=10)]
-    guard_bonus: Annotated[int, Field(ge=0, le=10)]
-    sharingan_evasion: Annotated[int, Field(ge=0, le=10)]
-    sharingan_seal_penalty: Annotated[int, Field(ge=0, le=10)]
-    wall_evasion: Annotated[int, Field(ge=0, le=10)]
+    first_sight_dc: Annotated[Int, Field(ge=1, le=40)]
+    heart_dc: Annotated[Int, Field(ge=1, le=40)]
+    resolve_weight: Annotated[Int, Field(ge=0, le=10)]
+    guard_bonus: Annotated[Int, Field(ge=0, le=10)]
+    sharingan_evasion: Annotated[Int, Field(ge=0, le=10)]
+    sharingan_seal_penalty: Annotated[Int, Field(ge=0, le=10)]
+    wall_evasion: Annotated[Int, Field(ge=0, le=10)]
     choke_damage: Notation
-    door_burst_dc: Annotated[int, Field(ge=1, le=40)]
-    find_hidden_dc: Annotated[int, Field(ge=1, le=40)]
+    door_burst_dc: Annotated[Int, Field(ge=1, le=40)]
+    find_hidden_dc: Annotated[Int, Field(ge=1, le=40)]
     siege: Siege
 
 
 class Beat(Frozen):
-    number: Annotated[int, Field(ge=1, le=6)]
+    number: Annotated[Int, Field(ge=1, le=6)]
     key: Key
     name: Annotated[str, Field(min_length=1, max_length=40)]
 
@@ -157,9 +194,10 @@ Lines = Annotated[
     tuple[Annotated[str, Field(min_length=1, max_length=600)], ...], Field(min_length=3)
 ]
 
-_ATTACK = frozenset({"actor", "target", "technique", "amount"})
-_PAIR = frozenset({"actor", "target"})
-_ACTOR = frozenset({"actor"})
+_ACTOR = frozenset({"actor", "their", "them", "themself"})
+_TARGET = frozenset({"target", "target_their", "target_them", "target_themself"})
+_PAIR = _ACTOR | _TARGET
+_ATTACK = _PAIR | {"technique", "amount"}
 _NONE: frozenset[str] = frozenset()
 
 # The placeholders each moment's lines may use; the engine fills every one of them.
@@ -167,11 +205,11 @@ MOMENT_PLACEHOLDERS: dict[str, frozenset[str]] = {
     "hit": _ATTACK,
     "miss": _ATTACK,
     "critical": _ATTACK,
-    "fumble": frozenset({"actor", "technique"}),
-    "heal": frozenset({"actor", "target", "amount"}),
-    "move": frozenset({"actor", "from_place", "place"}),
-    "defend": frozenset({"actor", "place"}),
-    "down": frozenset({"target"}),
+    "fumble": _ACTOR | {"technique"},
+    "heal": _PAIR | {"amount"},
+    "move": _ACTOR | {"from_place", "place"},
+    "defend": _ACTOR | {"place"},
+    "down": _TARGET,
     "door_bar": _ACTOR,
     "door_open": _ACTOR,
     "door_burst": _ACTOR,
@@ -186,7 +224,7 @@ MOMENT_PLACEHOLDERS: dict[str, frozenset[str]] = {
     "choking": _PAIR,
     "break_free": _PAIR,
     "body_flicker": _ACTOR,
-    "stunned": frozenset({"target"}),
+    "stunned": _TARGET,
     "siege_holds": frozenset({"amount"}),
     "siege_falls": _NONE,
     "mercy_strike": _PAIR,
@@ -201,8 +239,6 @@ MOMENT_PLACEHOLDERS: dict[str, frozenset[str]] = {
 
 class Narration(Frozen):
     """Every recurring moment, each with at least three variants in the scene's voice."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     hit: Lines
     miss: Lines
@@ -251,17 +287,16 @@ class Narration(Frozen):
     ending_the_north_wing_falls: Lines
     ending_the_spent_intruder: Lines
 
-    @model_validator(mode="after")
-    def _known_placeholders(self) -> Narration:
-        for moment, lines in self:
-            allowed = MOMENT_PLACEHOLDERS.get(moment, _NONE)
-            for line in lines:
-                for _, name, _, _ in string.Formatter().parse(line):
-                    if name is not None and name not in allowed:
-                        raise ValueError(
-                            f"{moment}: {{{name}}} is not a placeholder of this moment"
-                        )
-        return self
+    @field_validator("*")
+    @classmethod
+    def _known_placeholders(cls, lines: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        allowed = MOMENT_PLACEHOLDERS.get(info.field_name or "", _NONE)
+        for line in lines:
+            for _, name, _, _ in string.Formatter().parse(line):
+                if name is not None and name not in allowed:
+                    known = ", ".join(sorted(allowed)) or "none"
+                    raise ValueError(f"{{{name}}} is not a placeholder here (allowed: {known})")
+        return lines
 
 
 class Scene(Frozen):
@@ -276,24 +311,6 @@ class Scene(Frozen):
     endings: tuple[Ending, ...]
     rules: Rules
     narration: Narration
-
-    @model_validator(mode="after")
-    def _references_resolve(self) -> Scene:
-        places = {place.key for place in self.places}
-        for place in self.places:
-            for other in place.connects:
-                if other not in places:
-                    raise ValueError(f"place {place.key!r} connects to unknown place {other!r}")
-        for role in self.roles:
-            if role.start not in places:
-                raise ValueError(f"role {role.key!r} starts in unknown place {role.start!r}")
-        roles = {role.key for role in self.roles}
-        for technique in self.techniques:
-            if technique.role not in roles:
-                raise ValueError(
-                    f"technique {technique.key!r} names unknown role {technique.role!r}"
-                )
-        return self
 
     def place(self, key: str) -> Place:
         return next(place for place in self.places if place.key == key)
@@ -323,11 +340,23 @@ class _TechniquesFile(Frozen):
     techniques: tuple[Technique, ...] = Field(min_length=1)
 
 
+class _SceneInfo(Frozen):
+    key: Key
+    name: Annotated[str, Field(min_length=1, max_length=80)]
+
+
 class _RulesFile(Frozen):
-    scene: dict[Literal["key", "name"], str]
+    scene: _SceneInfo
     rules: Rules
     beats: tuple[Beat, ...] = Field(min_length=6, max_length=6)
     endings: tuple[Ending, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _beats_in_order(self) -> _RulesFile:
+        numbers = [beat.number for beat in self.beats]
+        if numbers != list(range(1, len(numbers) + 1)):
+            raise ValueError(f"beats must be numbered 1 to 6 in order, not {numbers}")
+        return self
 
 
 _FILE_MODELS: dict[str, type[BaseModel]] = {
@@ -355,7 +384,71 @@ def _validate(path: Path, model: type[BaseModel], data: dict[str, object]) -> Ba
     except ValidationError as error:
         first = error.errors()[0]
         field = ".".join(str(part) for part in first["loc"]) or "(top level)"
-        raise SceneFileError(f"{path}: field {field}: {first['msg']}") from None
+        reason = first["msg"].removeprefix("Value error, ")
+        raise SceneFileError(f"{path}: field {field}: {reason}") from None
+
+
+class _Checker:
+    """Checks across a scene's files, each failure naming the file and field at fault."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def fail(self, file: str, field: str, reason: str) -> None:
+        raise SceneFileError(f"{self.folder / f'{file}.toml'}: field {field}: {reason}")
+
+    def unique(self, file: str, items: tuple[BaseModel, ...], key: str = "key") -> None:
+        seen: set[object] = set()
+        for index, item in enumerate(items):
+            value = getattr(item, key)
+            if value in seen:
+                self.fail(file, f"{file}.{index}.{key}", f"{value!r} appears twice")
+            seen.add(value)
+
+    def places(self, places: tuple[Place, ...]) -> None:
+        self.unique("places", places)
+        graph = {place.key: set(place.connects) for place in places}
+        for index, place in enumerate(places):
+            for other in place.connects:
+                field = f"places.{index}.connects"
+                if other not in graph:
+                    self.fail("places", field, f"connects to unknown place {other!r}")
+                if place.key not in graph[other]:
+                    self.fail("places", field, f"{other!r} does not connect back to {place.key!r}")
+
+    def roles(self, roles: tuple[Role, ...], places: set[str]) -> None:
+        self.unique("roles", roles)
+        for index, role in enumerate(roles):
+            if role.start not in places:
+                self.fail("roles", f"roles.{index}.start", f"unknown place {role.start!r}")
+
+    def techniques(self, techniques: tuple[Technique, ...], roles: set[str]) -> None:
+        seen: set[tuple[str, str]] = set()
+        for index, technique in enumerate(techniques):
+            if technique.role not in roles:
+                self.fail(
+                    "techniques", f"techniques.{index}.role", f"unknown role {technique.role!r}"
+                )
+            if (technique.role, technique.key) in seen:
+                self.fail(
+                    "techniques",
+                    f"techniques.{index}.key",
+                    f"{technique.key!r} appears twice for {technique.role!r}",
+                )
+            seen.add((technique.role, technique.key))
+
+    def rules(self, rules: _RulesFile) -> None:
+        self.unique("endings", rules.endings)
+        self.unique("beats", rules.beats)
+        moments = set(Narration.model_fields)
+        for index, ending in enumerate(rules.endings):
+            if f"ending_{ending.key}" not in moments:
+                self.fail(
+                    "rules", f"endings.{index}.key", f"no narration moment ending_{ending.key}"
+                )
+        for index, beat in enumerate(rules.beats):
+            if f"beat_{beat.key}" not in moments:
+                self.fail("rules", f"beats.{index}.key", f"no narration moment beat_{beat.key}")
 
 
 def load_scene_from(folder: Path) -> Scene:
@@ -364,21 +457,26 @@ def load_scene_from(folder: Path) -> Scene:
         name: _validate(folder / f"{name}.toml", model, _read(folder / f"{name}.toml"))
         for name, model in _FILE_MODELS.items()
     }
-    rules_file: _RulesFile = parts["rules"]  # type: ignore[assignment]
-    try:
-        return Scene(
-            key=rules_file.scene["key"],
-            name=rules_file.scene["name"],
-            places=parts["places"].places,  # type: ignore[attr-defined]
-            roles=parts["roles"].roles,  # type: ignore[attr-defined]
-            techniques=parts["techniques"].techniques,  # type: ignore[attr-defined]
-            beats=rules_file.beats,
-            endings=rules_file.endings,
-            rules=rules_file.rules,
-            narration=parts["narration"],  # type: ignore[arg-type]
-        )
-    except (ValidationError, KeyError) as error:
-        raise SceneFileError(f"{folder}: the scene does not hold together: {error}") from None
+    places: _PlacesFile = parts["places"]  # type: ignore[assignment]
+    roles: _RolesFile = parts["roles"]  # type: ignore[assignment]
+    techniques: _TechniquesFile = parts["techniques"]  # type: ignore[assignment]
+    rules: _RulesFile = parts["rules"]  # type: ignore[assignment]
+    check = _Checker(folder)
+    check.places(places.places)
+    check.roles(roles.roles, {place.key for place in places.places})
+    check.techniques(techniques.techniques, {role.key for role in roles.roles})
+    check.rules(rules)
+    return Scene(
+        key=rules.scene.key,
+        name=rules.scene.name,
+        places=places.places,
+        roles=roles.roles,
+        techniques=techniques.techniques,
+        beats=rules.beats,
+        endings=rules.endings,
+        rules=rules.rules,
+        narration=parts["narration"],  # type: ignore[arg-type]
+    )
 
 
 SHIPPED_SCENES = ("castle",)

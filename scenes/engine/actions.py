@@ -38,7 +38,7 @@ def move(tx: Tx, key: str, to: str) -> None:
         )
     release_holds_of(tx, key)
     tx.emit(ev.Moved(seat=key, from_place=here.key, to_place=destination.key))
-    tx.narrate("move", actor=character.name, from_place=here.name, place=destination.name)
+    tx.narrate("move", actor=character.key, from_place=here.name, place=destination.name)
 
 
 def interact(tx: Tx, key: str, obj: str, how: str) -> None:
@@ -71,7 +71,7 @@ def _bar(tx: Tx, character: Character, door: Door) -> None:
     if door is Door.BARRED:
         raise Refusal("The door is already barred.")
     tx.emit(ev.DoorChanged(door=Door.BARRED, by=character.key))
-    tx.narrate("door_bar", actor=character.name)
+    tx.narrate("door_bar", actor=character.key)
 
 
 def _open(tx: Tx, character: Character, door: Door) -> None:
@@ -82,7 +82,7 @@ def _open(tx: Tx, character: Character, door: Door) -> None:
     elif door is Door.BARRED and character.place != "office":
         raise Refusal("The door is barred from the inside; only someone in the office can lift it.")
     else:
-        tx.narrate("door_open", actor=character.name)
+        tx.narrate("door_open", actor=character.key)
         door_opened(tx, character.key, Door.OPEN)
 
 
@@ -90,9 +90,9 @@ def _force(tx: Tx, character: Character, door: Door) -> None:
     if door is Door.BARRED:
         dc = tx.scene.rules.door_burst_dc
         if not against_dc(tx, character.key, "Forcing the barred door", character.taijutsu, dc):
-            tx.narrate("door_holds", actor=character.name)
+            tx.narrate("door_holds", actor=character.key)
             return
-    tx.narrate("door_burst", actor=character.name)
+    tx.narrate("door_burst", actor=character.key)
     door_opened(tx, character.key, Door.BROKEN)
 
 
@@ -120,7 +120,7 @@ def _guard_scrolls(tx: Tx, character: Character) -> None:
             at=scrolls.at, holder=scrolls.holder, guard=character.key, by=character.key
         )
     )
-    tx.narrate("scrolls_guard", actor=character.name)
+    tx.narrate("scrolls_guard", actor=character.key)
 
 
 def _hide(tx: Tx, character: Character) -> None:
@@ -130,7 +130,7 @@ def _hide(tx: Tx, character: Character) -> None:
     if scrolls.at is ScrollsAt.CARRIED and scrolls.holder != character.key:
         raise Refusal(f"{tx.name(scrolls.holder or '')} has the scrolls; take them first.")
     tx.emit(ev.ScrollsChanged(at=ScrollsAt.HIDDEN, guard=scrolls.guard, by=character.key))
-    tx.narrate("scrolls_hide", actor=character.name)
+    tx.narrate("scrolls_hide", actor=character.key)
 
 
 def _keeper(tx: Tx, character: Character) -> str | None:
@@ -167,8 +167,8 @@ def take_scrolls(tx: Tx, key: str) -> bool:
             return False
     keeper = _keeper(tx, character)
     if keeper is not None and not opposed(tx, key, keeper, "Struggle for the scrolls"):
-        tx.narrate("scrolls_take_fails", actor=character.name, target=tx.name(keeper))
+        tx.narrate("scrolls_take_fails", actor=character.key, target=keeper)
         return False
     tx.emit(ev.ScrollsChanged(at=ScrollsAt.CARRIED, holder=key, by=key))
-    tx.narrate("scrolls_take", actor=character.name)
+    tx.narrate("scrolls_take", actor=character.key)
     return True

@@ -35,8 +35,14 @@ def reach_beat(tx: Tx, number: int, by_gm: bool = False) -> None:
 
 
 def door_opened(tx: Tx, by: str | None, door: Door) -> None:
-    """The oak door opens or bursts: the breach, and the chance of an ambush."""
+    """The oak door opens or bursts: the breach, and the chance of an ambush.
+
+    An intruder who bursts it from the hall comes through it into the office.
+    """
     tx.emit(ev.DoorChanged(door=door, by=by))
+    intruder = tx.state.find(by) if by else None
+    if door is Door.BROKEN and intruder and intruder.standing and intruder.place == "east_hall":
+        tx.emit(ev.Moved(seat=intruder.key, from_place="east_hall", to_place="office"))
     reach_beat(tx, BREACH)
     sakura = tx.state.find("sakura")
     if by == "sasuke" and sakura is not None and sakura.place == "office" and sakura.standing:
@@ -49,8 +55,7 @@ def check_first_sight(tx: Tx) -> None:
         return
     for key in PAIR:
         character = tx.state.character(key)
-        other = tx.name(other_of_pair(key) or key)
-        tx.narrate("first_sight", actor=character.name, target=other)
+        tx.narrate("first_sight", actor=key, target=other_of_pair(key))
         rules = tx.scene.rules
         label = f"{character.name} holds to duty"
         held = against_dc(tx, key, label, resolve_modifier(tx, character), rules.first_sight_dc)
@@ -58,7 +63,7 @@ def check_first_sight(tx: Tx) -> None:
         if not held:
             tx.emit(ev.ConditionAdded(seat=key, condition=Condition.HESITATING))
             shift_resolve(tx, key, -1, "hesitated at first sight")
-            tx.narrate("hesitation", actor=character.name)
+            tx.narrate("hesitation", actor=character.key)
 
 
 def shift_resolve(tx: Tx, key: str, delta: int, why: str) -> None:

@@ -175,9 +175,9 @@ def attack(tx: Tx, key: str, technique: Technique, target_key: str) -> None:
     if hit:
         _strike(tx, key, technique, target_key, critical)
     else:
-        fields = {"actor": attacker.name, "target": target.name, "technique": technique.name}
+        fields = {"actor": key, "target": target_key, "technique": technique.name}
         if fumble:
-            tx.narrate("fumble", actor=attacker.name, technique=technique.name)
+            tx.narrate("fumble", actor=attacker.key, technique=technique.name)
         else:
             tx.narrate("miss", amount=0, **fields)
 
@@ -197,8 +197,8 @@ def _strike(tx: Tx, key: str, technique: Technique, target_key: str, critical: b
     tx.record(roll, key, outcome=technique.kind or None)
     tx.narrate(
         "critical" if critical else "hit",
-        actor=tx.name(key),
-        target=tx.name(target_key),
+        actor=key,
+        target=target_key,
         technique=technique.name,
         amount=roll.total,
     )
@@ -223,10 +223,10 @@ def _force_door(tx: Tx, key: str, technique: Technique) -> None:
     character = tx.state.character(key)
     label = f"{technique.name} against the oak door"
     if against_dc(tx, key, label, _stat(character, technique), tx.scene.rules.door_burst_dc):
-        tx.narrate("door_burst", actor=character.name)
+        tx.narrate("door_burst", actor=character.key)
         door_opened(tx, key, Door.BROKEN)
     else:
-        tx.narrate("door_holds", actor=character.name)
+        tx.narrate("door_holds", actor=character.key)
 
 
 def _heal(tx: Tx, key: str, technique: Technique, targets: tuple[str, ...]) -> None:
@@ -234,7 +234,7 @@ def _heal(tx: Tx, key: str, technique: Technique, targets: tuple[str, ...]) -> N
     roll = tx.roll(technique.dice or "0", technique.name)
     tx.record(roll, key, outcome="healing")
     heal(tx, target_key, roll.total)
-    tx.narrate("heal", actor=tx.name(key), target=tx.name(target_key), amount=roll.total)
+    tx.narrate("heal", actor=key, target=target_key, amount=roll.total)
 
 
 def _break_free(tx: Tx, key: str, technique: Technique, targets: tuple[str, ...]) -> None:
@@ -245,11 +245,9 @@ def _break_free(tx: Tx, key: str, technique: Technique, targets: tuple[str, ...]
         or opposed(tx, key, holder, technique.name)
     ):
         release(tx, key)
-        tx.narrate("break_free", actor=tx.name(key), target=tx.name(holder or key))
+        tx.narrate("break_free", actor=key, target=holder or key)
     else:
-        tx.narrate(
-            "miss", actor=tx.name(key), target=tx.name(holder), technique=technique.name, amount=0
-        )
+        tx.narrate("miss", actor=key, target=holder, technique=technique.name, amount=0)
 
 
 def _sharingan(tx: Tx, key: str, technique: Technique, targets: tuple[str, ...]) -> None:
@@ -261,22 +259,22 @@ def _throat_grip(tx: Tx, key: str, technique: Technique, targets: tuple[str, ...
     if not opposed(tx, key, target_key, technique.name):
         tx.narrate(
             "miss",
-            actor=tx.name(key),
-            target=tx.name(target_key),
+            actor=key,
+            target=target_key,
             technique=technique.name,
             amount=0,
         )
         return
     tx.emit(ev.ConditionAdded(seat=target_key, condition=Condition.RESTRAINED, by=key))
     tx.emit(ev.ConditionAdded(seat=target_key, condition=Condition.CHOKING, by=key))
-    tx.narrate("choking", actor=tx.name(key), target=tx.name(target_key))
+    tx.narrate("choking", actor=key, target=target_key)
     if 1 <= tx.state.beat < CLASH:
         reach_beat(tx, CLASH)
     offer_mercy(tx, target_key)
 
 
 def _body_flicker(tx: Tx, key: str, technique: Technique, targets: tuple[str, ...]) -> None:
-    tx.narrate("body_flicker", actor=tx.name(key))
+    tx.narrate("body_flicker", actor=key)
     leave(tx, key, Fate.GONE)
 
 
@@ -317,7 +315,7 @@ def guard(tx: Tx, key: str) -> None:
     tx.emit(ev.ConditionAdded(seat=key, condition=Condition.GUARDING))
     tx.emit(ev.EvasionChanged(seat=key, bonus=tx.scene.rules.guard_bonus))
     character = tx.state.character(key)
-    tx.narrate("defend", actor=character.name, place=tx.scene.place(character.place).name)
+    tx.narrate("defend", actor=character.key, place=tx.scene.place(character.place).name)
 
 
 def _hold_the_line(tx: Tx, key: str, technique: Technique, targets: tuple[str, ...]) -> None:

@@ -48,7 +48,7 @@ def _made(tx: Tx, decision: Decision, option: str, result: str) -> None:
 
 def _mercy(tx: Tx, decision: Decision, option: str) -> None:
     decider, subject = decision.decider, decision.subject
-    names = {"actor": tx.name(decider), "target": tx.name(subject)}
+    names = {"actor": decider, "target": subject}
     if option == "strike":
         character = tx.state.character(decider)
         label = f"{character.name} steels the heart"
@@ -89,7 +89,7 @@ def _mercy(tx: Tx, decision: Decision, option: str) -> None:
 
 
 def _standoff(tx: Tx, decision: Decision, option: str) -> None:
-    names = {"actor": tx.name(decision.decider), "target": tx.name(decision.subject)}
+    names = {"actor": decision.decider, "target": decision.subject}
     if option == "take":
         taken = take_scrolls(tx, decision.decider)
         _made(tx, decision, option, "taken" if taken else "kept")
@@ -119,7 +119,7 @@ def _offer_bargain(tx: Tx, decision: Decision) -> None:
 
 
 def _bargain(tx: Tx, decision: Decision, option: str) -> None:
-    names = {"actor": tx.name(decision.decider), "target": tx.name(decision.subject)}
+    names = {"actor": decision.decider, "target": decision.subject}
     if option == "yield":
         _made(tx, decision, option, "yielded")
         tx.narrate("standoff_yield", **names)

@@ -167,8 +167,8 @@ class Dice:
         )
 
     def pick(self, choices: Sequence[T]) -> T:
-        """One of ``choices``, chosen by the session's RNG."""
-        return choices[self.rng.randrange(len(choices))]
+        """One of ``choices``, chosen by the session's RNG (``random()``: never a scripted die)."""
+        return choices[int(self.rng.random() * len(choices))]
 
 
 def _natural_d20(result: d20.RollResult) -> int | None:

@@ -23,7 +23,7 @@ def damage(tx: Tx, key: str, amount: int, kind_of: str = "") -> None:
 
 def fall(tx: Tx, key: str) -> None:
     """``key`` is down: the narration, the holds they kept let go, and perhaps the mercy."""
-    tx.narrate("down", target=tx.name(key))
+    tx.narrate("down", target=key)
     release_holds_of(tx, key)
     offer_mercy(tx, key)
 

@@ -40,7 +40,7 @@ def advance_turn(tx: Tx) -> None:
         if tx.state.character(key).has(Condition.STUNNED):
             tx.emit(ev.TurnSkipped(seat=key, reason="stunned"))
             tx.emit(ev.ConditionRemoved(seat=key, condition=Condition.STUNNED))
-            tx.narrate("stunned", target=tx.name(key))
+            tx.narrate("stunned", target=key)
             continue
         tx.emit(ev.TurnStarted(seat=key, round=tx.state.round))
         return

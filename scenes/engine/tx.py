@@ -22,11 +22,30 @@ class Tx:
         self.events.append(event)
         self.state = evolve(self.state, event)
 
-    def narrate(self, moment: str, **fields: object) -> None:
-        """Post one variant of ``moment``'s narration, chosen by the session's RNG."""
+    def narrate(
+        self, moment: str, actor: str | None = None, target: str | None = None, **fields: object
+    ) -> None:
+        """Post one variant of ``moment``'s narration, chosen by the session's RNG.
+
+        ``actor`` and ``target`` are character keys; their names and pronouns fill the line.
+        """
         lines: tuple[str, ...] = getattr(self.scene.narration, moment)
+        for prefix, key in (("", actor), ("target_", target)):
+            if key is not None:
+                fields.update(self._person(key, prefix))
         text = self.dice.pick(lines).format(**fields)
         self.emit(ev.Narrated(text=text, moment=moment))
+
+    def _person(self, key: str, prefix: str) -> dict[str, str]:
+        character = self.state.character(key)
+        pronouns = self.scene.role(character.role).pronouns
+        name_field = "actor" if not prefix else "target"
+        return {
+            name_field: character.name,
+            f"{prefix}their": pronouns.their,
+            f"{prefix}them": pronouns.them,
+            f"{prefix}themself": pronouns.themself,
+        }
 
     def roll(self, notation: str, label: str) -> Roll:
         """Roll without recording (the caller records it once its outcome is known)."""
