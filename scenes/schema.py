@@ -27,15 +27,24 @@ SCENE_FILES = ("places", "roles", "techniques", "rules", "narration")
 
 
 def _parses(notation: str) -> str:
+    """Dice notation that d20 reads, with 1 to 100 dice of 1 to 1,000 sides (no subtraction)."""
     try:
-        d20.parse(notation)
+        tree = d20.parse(notation)
     except d20.RollSyntaxError:
         raise ValueError(f"{notation!r} is not dice notation") from None
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, d20.diceast.Dice) and not (
+            1 <= node.num <= 100 and 1 <= node.size <= 1000
+        ):
+            raise ValueError(f"{notation!r}: dice need 1-100 dice of 1-1000 sides")
+        stack.extend(getattr(node, "children", ()))
     return notation
 
 
 Key = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,31}$")]
-Notation = Annotated[str, Field(pattern=r"^[0-9d+\- ]{1,20}$"), AfterValidator(_parses)]
+Notation = Annotated[str, Field(pattern=r"^[0-9d+ ]{1,20}$"), AfterValidator(_parses)]
 Int = Annotated[int, Strict()]
 Bool = Annotated[bool, Strict()]
 
@@ -351,13 +360,6 @@ class _RulesFile(Frozen):
     beats: tuple[Beat, ...] = Field(min_length=6, max_length=6)
     endings: tuple[Ending, ...] = Field(min_length=1)
 
-    @model_validator(mode="after")
-    def _beats_in_order(self) -> _RulesFile:
-        numbers = [beat.number for beat in self.beats]
-        if numbers != list(range(1, len(numbers) + 1)):
-            raise ValueError(f"beats must be numbered 1 to 6 in order, not {numbers}")
-        return self
-
 
 _FILE_MODELS: dict[str, type[BaseModel]] = {
     "places": _PlacesFile,
@@ -397,27 +399,29 @@ class _Checker:
     def fail(self, file: str, field: str, reason: str) -> None:
         raise SceneFileError(f"{self.folder / f'{file}.toml'}: field {field}: {reason}")
 
-    def unique(self, file: str, items: tuple[BaseModel, ...], key: str = "key") -> None:
+    def unique(self, file: str, table: str, items: tuple[BaseModel, ...]) -> None:
         seen: set[object] = set()
         for index, item in enumerate(items):
-            value = getattr(item, key)
+            value = item.key
             if value in seen:
-                self.fail(file, f"{file}.{index}.{key}", f"{value!r} appears twice")
+                self.fail(file, f"{table}.{index}.key", f"{value!r} appears twice")
             seen.add(value)
 
     def places(self, places: tuple[Place, ...]) -> None:
-        self.unique("places", places)
+        self.unique("places", "places", places)
         graph = {place.key: set(place.connects) for place in places}
         for index, place in enumerate(places):
+            field = f"places.{index}.connects"
+            if place.key in graph[place.key] or len(graph[place.key]) != len(place.connects):
+                self.fail("places", field, "a place cannot connect to itself or twice to another")
             for other in place.connects:
-                field = f"places.{index}.connects"
                 if other not in graph:
                     self.fail("places", field, f"connects to unknown place {other!r}")
                 if place.key not in graph[other]:
                     self.fail("places", field, f"{other!r} does not connect back to {place.key!r}")
 
     def roles(self, roles: tuple[Role, ...], places: set[str]) -> None:
-        self.unique("roles", roles)
+        self.unique("roles", "roles", roles)
         for index, role in enumerate(roles):
             if role.start not in places:
                 self.fail("roles", f"roles.{index}.start", f"unknown place {role.start!r}")
@@ -438,8 +442,11 @@ class _Checker:
             seen.add((technique.role, technique.key))
 
     def rules(self, rules: _RulesFile) -> None:
-        self.unique("endings", rules.endings)
-        self.unique("beats", rules.beats)
+        self.unique("rules", "endings", rules.endings)
+        self.unique("rules", "beats", rules.beats)
+        numbers = [beat.number for beat in rules.beats]
+        if numbers != list(range(1, len(numbers) + 1)):
+            self.fail("rules", "beats", f"beats must be numbered 1 to 6 in order, not {numbers}")
         moments = set(Narration.model_fields)
         for index, ending in enumerate(rules.endings):
             if f"ending_{ending.key}" not in moments:

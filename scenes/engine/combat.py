@@ -138,8 +138,9 @@ def choose_targets(
 
 
 def _can_hit_door(tx: Tx, actor: Character, technique: Technique) -> bool:
+    """An intruder at the oak door may aim a damaging technique at the door itself."""
     return (
-        technique.roll is not RollKind.NONE
+        technique.effect in (Effect.DAMAGE, Effect.STUN_ON_CRITICAL)
         and actor.place in ("east_hall", "office")
         and tx.state.door in (Door.CLOSED, Door.BARRED)
         and actor.side.value == "invaders"

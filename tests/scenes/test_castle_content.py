@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+import string
+from itertools import product
+
 import pytest
 
-from scenes.schema import Narration, Roll, Scene, Side, load_scene
+from scenes.schema import MOMENT_PLACEHOLDERS, Narration, Roll, Scene, Side, load_scene
 
 
 @pytest.fixture(scope="module")
@@ -32,6 +36,50 @@ ROLES = {
     "sasuke": (Side.INVADERS, "east_hall", (1, 1), True),
     "defender": (Side.CASTLE, "north_wing", (1, 4), False),
 }
+
+# key: them, their, themself
+PRONOUNS = {
+    "sakura": ("her", "her", "herself"),
+    "sasuke": ("him", "his", "himself"),
+    "defender": ("them", "their", "themself"),
+}
+
+# Who narration is rendered for: the two named roles, and a defender a player called Ren.
+CAST = {"Sakura": "sakura", "Sasuke": "sasuke", "Ren": "defender"}
+NAMED = ("Sakura", "Sasuke")
+
+# Words that must never reach a line about Sakura or Sasuke: they go through placeholders.
+NEUTRAL_PRONOUN = re.compile(r"\b(they|their|theirs|them|themself|themselves)\b", re.IGNORECASE)
+GENDERED_PRONOUN = re.compile(r"\b(she|he|her|hers|his|him|herself|himself)\b", re.IGNORECASE)
+SENTENCE_START = re.compile(r'(^|[.!?]["”]?\s+|["“])\{(target_)?(their|them|themself)\}')
+CHARACTER_PLACEHOLDERS = {"actor", "target"}
+
+
+def render(castle: Scene, moment: str, line: str, actor: str, target: str) -> str:
+    """``line`` as the engine would post it with ``actor`` and ``target`` (names in CAST)."""
+    fields: dict[str, object] = {
+        "technique": "Chidori",
+        "amount": 7,
+        "place": "East hall",
+        "from_place": "Grand hall",
+    }
+    for prefix, name in (("", actor), ("target_", target)):
+        pronouns = castle.role(CAST[name]).pronouns
+        fields["target" if prefix else "actor"] = name
+        fields[f"{prefix}their"] = pronouns.their
+        fields[f"{prefix}them"] = pronouns.them
+        fields[f"{prefix}themself"] = pronouns.themself
+    allowed = MOMENT_PLACEHOLDERS.get(moment, frozenset())
+    return line.format(**{name: value for name, value in fields.items() if name in allowed})
+
+
+def every_line(castle: Scene) -> list[tuple[str, str]]:
+    return [(moment, line) for moment, lines in castle.narration for line in lines]
+
+
+def names_a_character(moment: str) -> bool:
+    return bool(MOMENT_PLACEHOLDERS.get(moment, frozenset()) & CHARACTER_PLACEHOLDERS)
+
 
 # key: vitality, chakra, taijutsu, ninjutsu, evasion
 SHEETS = {
@@ -89,6 +137,12 @@ def test_there_are_the_three_roles_of_scene_md(castle: Scene) -> None:
         for role in castle.roles
     }
     assert found == ROLES
+
+
+@pytest.mark.parametrize("key", PRONOUNS)
+def test_each_role_has_its_pronouns(castle: Scene, key: str) -> None:
+    pronouns = castle.role(key).pronouns
+    assert (pronouns.them, pronouns.their, pronouns.themself) == PRONOUNS[key]
 
 
 @pytest.mark.parametrize("key", SHEETS)
@@ -149,3 +203,49 @@ def test_narration_lines_stay_short(castle: Scene) -> None:
         limit = 600 if moment.startswith("ending_") else 300
         for line in lines:
             assert len(line) <= limit, f"{moment}: {len(line)} characters"
+
+
+def test_every_narration_line_renders_for_every_pairing_of_the_cast(castle: Scene) -> None:
+    for (moment, line), actor, target in product(every_line(castle), CAST, CAST):
+        text = render(castle, moment, line, actor, target)
+        assert "{" not in text and "}" not in text, f"{moment}: {text}"
+
+
+def test_no_line_about_sakura_or_sasuke_calls_either_they_or_them(castle: Scene) -> None:
+    for (moment, line), actor, target in product(every_line(castle), NAMED, NAMED):
+        text = render(castle, moment, line, actor, target)
+        found = NEUTRAL_PRONOUN.search(text)
+        assert found is None, f"{moment} ({actor}, {target}): {found.group(0)!r} in {text}"
+
+
+def test_lines_about_a_defender_use_the_defenders_pronouns(castle: Scene) -> None:
+    """Ren the defender reads 'their'; the same line for Sakura reads 'her'."""
+    pronoun_lines = [(moment, line) for moment, line in every_line(castle) if "{their}" in line]
+    assert pronoun_lines, "no line uses {their}"
+    for moment, line in pronoun_lines:
+        assert NEUTRAL_PRONOUN.search(render(castle, moment, line, "Ren", "Sasuke")), line
+        assert re.search(r"\bher\b", render(castle, moment, line, "Sakura", "Sasuke")), line
+
+
+def test_lines_naming_a_character_hard_code_no_gendered_pronoun(castle: Scene) -> None:
+    """Any role may be the actor or the target, so 'she' or 'his' would be wrong for someone."""
+    for moment, line in every_line(castle):
+        if names_a_character(moment):
+            found = GENDERED_PRONOUN.search(line)
+            assert found is None, f"{moment}: {found.group(0)!r} in {line}"
+
+
+def test_no_pronoun_placeholder_begins_a_sentence(castle: Scene) -> None:
+    """Pronouns are filled in lower case, so a sentence never starts with one."""
+    for moment, line in every_line(castle):
+        assert SENTENCE_START.search(line) is None, f"{moment}: {line}"
+
+
+def test_pronoun_placeholders_are_used_throughout_the_narration(castle: Scene) -> None:
+    used = {
+        name
+        for _, line in every_line(castle)
+        for _, name, _, _ in string.Formatter().parse(line)
+        if name is not None
+    }
+    assert used >= {"their", "them", "themself", "target_their", "target_them", "target_themself"}

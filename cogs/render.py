@@ -1,0 +1,238 @@
+"""The one place that turns engine events and state into embeds, views and message text."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import discord
+
+from scenes.engine import events as ev
+from scenes.engine.describe import describe
+from scenes.engine.state import Character, SessionState, Status
+from scenes.schema import Scene, load_scene
+
+EMBED_TITLE = 256
+EMBED_DESCRIPTION = 4096
+FIELD_VALUE = 1024
+EMBED_FIELDS = 25
+EMBED_TOTAL = 6000
+STORM = discord.Colour(0x4B5A6E)
+BAR_WIDTH = 10
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, with an ellipsis when cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def bar(value: int, maximum: int) -> str:
+    """A bar like ``▰▰▰▰▱▱▱▱▱▱ 12/30``."""
+    filled = round(BAR_WIDTH * value / maximum) if maximum else 0
+    filled = max(1 if value > 0 else 0, min(BAR_WIDTH, filled))
+    return f"{'▰' * filled}{'▱' * (BAR_WIDTH - filled)} {value}/{maximum}"
+
+
+def colour_of(scene: Scene, character: Character) -> discord.Colour:
+    return discord.Colour(scene.role(character.role).colour)
+
+
+def sheet_lines(character: Character) -> str:
+    lines = [
+        f"Vitality `{bar(character.vitality, character.max_vitality)}`",
+        f"Chakra `{bar(character.chakra, character.max_chakra)}`",
+    ]
+    if character.resolve is not None:
+        lines.append(
+            f"Resolve {character.resolve:+d} ({'duty' if character.resolve >= 0 else 'heart'})"
+        )
+    if character.conditions:
+        lines.append("Conditions: " + ", ".join(c.value for c in character.conditions))
+    if not character.present:
+        lines.append(f"**{character.fate.value.capitalize()}**")
+    elif character.down:
+        lines.append("**Down**")
+    return "\n".join(lines)
+
+
+def footer(scene: Scene, state: SessionState) -> str:
+    parts = []
+    if state.beat:
+        parts.append(f"Beat {state.beat}: {scene.beats[state.beat - 1].name}")
+    if state.round:
+        parts.append(f"Round {state.round}")
+    parts.append(f"North wing {state.siege.integrity}/{state.siege.max_integrity}")
+    if state.status is Status.PAUSED:
+        parts.append("Paused")
+    elif state.decision is not None:
+        parts.append(f"Waiting on {state.character(state.decision.decider).name}")
+    elif state.turn:
+        parts.append(f"{state.character(state.turn).name}'s turn")
+    return " · ".join(parts)
+
+
+def _chunks(lines: Iterable[str], limit: int) -> list[str]:
+    """Join lines into blocks of at most ``limit`` characters, never splitting a line."""
+    blocks: list[str] = []
+    current = ""
+    for line in lines:
+        line = clip(line, limit)
+        if current and len(current) + 1 + len(line) > limit:
+            blocks.append(current)
+            current = line
+        else:
+            current = f"{current}\n{line}" if current else line
+    if current:
+        blocks.append(current)
+    return blocks
+
+
+def _size(embed: discord.Embed) -> int:
+    return len(embed)
+
+
+def _title(state: SessionState, events: Sequence[ev.Event], fallback: str) -> str:
+    for event in events:
+        if isinstance(event, ev.TechniqueUsed):
+            return f"{state.character(event.seat).name} · {event.name}"
+        if isinstance(event, ev.DecisionMade):
+            return f"{state.character(event.decider).name} chooses: {event.option}"
+        if isinstance(event, ev.Undone):
+            return f"Undone: the last {event.command}"
+        if isinstance(event, ev.SessionEnded):
+            return "The session ends"
+        if isinstance(event, ev.SceneBegan):
+            return "The scene begins"
+    return fallback
+
+
+def outcome_embed(
+    state: SessionState, events: Sequence[ev.Event], fallback_title: str, actor: str | None = None
+) -> discord.Embed:
+    """What a command did: narration, every roll's breakdown, the facts, and who is hurt."""
+    scene = load_scene(state.scene)
+    prose = [e.text for e in events if isinstance(e, ev.Narrated)]
+    rolls = [e.roll.text for e in events if isinstance(e, ev.Rolled)]
+    facts = [
+        fact
+        for e in events
+        if not isinstance(e, ev.Narrated | ev.Rolled)
+        if (fact := describe(e, state))
+    ]
+    colour = colour_of(scene, state.character(actor)) if actor else STORM
+    embed = discord.Embed(
+        title=clip(_title(state, events, fallback_title), EMBED_TITLE),
+        description=clip("\n\n".join(prose), 3000) or None,
+        colour=colour,
+    )
+    for name, lines in (("Rolls", rolls), ("What happened", facts)):
+        for index, block in enumerate(_chunks(lines, FIELD_VALUE)[:4]):
+            embed.add_field(
+                name=name if index == 0 else f"{name} (cont.)", value=block, inline=False
+            )
+    for character in _touched(state, events):
+        embed.add_field(name=character.name, value=sheet_lines(character), inline=True)
+    embed.set_footer(text=footer(scene, state))
+    return fit(embed)
+
+
+def _touched(state: SessionState, events: Sequence[ev.Event]) -> list[Character]:
+    keys: list[str] = []
+    for event in events:
+        key = getattr(event, "seat", None)
+        if isinstance(event, ev.Damaged | ev.Healed | ev.TechniqueUsed | ev.ValueSet):
+            key = getattr(event, "seat", None) or getattr(event, "character", None)
+            if key and key not in keys and state.find(key):
+                keys.append(key)
+    return [state.character(key) for key in keys[:6]]
+
+
+def fit(embed: discord.Embed) -> discord.Embed:
+    """Drop trailing fields until the embed fits Discord's 6,000-character total."""
+    while len(embed) > EMBED_TOTAL and embed.fields:
+        embed.remove_field(len(embed.fields) - 1)
+    if len(embed) > EMBED_TOTAL and embed.description:
+        embed.description = clip(
+            embed.description, max(1, len(embed.description) - len(embed) + EMBED_TOTAL)
+        )
+    return embed
+
+
+def pose_embed(state: SessionState, seat: str, style: str, text: str) -> discord.Embed:
+    """An in-character action or line, shown as the character."""
+    character = state.character(seat)
+    scene = load_scene(state.scene)
+    body = f"*{text}*" if style == "act" else f"“{text}”"
+    embed = discord.Embed(
+        description=clip(body, EMBED_DESCRIPTION), colour=colour_of(scene, character)
+    )
+    embed.set_author(name=clip(character.name, 256))
+    return embed
+
+
+def narration_embed(text: str) -> discord.Embed:
+    return discord.Embed(description=clip(text, EMBED_DESCRIPTION), colour=STORM)
+
+
+def status_embed(state: SessionState, key: str) -> discord.Embed:
+    scene = load_scene(state.scene)
+    character = state.character(key)
+    seat = state.seat(key)
+    embed = discord.Embed(
+        title=character.name, colour=colour_of(scene, character), description=sheet_lines(character)
+    )
+    embed.add_field(name="Place", value=scene.place(character.place).name, inline=True)
+    embed.add_field(
+        name="Player", value=f"<@{seat.member_id}>" if seat.member_id else "free", inline=True
+    )
+    techniques = [f"{t.name} ({t.cost})" for t in scene.techniques_of(character.role)]
+    embed.add_field(
+        name="Techniques (chakra)", value=clip(", ".join(techniques), FIELD_VALUE), inline=False
+    )
+    embed.set_footer(text=footer(scene, state))
+    return embed
+
+
+def roles_embed(state: SessionState) -> discord.Embed:
+    scene = load_scene(state.scene)
+    embed = discord.Embed(title=f"{scene.name}: seats", colour=STORM)
+    for seat in state.seats:
+        character = state.character(seat.key)
+        who = f"<@{seat.member_id}>" if seat.member_id else "*free* — `/claim`"
+        embed.add_field(
+            name=f"{character.name} ({scene.role(seat.role).title})", value=who, inline=False
+        )
+    embed.set_footer(text=f"Status: {state.status.value} · " + footer(scene, state))
+    return embed
+
+
+def sessions_embed(rows: Sequence[tuple[int, str, int, str, str | None]]) -> discord.Embed:
+    """Rows of (id, status, channel id, opened, ending)."""
+    embed = discord.Embed(title="Sessions on this server", colour=STORM)
+    lines = [
+        f"`#{sid}` {status} in <#{channel}> · opened {opened}" + (f" · {ending}" if ending else "")
+        for sid, status, channel, opened, ending in rows
+    ]
+    embed.description = clip(
+        "\n".join(lines) or "No sessions yet. `/gm open` starts one.", EMBED_DESCRIPTION
+    )
+    return embed
+
+
+def turn_announcement(state: SessionState) -> tuple[str, discord.AllowedMentions] | None:
+    """Whose turn it is, mentioning that player only; None when nobody is to act."""
+    if state.status is not Status.ACTIVE:
+        return None
+    if state.decision is not None:
+        key, what = state.decision.decider, f"choose: {', '.join(state.decision.options)}"
+    elif state.turn is not None:
+        key, what = state.turn, "your turn"
+    else:
+        return None
+    member = state.seat(key).member_id
+    if member is None:
+        return None
+    character = state.character(key).name
+    content = f"<@{member}> — {character}, {what}."
+    return content, discord.AllowedMentions(
+        everyone=False, roles=False, users=[discord.Object(id=member)]
+    )
