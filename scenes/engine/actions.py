@@ -134,13 +134,18 @@ def _hide(tx: Tx, character: Character) -> None:
 
 
 def _keeper(tx: Tx, character: Character) -> str | None:
-    """Who stands between ``character`` and the scrolls: their holder, or a guard on the desk."""
+    """Who keeps the scrolls from ``character``: their holder, the desk's guard, or any castle
+    character standing free in the office (the desk is guarded by whoever stands at it)."""
     scrolls = tx.state.scrolls
-    for key in (scrolls.holder, scrolls.guard):
+    candidates = [scrolls.holder, scrolls.guard]
+    if scrolls.at is not ScrollsAt.CARRIED:
+        candidates += [c.key for c in tx.state.characters if c.side is Side.CASTLE]
+    for key in candidates:
         other = tx.state.find(key) if key else None
         if (
             other
             and other.key != character.key
+            and other.side is not character.side
             and other.standing
             and other.place == "office"
             and not held(other)
@@ -166,7 +171,8 @@ def take_scrolls(tx: Tx, key: str) -> bool:
         if not against_dc(tx, key, "Searching for the hidden scrolls", character.ninjutsu, dc):
             return False
     keeper = _keeper(tx, character)
-    if keeper is not None and not opposed(tx, key, keeper, "Struggle for the scrolls"):
+    bonus = tx.scene.rules.guard_bonus if keeper and keeper == tx.state.scrolls.guard else 0
+    if keeper is not None and not opposed(tx, key, keeper, "Struggle for the scrolls", bonus):
         tx.narrate("scrolls_take_fails", actor=character.key, target=keeper)
         return False
     tx.emit(ev.ScrollsChanged(at=ScrollsAt.CARRIED, holder=key, by=key))

@@ -87,6 +87,8 @@ def _member(state: SessionState, key: str) -> c.Actor:
 def next_move(state: SessionState, rng: random.Random) -> tuple[c.Actor, c.Command]:
     """The next sensible command: answer a pending choice at random, or take the turn."""
     if state.decision is not None:
+        if state.seat(state.decision.decider).member_id is None:
+            return GM, c.Skip(reason="the choice has no player")
         return _member(state, state.decision.decider), c.Choose(
             option=rng.choice(state.decision.options)
         )

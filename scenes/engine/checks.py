@@ -44,12 +44,12 @@ def against_dc(tx: Tx, key: str, label: str, modifier: int, dc: int) -> bool:
     return success
 
 
-def opposed(tx: Tx, key: str, other: str, label: str) -> bool:
+def opposed(tx: Tx, key: str, other: str, label: str, other_bonus: int = 0) -> bool:
     """Opposed taijutsu: ``key`` wins only by beating ``other``'s roll (ties go to ``other``)."""
     attacker = tx.state.character(key)
     defender = tx.state.character(other)
     mine = check(tx, key, f"{label} ({attacker.name})", attacker.taijutsu)
-    theirs = check(tx, other, f"{label} ({defender.name})", defender.taijutsu)
+    theirs = check(tx, other, f"{label} ({defender.name})", defender.taijutsu + other_bonus)
     won = mine.total > theirs.total
     tx.record(
         mine,

@@ -16,6 +16,7 @@ from scenes.engine.errors import Refusal
 from scenes.engine.harm import leave, release
 from scenes.engine.state import Condition, Decision, DecisionKind, Fate, ScrollsAt
 from scenes.engine.tx import Tx
+from scenes.engine.world import can_act
 
 # What a skipped decision falls back to: the mercy spares, the standoff and bargain hold.
 DEFAULTS = {
@@ -106,8 +107,7 @@ def _standoff(tx: Tx, decision: Decision, option: str) -> None:
 
 
 def _offer_bargain(tx: Tx, decision: Decision) -> None:
-    subject = tx.state.character(decision.subject)
-    if not subject.standing:
+    if not can_act(tx.state, decision.subject):
         return
     bargain = Decision(
         kind=DecisionKind.BARGAIN,

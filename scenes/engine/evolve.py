@@ -14,6 +14,7 @@ from scenes.engine.state import (
     SessionState,
     Siege,
     Status,
+    UndoPoint,
 )
 
 UNDO_DEPTH = 5
@@ -123,7 +124,9 @@ def _(event: ev.TurnEnded, state: SessionState) -> SessionState:
 
 @_apply.register
 def _(event: ev.ActionStarted, state: SessionState) -> SessionState:
-    saved = state.model_copy(update={"undo": ()}).model_dump_json()
+    saved = UndoPoint(
+        command=event.command, state=state.model_copy(update={"undo": ()}).model_dump_json()
+    )
     acted = state.acted or event.command in TURN_COMMANDS
     return state.model_copy(update={"undo": (*state.undo, saved)[-UNDO_DEPTH:], "acted": acted})
 

@@ -18,6 +18,7 @@ from scenes.engine.beats import (
     reach_beat,
 )
 from scenes.engine.decisions import DEFAULTS, resolve_decision
+from scenes.engine.endings import compute_ending
 from scenes.engine.errors import Refusal
 from scenes.engine.state import Condition, Door, SessionState, Status
 from scenes.engine.turns import advance_turn, roll_initiative, settle_turn
@@ -123,10 +124,10 @@ def after_decision(tx: Tx) -> None:
 def _undo(tx: Tx, actor: cmd.Actor, command: cmd.Undo) -> None:
     if not tx.state.undo:
         raise Refusal("There is nothing to undo (no turn has been taken since the last undo).")
-    restored = SessionState.model_validate_json(tx.state.undo[-1])
+    point = tx.state.undo[-1]
+    restored = SessionState.model_validate_json(point.state)
     restored = restored.model_copy(update={"undo": tx.state.undo[:-1]})
-    last = next((e for e in reversed(tx.events) if isinstance(e, ev.ActionStarted)), None)
-    tx.emit(ev.Undone(command=last.command if last else "turn", restored=restored))
+    tx.emit(ev.Undone(command=point.command, restored=restored))
 
 
 def _assign(tx: Tx, actor: cmd.Actor, command: cmd.Assign) -> None:
@@ -205,7 +206,9 @@ def _handover(tx: Tx, actor: cmd.Actor, command: cmd.Handover) -> None:
 
 
 def _end(tx: Tx, actor: cmd.Actor, command: cmd.End) -> None:
-    tx.emit(ev.SessionEnded(reason=_reason(command.reason), ending=tx.state.ending))
+    """Close the session; once the aftermath is reached, the ending is read from the state now."""
+    ending = compute_ending(tx.state) if tx.state.beat >= AFTERMATH else None
+    tx.emit(ev.SessionEnded(reason=_reason(command.reason), ending=ending))
 
 
 HANDLERS: dict[str, Callable[[Tx, cmd.Actor, cmd.Command], None]] = {

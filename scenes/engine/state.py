@@ -137,6 +137,13 @@ class Ending(Frozen):
     north_wing: str
 
 
+class UndoPoint(Frozen):
+    """The state (as JSON, without its own undo stack) from before an undoable command."""
+
+    command: str
+    state: str
+
+
 class SessionState(Frozen):
     scene: str
     seed: int
@@ -157,7 +164,7 @@ class SessionState(Frozen):
     acted: bool = False
     pause_reason: str | None = None
     ending: Ending | None = None
-    undo: tuple[str, ...] = ()
+    undo: tuple[UndoPoint, ...] = ()
 
     def character(self, key: str) -> Character:
         for character in self.characters:

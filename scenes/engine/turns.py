@@ -49,7 +49,7 @@ def advance_turn(tx: Tx) -> None:
 def settle_turn(tx: Tx) -> None:
     """Keep the turn with someone who can take it (after kicks, claims, GM corrections)."""
     state = tx.state
-    if state.status is not Status.ACTIVE or state.decision is not None:
+    if state.status is not Status.ACTIVE:
         return
     if state.turn is None or not can_act(state, state.turn):
         advance_turn(tx)

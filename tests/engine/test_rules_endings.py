@@ -1,0 +1,142 @@
+"""Each ending besides the one-shot's own, reached by a short scripted play; and the ending is
+computed from the state."""
+
+from __future__ import annotations
+
+from scenes.engine import commands as c
+from scenes.engine.state import Ending, ScrollsAt, Status
+from tests.engine.table import Table, of_kind
+
+
+def breach(defender: bool = False) -> Table:
+    """He bursts in; both hold to duty; her turn, ambush ready (the defender last, if seated)."""
+    table = Table(defenders=1)
+    table.seat("sakura", "sasuke", *(["defender_1"] if defender else []))
+    table.begin(["sasuke", "sakura", "defender_1"])
+    table.do("sasuke", c.Interact(object="door", how="open"), faces=[15, 15])
+    return table
+
+
+def sakura_downs_sasuke() -> Table:
+    """Her ambush dagger takes his last 3 vitality: the mercy is hers (her resolve +1)."""
+    table = breach()
+    table.do("gm", c.Set(character="sasuke", field="vitality", value=3))
+    table.do("sakura", c.Jutsu(name="obi_dagger", target="sasuke"), faces=[15, 2, 1])
+    assert table.state.decision is not None and table.state.decision.decider == "sakura"
+    return table
+
+
+def ending(table: Table) -> Ending:
+    assert table.state.beat == 6
+    reached = of_kind(table.events, "ending_reached")
+    assert len(reached) == 1 and reached[0].ending == table.state.ending
+    assert table.state.ending is not None
+    return table.state.ending
+
+
+def dimensions(ending: Ending) -> tuple[str, str, str, str]:
+    return (ending.scrolls, ending.sakura, ending.sasuke, ending.north_wing)
+
+
+def test_scrolls_carried_off_when_he_leaves_with_them() -> None:
+    table = breach()
+    table.do("sakura", c.Defend())
+    table.do("sasuke", c.Interact(object="scrolls", how="take"), faces=[18, 3])
+    table.do("sakura", c.Defend())
+    table.do("sasuke", c.Jutsu(name="body_flicker"))
+    reached = ending(table)
+    assert reached.key == "scrolls_carried_off"
+    assert dimensions(reached) == ("taken", "standing", "gone", "held")
+
+
+def test_scrolls_carried_off_when_she_yields_them_at_the_bargain() -> None:
+    table = breach()
+    table.do("gm", c.Skip())
+    table.do("sasuke", c.Jutsu(name="throat_grip", target="sakura"), faces=[15, 5])
+    table.do("sasuke", c.Choose(option="spare"))
+    table.do("sasuke", c.Choose(option="bargain"))
+    table.do("sakura", c.Choose(option="yield"))
+    assert ending(table).key == "scrolls_carried_off"
+
+
+def test_the_captive_when_she_binds_him() -> None:
+    table = sakura_downs_sasuke()
+    table.do("sakura", c.Choose(option="bind"))
+    reached = ending(table)
+    assert reached.key == "the_captive"
+    assert dimensions(reached) == ("kept", "standing", "captured", "held")
+
+
+def test_blood_on_the_stone_when_she_strikes_him_down() -> None:
+    table = sakura_downs_sasuke()
+    # Her resolve +1 from pressing the attack: 10 + 2 = 12 steels her heart.
+    table.do("sakura", c.Choose(option="strike"), faces=[10])
+    reached = ending(table)
+    assert reached.key == "blood_on_the_stone"
+    assert dimensions(reached) == ("kept", "standing", "dead", "held")
+
+
+def test_the_guardian_falls_when_he_strikes_her_down() -> None:
+    table = breach()
+    table.do("gm", c.Skip())
+    table.do("sasuke", c.Jutsu(name="throat_grip", target="sakura"), faces=[15, 5])
+    table.do("sasuke", c.Choose(option="strike"), faces=[12])
+    reached = ending(table)
+    assert reached.key == "the_guardian_falls"
+    assert (reached.sakura, reached.scrolls) == ("dead", "kept")
+
+
+def test_the_spent_intruder_when_she_spares_him_down() -> None:
+    table = sakura_downs_sasuke()
+    table.do("sakura", c.Choose(option="spare"))
+    reached = ending(table)
+    assert reached.key == "the_spent_intruder"
+    assert dimensions(reached) == ("kept", "standing", "down", "held")
+
+
+def test_the_spent_intruder_when_her_heart_will_not_let_her_strike() -> None:
+    table = sakura_downs_sasuke()
+    table.do("sakura", c.Choose(option="strike"), faces=[9])
+    assert ending(table).key == "the_spent_intruder"
+
+
+def test_ashes_of_the_archive_when_the_wing_falls_on_an_empty_office() -> None:
+    table = breach(defender=True)
+    table.do("gm", c.Set(character="north_wing", field="integrity", value=1))
+    table.do("sakura", c.Move(to="east_hall"))
+    table.do("gm", c.Skip(), faces=[1])
+    assert table.state.siege.fallen and table.state.scrolls.at is ScrollsAt.LOST
+    table.do("sasuke", c.Jutsu(name="body_flicker"))
+    reached = ending(table)
+    assert reached.key == "ashes_of_the_archive"
+    assert dimensions(reached) == ("lost", "standing", "gone", "fallen")
+
+
+def test_the_north_wing_falls_while_she_keeps_the_office() -> None:
+    table = breach(defender=True)
+    table.do("gm", c.Set(character="north_wing", field="integrity", value=1))
+    table.do("sakura", c.Defend())
+    table.do("gm", c.Skip(), faces=[1])
+    assert table.state.siege.fallen and table.state.scrolls.at is ScrollsAt.DESK
+    table.do("sasuke", c.Jutsu(name="body_flicker"))
+    reached = ending(table)
+    assert reached.key == "the_north_wing_falls"
+    assert dimensions(reached) == ("kept", "standing", "gone", "fallen")
+
+
+def test_the_ending_at_the_close_is_computed_from_the_state_at_the_close() -> None:
+    table = breach(defender=True)
+    table.do("sakura", c.Defend())
+    table.do("gm", c.Skip(), faces=[1])
+    table.do("sasuke", c.Jutsu(name="body_flicker"))
+    assert ending(table).key == "rain_without_end"
+    # Play goes on after the aftermath: the army breaks through the north wing.
+    table.do("gm", c.Set(character="north_wing", field="integrity", value=1))
+    table.do("sakura", c.Defend())
+    table.do("gm", c.Skip(), faces=[1])
+    assert table.state.siege.fallen
+    table.do("gm", c.End())
+    assert table.state.status is Status.ENDED
+    closed = table.state.ending
+    assert closed is not None and closed.north_wing == "fallen"
+    assert closed.key == "the_north_wing_falls"
