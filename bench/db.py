@@ -1,6 +1,6 @@
 """Persistence bench: SqliteStore's commit time per command, against a bare sqlite3 floor.
 
-Run: python bench/db.py  (about ten seconds; a temporary folder, removed afterwards)
+Run: python bench/db.py  (about ten seconds, in a temporary folder)
 """
 
 from __future__ import annotations

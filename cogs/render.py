@@ -8,6 +8,8 @@ import discord
 
 from scenes.engine import events as ev
 from scenes.engine.describe import describe
+from scenes.engine.dice import Roll
+from scenes.engine.recap import RecapPage
 from scenes.engine.state import Character, SessionState, Status
 from scenes.schema import Scene, load_scene
 
@@ -70,17 +72,17 @@ def footer(scene: Scene, state: SessionState) -> str:
     return " · ".join(parts)
 
 
-def _chunks(lines: Iterable[str], limit: int) -> list[str]:
+def _chunks(lines: Iterable[str], limit: int, sep: str = "\n") -> list[str]:
     """Join lines into blocks of at most ``limit`` characters, never splitting a line."""
     blocks: list[str] = []
     current = ""
     for line in lines:
         line = clip(line, limit)
-        if current and len(current) + 1 + len(line) > limit:
+        if current and len(current) + len(sep) + len(line) > limit:
             blocks.append(current)
             current = line
         else:
-            current = f"{current}\n{line}" if current else line
+            current = f"{current}{sep}{line}" if current else line
     if current:
         blocks.append(current)
     return blocks
@@ -236,3 +238,43 @@ def turn_announcement(state: SessionState) -> tuple[str, discord.AllowedMentions
     return content, discord.AllowedMentions(
         everyone=False, roles=False, users=[discord.Object(id=member)]
     )
+
+
+def roll_embed(roll: Roll) -> discord.Embed:
+    embed = discord.Embed(
+        title=clip(roll.label or "Roll", EMBED_TITLE),
+        colour=STORM,
+        description=clip(f"{roll.breakdown} = **{roll.total}**", EMBED_DESCRIPTION),
+    )
+    return embed
+
+
+def recap_messages(pages: Sequence[RecapPage]) -> list[list[discord.Embed]]:
+    """Recap pages as messages of embeds, split at paragraph boundaries within every limit."""
+    embeds: list[discord.Embed] = []
+    for page in pages:
+        for index, block in enumerate(_chunks(page.paragraphs, 3800, sep="\n\n")):
+            title = page.title if index == 0 else f"{page.title} (cont.)"
+            embeds.append(
+                discord.Embed(title=clip(title, EMBED_TITLE), description=block, colour=STORM)
+            )
+    messages: list[list[discord.Embed]] = [[]]
+    size = 0
+    for embed in embeds:
+        if len(messages[-1]) == 10 or size + len(embed) > EMBED_TOTAL:
+            messages.append([])
+            size = 0
+        messages[-1].append(embed)
+        size += len(embed)
+    return [message for message in messages if message]
+
+
+def settings_embed(settings: object) -> discord.Embed:
+    recap = getattr(settings, "recap_channel_id", None)
+    role = getattr(settings, "gm_role_id", None)
+    timeout = getattr(settings, "turn_timeout_minutes", 0)
+    embed = discord.Embed(title="Server settings", colour=STORM)
+    embed.add_field(name="Recap channel", value=f"<#{recap}>" if recap else "the session's channel")
+    embed.add_field(name="GM role", value=f"<@&{role}>" if role else "none")
+    embed.add_field(name="Turn timeout", value=f"{timeout} min" if timeout else "off")
+    return embed

@@ -1,0 +1,192 @@
+"""Castle in the Rain: the bot, its settings, start-up, and ``main()`` for ``python bot.py``."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import re
+import sys
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from db.sessions import SessionService
+
+log = logging.getLogger("castle")
+
+TOKEN_HELP = (
+    "DISCORD_TOKEN is missing or malformed: create an application at "
+    "https://discord.com/developers/applications, open Bot → Reset Token, and put the token in "
+    ".env as DISCORD_TOKEN=... (see .env.example)."
+)
+# A bot token is three base64url parts joined by dots.
+TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_\-]{20,}\.[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]{20,}$")
+EXTENSIONS = ("cogs.players", "cogs.gm", "cogs.turns", "cogs.admin")
+
+
+class Settings(BaseSettings):
+    """Settings from the environment and ``.env``; the token never appears in logs or reprs."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    discord_token: SecretStr
+    dev_guild_id: int | None = None
+    database_path: Path = Path("data/castle.sqlite3")
+    log_level: str = Field(default="INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")
+    turn_check_seconds: float = Field(default=15.0, gt=0, le=600)
+
+    @field_validator("discord_token")
+    @classmethod
+    def _token_shape(cls, token: SecretStr) -> SecretStr:
+        if not TOKEN_SHAPE.match(token.get_secret_value().strip()):
+            raise ValueError("not a bot token")
+        return SecretStr(token.get_secret_value().strip())
+
+    @field_validator("dev_guild_id", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        return None if value in ("", None) else value
+
+
+def load_settings() -> Settings:
+    """Settings, or a one-line explanation and exit status 2."""
+    try:
+        return Settings()  # type: ignore[call-arg]
+    except ValidationError as error:
+        fields = {str(e["loc"][0]) for e in error.errors() if e["loc"]}
+        if "discord_token" in fields:
+            raise SystemExit(TOKEN_HELP) from None
+        first = error.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]).upper()
+        raise SystemExit(
+            f"Setting {where} is invalid: {first['msg']} (see .env.example)."
+        ) from None
+
+
+class CastleTree(app_commands.CommandTree):
+    """The one tree-level error handler: log it with its command and channel, answer briefly."""
+
+    async def on_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+    ) -> None:
+        message = _user_message(error)
+        if message is None:
+            command = interaction.command.qualified_name if interaction.command else "component"
+            log.error(
+                "error in /%s (guild %s, channel %s, user %s)",
+                command,
+                interaction.guild_id,
+                interaction.channel_id,
+                interaction.user.id,
+                exc_info=error,
+            )
+            message = "Sorry — something went wrong on my side; it has been logged. Try again."
+        try:
+            if interaction.response.is_done():
+                await interaction.followup.send(message, ephemeral=True)
+            else:
+                await interaction.response.send_message(message, ephemeral=True)
+        except discord.HTTPException:
+            log.warning("could not tell user %s about an error", interaction.user.id)
+
+
+def _user_message(error: app_commands.AppCommandError) -> str | None:
+    """The sentence for an error the user can act on; None for a bug."""
+    if isinstance(error, app_commands.CommandOnCooldown):
+        return f"Slow down a little: try again in {error.retry_after:.0f} s."
+    if isinstance(error, app_commands.NoPrivateMessage):
+        return "The scene is played in a server channel, not in DMs."
+    if isinstance(error, app_commands.MissingPermissions | app_commands.CheckFailure):
+        return "You may not use that command here."
+    if isinstance(error, app_commands.TransformerError):
+        return f"I could not read “{str(error.value)[:50]}” there."
+    return None
+
+
+class CastleBot(commands.Bot):
+    """The bot: one store, one session service, the cogs, and the persistent buttons."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        seeds: random.Random | None = None,
+        clock: Callable[[], datetime] | None = None,
+        **options: object,
+    ) -> None:
+        intents = discord.Intents.default()
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents,
+            help_command=None,
+            tree_cls=CastleTree,
+            allowed_mentions=discord.AllowedMentions.none(),
+            **options,
+        )
+        self.settings = settings
+        # Where each new session's dice seed comes from (tests inject a seeded Random).
+        self.seeds = seeds or random.SystemRandom()
+        # What time it is for turn deadlines (tests inject a clock they can move).
+        self.clock = clock
+        self.service: SessionService
+
+    async def setup_hook(self) -> None:
+        from cogs.views import register_views
+        from db.sessions import SessionService
+        from db.store import SqliteStore
+
+        store = await SqliteStore.open(self.settings.database_path)
+        self.service = (
+            SessionService(store, clock=self.clock) if self.clock else SessionService(store)
+        )
+        restored = await self.service.restore()
+        log.info("restored %d open sessions from %s", len(restored), self.settings.database_path)
+        for extension in EXTENSIONS:
+            await self.load_extension(extension)
+        register_views(self)
+        if self.settings.dev_guild_id:
+            guild = discord.Object(id=self.settings.dev_guild_id)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+            log.info("synced %d commands to the dev guild %s", len(synced), guild.id)
+
+    async def close(self) -> None:
+        service = getattr(self, "service", None)
+        await super().close()
+        if service is not None:
+            await service.close()
+
+    async def on_ready(self) -> None:
+        log.info("ready as %s in %d servers", self.user, len(self.guilds))
+
+
+def setup_logging(level: str) -> None:
+    discord.utils.setup_logging(level=getattr(logging, level), root=True)
+
+
+async def run(settings: Settings) -> None:
+    async with CastleBot(settings) as bot:
+        await bot.start(settings.discord_token.get_secret_value())
+
+
+def main() -> None:
+    settings = load_settings()
+    setup_logging(settings.log_level)
+    try:
+        asyncio.run(run(settings))
+    except discord.LoginFailure:
+        raise SystemExit("Discord refused the token: " + TOKEN_HELP) from None
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,38 @@
+"""Owner-only upkeep: syncing the slash commands globally (Discord rate-limits syncs)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from cogs.common import refuse
+
+
+class Admin(commands.Cog):
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="sync")
+    @app_commands.default_permissions(administrator=True)
+    @app_commands.describe(scope="This server only, or every server (slow to spread)")
+    async def sync(
+        self, interaction: discord.Interaction, scope: Literal["server", "global"] = "server"
+    ) -> None:
+        """Bot owner only: publish the slash commands."""
+        if not await self.bot.is_owner(interaction.user):
+            return await refuse(interaction, "Only the bot's owner can sync commands.")
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        if scope == "global":
+            synced = await self.bot.tree.sync()
+        else:
+            guild = discord.Object(id=interaction.guild_id or 0)
+            self.bot.tree.copy_global_to(guild=guild)
+            synced = await self.bot.tree.sync(guild=guild)
+        await interaction.followup.send(f"Synced {len(synced)} commands ({scope}).", ephemeral=True)
+
+
+async def setup(bot: commands.Bot) -> None:
+    await bot.add_cog(Admin(bot))

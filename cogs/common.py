@@ -1,0 +1,120 @@
+"""What every cog shares: the five steps (parse, load, decide, store, render and reply)."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+
+from cogs import render
+from db.sessions import Ran
+from scenes.engine import commands as cmd
+from scenes.engine import events as ev
+from scenes.engine.session import Accepted, Refused
+from scenes.engine.state import SessionState
+
+if TYPE_CHECKING:
+    from bot import CastleBot
+
+log = logging.getLogger("castle.cogs")
+NO_SESSION = "There is no open session in this channel. A GM can start one with `/gm open`."
+
+
+def bot_of(interaction: discord.Interaction) -> CastleBot:
+    return interaction.client  # type: ignore[return-value]
+
+
+def actor_of(interaction: discord.Interaction, gm: bool = False) -> cmd.Actor:
+    user = interaction.user
+    return cmd.Actor(member_id=user.id, name=user.display_name[:64], gm=gm)
+
+
+async def may_gm(interaction: discord.Interaction, state: SessionState | None) -> bool:
+    """Whether the member may use /gm here: the session's GM, Manage Channels/Server, or GM role."""
+    member = interaction.user
+    if not isinstance(member, discord.Member):
+        return False
+    if state is not None and state.gm_id == member.id:
+        return True
+    permissions = member.guild_permissions
+    if permissions.manage_channels or permissions.manage_guild:
+        return True
+    settings = await bot_of(interaction).service.settings(member.guild.id)
+    return settings.gm_role_id is not None and member.get_role(settings.gm_role_id) is not None
+
+
+async def refuse(interaction: discord.Interaction, message: str) -> None:
+    """Answer with a short ephemeral message (initial response or follow-up)."""
+    message = render.clip(message, 1900)
+    if interaction.response.is_done():
+        await interaction.followup.send(message, ephemeral=True)
+    else:
+        await interaction.response.send_message(message, ephemeral=True)
+
+
+async def current_state(interaction: discord.Interaction) -> SessionState | None:
+    stored = await bot_of(interaction).service.current(interaction.channel_id or 0)
+    return stored.state if stored else None
+
+
+async def play_here(
+    interaction: discord.Interaction, command: cmd.Command, gm: bool = False
+) -> Ran | None:
+    """Run ``command`` on this channel's session; refusals are answered here and give None."""
+    service = bot_of(interaction).service
+    ran = await service.run(interaction.channel_id or 0, actor_of(interaction, gm), command)
+    if isinstance(ran.outcome, Refused):
+        await refuse(interaction, ran.outcome.message)
+        return None
+    log.info(
+        "session %s v%s: %s by %s", ran.session_id, ran.version, command.kind, interaction.user.id
+    )
+    return ran
+
+
+async def play_session(
+    interaction: discord.Interaction, session_id: int, command: cmd.Command
+) -> Ran | None:
+    """Run ``command`` on a session by id (buttons carry it), only from that session's channel."""
+    service = bot_of(interaction).service
+    stored = await service.get(session_id)
+    if stored is None or stored.record.channel_id != interaction.channel_id:
+        await refuse(interaction, "That button belongs to a session of another channel.")
+        return None
+    ran = await service.run_session(session_id, actor_of(interaction), command)
+    if isinstance(ran.outcome, Refused):
+        await refuse(interaction, ran.outcome.message)
+        return None
+    log.info(
+        "session %s v%s: %s by %s (button)",
+        session_id,
+        ran.version,
+        command.kind,
+        interaction.user.id,
+    )
+    return ran
+
+
+def accepted(ran: Ran) -> Accepted:
+    assert isinstance(ran.outcome, Accepted)
+    return ran.outcome
+
+
+def turn_moved(events: tuple[ev.Event, ...]) -> bool:
+    """Whether these events hand the turn (or a choice) to someone."""
+    return any(
+        isinstance(e, ev.TurnStarted | ev.DecisionOffered | ev.Undone | ev.Resumed) for e in events
+    )
+
+
+async def announce_turn(interaction: discord.Interaction, ran: Ran) -> None:
+    """Mention only the player whose turn (or choice) it now is, as a follow-up."""
+    outcome = accepted(ran)
+    if not turn_moved(outcome.events):
+        return
+    announcement = render.turn_announcement(outcome.state)
+    if announcement is None:
+        return
+    content, mentions = announcement
+    await interaction.followup.send(content, allowed_mentions=mentions)

@@ -1,0 +1,361 @@
+"""The game master's /gm commands: each checks who may use it, then runs one engine command."""
+
+from __future__ import annotations
+
+import io
+from typing import Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from cogs import render
+from cogs.common import (
+    NO_SESSION,
+    accepted,
+    actor_of,
+    announce_turn,
+    bot_of,
+    current_state,
+    may_gm,
+    play_here,
+    refuse,
+)
+from cogs.views import decision_view, lobby_view
+from db.models import Settings
+from db.sessions import Ran
+from scenes.engine import commands as cmd
+from scenes.engine.recap import recap_pages
+from scenes.engine.session import Refused
+from scenes.engine.transcript import transcript
+from scenes.schema import SHIPPED_SCENES
+
+NOT_GM = (
+    "Only this session's GM, members with Manage Channels or Manage Server, or the "
+    "server's GM role can use /gm. Ask the GM, or an admin to set `/gm config gm_role`."
+)
+
+
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_channels=True)
+class GM(commands.GroupCog, group_name="gm", group_description="Game master commands"):
+    """Run and moderate the scene."""
+
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot = bot
+        super().__init__()
+
+    async def _run(
+        self, interaction: discord.Interaction, command: cmd.Command, title: str
+    ) -> Ran | None:
+        """The runtime GM check, then the command, then the outcome and whose turn it is."""
+        state = await current_state(interaction)
+        if state is None:
+            await refuse(interaction, NO_SESSION)
+            return None
+        if not await may_gm(interaction, state):
+            await refuse(interaction, NOT_GM)
+            return None
+        ran = await play_here(interaction, command, gm=True)
+        if ran is None:
+            return None
+        outcome = accepted(ran)
+        view = decision_view(ran.session_id or 0, outcome.state)
+        await interaction.response.send_message(
+            embed=render.outcome_embed(outcome.state, outcome.events, title),
+            view=view or discord.utils.MISSING,
+        )
+        await announce_turn(interaction, ran)
+        return ran
+
+    @app_commands.command(name="open")
+    @app_commands.describe(scene="The scene to play", defenders="How many defender seats (1-4)")
+    async def open(
+        self,
+        interaction: discord.Interaction,
+        scene: Literal["castle"] = "castle",
+        defenders: app_commands.Range[int, 1, 4] = 2,
+    ) -> None:
+        """Open a session in this channel (lobby); you become its GM."""
+        if not await may_gm(interaction, None):
+            return await refuse(interaction, NOT_GM)
+        assert scene in SHIPPED_SCENES
+        command = cmd.Open(
+            scene=scene, defenders=defenders, seed=bot_of(interaction).seeds.getrandbits(48)
+        )
+        ran = await bot_of(interaction).service.open_session(
+            interaction.guild_id or 0,
+            interaction.channel_id or 0,
+            actor_of(interaction, gm=True),
+            command,
+        )
+        if isinstance(ran.outcome, Refused):
+            return await refuse(interaction, ran.outcome.message)
+        state = accepted(ran).state
+        embed = render.roles_embed(state)
+        embed.description = (
+            "Night, and a storm over the castle. Claim a seat with the buttons "
+            "or `/claim`; the GM starts the scene with `/gm begin`."
+        )
+        await interaction.response.send_message(
+            embed=embed, view=lobby_view(ran.session_id or 0, state) or discord.utils.MISSING
+        )
+
+    @app_commands.command(name="begin")
+    async def begin(self, interaction: discord.Interaction) -> None:
+        """Start the scene: beat 1, initiative rolled and shown."""
+        await self._run(interaction, cmd.Begin(), "The scene begins")
+
+    @app_commands.command(name="pause")
+    @app_commands.describe(reason="Why play stops (shown to everyone)")
+    async def pause(
+        self,
+        interaction: discord.Interaction,
+        reason: app_commands.Range[str, 1, 200] | None = None,
+    ) -> None:
+        """Freeze play (free commands still work)."""
+        await self._run(interaction, cmd.Pause(reason=reason), "Paused")
+
+    @app_commands.command(name="resume")
+    async def resume(self, interaction: discord.Interaction) -> None:
+        """Unfreeze play."""
+        await self._run(interaction, cmd.Resume(), "Play resumes")
+
+    @app_commands.command(name="advance")
+    async def advance(self, interaction: discord.Interaction) -> None:
+        """Move to the next beat."""
+        await self._run(interaction, cmd.Advance(), "The story moves on")
+
+    @app_commands.command(name="narrate")
+    @app_commands.describe(text="The narration to post")
+    async def narrate(
+        self, interaction: discord.Interaction, text: app_commands.Range[str, 1, 1800]
+    ) -> None:
+        """Post a narration."""
+        state = await current_state(interaction)
+        if state is None:
+            return await refuse(interaction, NO_SESSION)
+        if not await may_gm(interaction, state):
+            return await refuse(interaction, NOT_GM)
+        ran = await play_here(interaction, cmd.Narrate(text=text), gm=True)
+        if ran is not None:
+            await interaction.response.send_message(embed=render.narration_embed(text))
+
+    @app_commands.command(name="skip")
+    async def skip(self, interaction: discord.Interaction) -> None:
+        """Skip the current turn (or settle a choice nobody is making)."""
+        await self._run(interaction, cmd.Skip(), "A turn is skipped")
+
+    @app_commands.command(name="undo")
+    async def undo(self, interaction: discord.Interaction) -> None:
+        """Revert the last turn-using action, with its rolls, exactly."""
+        await self._run(interaction, cmd.Undo(), "Undone")
+
+    @app_commands.command(name="assign")
+    @app_commands.describe(
+        member="Who to seat", role="Which seat", name="Defenders: the character's name"
+    )
+    async def assign(
+        self,
+        interaction: discord.Interaction,
+        member: discord.Member,
+        role: Literal["sakura", "sasuke", "defender"],
+        name: app_commands.Range[str, 1, 32] | None = None,
+    ) -> None:
+        """Seat a member."""
+        command = cmd.Assign(
+            member_id=member.id, member_name=member.display_name[:64], role=role, name=name
+        )
+        await self._run(interaction, command, "A seat is assigned")
+
+    @app_commands.command(name="kick")
+    @app_commands.describe(member="Who to unseat", reason="Why (shown)")
+    async def kick(
+        self,
+        interaction: discord.Interaction,
+        member: discord.Member,
+        reason: app_commands.Range[str, 1, 200] | None = None,
+    ) -> None:
+        """Unseat a member (their character stays, idle)."""
+        await self._run(
+            interaction, cmd.Kick(member_id=member.id, reason=reason), "A player is unseated"
+        )
+
+    @app_commands.command(name="mute")
+    @app_commands.describe(member="Who to mute in this session")
+    async def mute(self, interaction: discord.Interaction, member: discord.Member) -> None:
+        """Stop a member's commands in this session."""
+        await self._run(interaction, cmd.Mute(member_id=member.id), "Muted")
+
+    @app_commands.command(name="unmute")
+    @app_commands.describe(member="Who to allow again")
+    async def unmute(self, interaction: discord.Interaction, member: discord.Member) -> None:
+        """Allow a member's commands again."""
+        await self._run(interaction, cmd.Unmute(member_id=member.id), "Unmuted")
+
+    @app_commands.command(name="set")
+    @app_commands.describe(
+        character="Whose number (any for integrity)",
+        field="Which number",
+        value="The corrected value",
+    )
+    async def set(
+        self,
+        interaction: discord.Interaction,
+        character: app_commands.Range[str, 1, 40],
+        field: Literal["vitality", "chakra", "resolve", "integrity"],
+        value: app_commands.Range[int, -3, 200],
+    ) -> None:
+        """Correct a number."""
+        command = cmd.Set(character=character, field=field, value=value)
+        await self._run(interaction, command, "A number is corrected")
+
+    @set.autocomplete("character")
+    async def _characters(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        state = await current_state(interaction)
+        if state is None:
+            return []
+        wanted = current.casefold()
+        return [
+            app_commands.Choice(name=ch.name, value=ch.key)
+            for ch in state.characters
+            if wanted in ch.name.casefold()
+        ][:25]
+
+    @app_commands.command(name="handover")
+    @app_commands.describe(member="The new GM")
+    async def handover(self, interaction: discord.Interaction, member: discord.Member) -> None:
+        """Make another member the session's GM."""
+        if member.bot:
+            return await refuse(interaction, "A bot cannot run the scene.")
+        await self._run(interaction, cmd.Handover(member_id=member.id), "A new GM")
+
+    @app_commands.command(name="end")
+    @app_commands.describe(reason="Why the session closes (shown)")
+    async def end(
+        self,
+        interaction: discord.Interaction,
+        reason: app_commands.Range[str, 1, 200] | None = None,
+    ) -> None:
+        """Close the session; the full recap goes to the recap channel."""
+        ran = await self._run(interaction, cmd.End(reason=reason), "The session ends")
+        if ran is not None and ran.session_id is not None:
+            await post_final_recap(interaction, ran.session_id)
+
+    @app_commands.command(name="config")
+    @app_commands.describe(
+        recap_channel="Where final recaps go",
+        gm_role="Members who may GM",
+        turn_timeout="Minutes before an idle turn is skipped (0 = off)",
+    )
+    async def config(
+        self,
+        interaction: discord.Interaction,
+        recap_channel: discord.TextChannel | None = None,
+        gm_role: discord.Role | None = None,
+        turn_timeout: app_commands.Range[int, 0, 1440] | None = None,
+    ) -> None:
+        """Per-server settings (needs Manage Server)."""
+        member = interaction.user
+        if not isinstance(member, discord.Member) or not member.guild_permissions.manage_guild:
+            return await refuse(interaction, "Server settings need the Manage Server permission.")
+        service = bot_of(interaction).service
+        settings = await service.settings(member.guild.id)
+        changes: dict[str, int | None] = {}
+        if recap_channel is not None:
+            changes["recap_channel_id"] = recap_channel.id
+        if gm_role is not None:
+            changes["gm_role_id"] = gm_role.id
+        if turn_timeout is not None:
+            changes["turn_timeout_minutes"] = turn_timeout
+        settings = settings.model_copy(update=changes)
+        await service.configure(settings)
+        await interaction.response.send_message(
+            embed=render.settings_embed(settings), ephemeral=True
+        )
+
+    @app_commands.command(name="sessions")
+    async def sessions(self, interaction: discord.Interaction) -> None:
+        """This server's sessions, open and closed, with ids."""
+        if not await may_gm(interaction, await current_state(interaction)):
+            return await refuse(interaction, NOT_GM)
+        records = await bot_of(interaction).service.sessions(interaction.guild_id or 0)
+        rows = [
+            (r.id, r.status.value, r.channel_id, r.created_at.strftime("%Y-%m-%d %H:%M"), r.ending)
+            for r in records[:40]
+        ]
+        await interaction.response.send_message(embed=render.sessions_embed(rows), ephemeral=True)
+
+    @app_commands.command(name="recap")
+    @app_commands.describe(session="The session's id (see /gm sessions)")
+    async def recap(self, interaction: discord.Interaction, session: int) -> None:
+        """Post the recap of any past session of this server."""
+        if not await may_gm(interaction, await current_state(interaction)):
+            return await refuse(interaction, NOT_GM)
+        stored = await bot_of(interaction).service.get(session)
+        if stored is None or stored.record.guild_id != interaction.guild_id:
+            return await refuse(interaction, f"This server has no session #{session}.")
+        await interaction.response.defer(thinking=True)
+        log = await bot_of(interaction).service.log(session)
+        pages = recap_pages(
+            stored.state, [entry.events for entry in log], final=not stored.record.open
+        )
+        for embeds in render.recap_messages(pages):
+            await interaction.followup.send(embeds=embeds)
+
+
+async def post_final_recap(interaction: discord.Interaction, session_id: int) -> None:
+    """The final recap and transcript, to the recap channel (or here, saying what to fix)."""
+    service = bot_of(interaction).service
+    stored = await service.get(session_id)
+    if stored is None:
+        return
+    log = await service.log(session_id)
+    pages = recap_pages(stored.state, [entry.events for entry in log], final=True)
+    settings: Settings = await service.settings(stored.record.guild_id)
+    target, problem = await _recap_channel(interaction, settings)
+    file = discord.File(
+        io.BytesIO(transcript(stored.state, log).encode()),
+        filename=f"session-{session_id}-transcript.md",
+    )
+    messages = render.recap_messages(pages)
+    if problem:
+        await interaction.followup.send(problem, ephemeral=True)
+    link = f"Session #{session_id} in <#{stored.record.channel_id}>"
+    for index, embeds in enumerate(messages):
+        last = index == len(messages) - 1
+        await target.send(
+            content=link if index == 0 else None,
+            embeds=embeds,
+            file=file if last else discord.utils.MISSING,
+        )
+
+
+async def _recap_channel(
+    interaction: discord.Interaction, settings: Settings
+) -> tuple[discord.abc.Messageable, str | None]:
+    here = interaction.channel
+    assert isinstance(here, discord.abc.Messageable)
+    if settings.recap_channel_id is None:
+        return here, None
+    channel = (
+        interaction.guild.get_channel(settings.recap_channel_id) if interaction.guild else None
+    )
+    if not isinstance(channel, discord.TextChannel):
+        return here, (
+            "The recap channel is gone; posting here. Set a new one with "
+            "`/gm config recap_channel`."
+        )
+    permissions = channel.permissions_for(channel.guild.me)
+    if not (permissions.send_messages and permissions.embed_links and permissions.attach_files):
+        return here, (
+            f"I may not post embeds and files in {channel.mention}; posting here. "
+            "Give me Send Messages, Embed Links and Attach Files there."
+        )
+    return channel, None
+
+
+async def setup(bot: commands.Bot) -> None:
+    await bot.add_cog(GM(bot))

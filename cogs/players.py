@@ -1,0 +1,338 @@
+"""Player commands: seats, poses, techniques, moves, choices, sheets, dice, recaps and help."""
+
+from __future__ import annotations
+
+import random
+from typing import Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from cogs import render
+from cogs.common import (
+    NO_SESSION,
+    accepted,
+    announce_turn,
+    bot_of,
+    current_state,
+    play_here,
+    refuse,
+)
+from cogs.views import decision_view, lobby_view
+from db.sessions import Ran
+from scenes.engine import commands as cmd
+from scenes.engine.dice import Dice
+from scenes.engine.errors import Refusal
+from scenes.engine.recap import recap_pages
+from scenes.engine.session import POSE_LIMIT
+from scenes.engine.world import enemies
+from scenes.schema import load_scene
+
+MAX_CHOICES = 25
+HELP = (
+    "**The Castle in the Rain** is one scene played together: a castle under siege in a storm.\n"
+    "• `/roles` shows the seats; `/claim` takes one (Sakura, Sasuke, or a north-wing defender).\n"
+    "• When the GM runs `/gm begin`, initiative sets the order. On your turn use **one** of "
+    "`/jutsu`, `/defend`, `/move` or `/interact`. The bot tells you when it is your turn.\n"
+    "• Any time: `/act` (a pose), `/say` (a line), `/status` (a sheet), `/roll` (free dice), "
+    "`/recap`.\n"
+    "• Techniques cost chakra and roll `1d20 + skill` against the target's evasion; a natural 20 "
+    "doubles the damage dice, a natural 1 wastes the chakra.\n"
+    "• When a choice comes (the mercy, the standoff), press its buttons or use `/choose`.\n"
+    "• The north wing's integrity falls each round unless the defenders hold it."
+)
+
+
+class Players(commands.Cog):
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="roles")
+    @app_commands.guild_only()
+    async def roles(self, interaction: discord.Interaction) -> None:
+        """The session's seats: who holds each and what is free."""
+        state = await current_state(interaction)
+        if state is None:
+            return await refuse(interaction, NO_SESSION)
+        stored = await bot_of(interaction).service.current(interaction.channel_id or 0)
+        view = lobby_view(stored.id, state) if stored else None
+        await interaction.response.send_message(
+            embed=render.roles_embed(state), view=view or discord.utils.MISSING
+        )
+
+    @app_commands.command(name="claim")
+    @app_commands.guild_only()
+    @app_commands.describe(role="The seat to take", name="Defenders: your character's name")
+    async def claim(
+        self,
+        interaction: discord.Interaction,
+        role: Literal["sakura", "sasuke", "defender"],
+        name: app_commands.Range[str, 1, 32] | None = None,
+    ) -> None:
+        """Take a free seat (one per player)."""
+        ran = await play_here(interaction, cmd.Claim(role=role, name=name))
+        if ran is not None:
+            await self._reply(interaction, ran, "A seat is taken")
+
+    @app_commands.command(name="release")
+    @app_commands.guild_only()
+    async def release(self, interaction: discord.Interaction) -> None:
+        """Give your seat back (your character stays, idle)."""
+        ran = await play_here(interaction, cmd.Release())
+        if ran is not None:
+            await self._reply(interaction, ran, "A seat is freed")
+
+    @app_commands.command(name="act")
+    @app_commands.guild_only()
+    @app_commands.checks.cooldown(5, 10.0, key=lambda i: (i.guild_id, i.user.id))
+    @app_commands.describe(text="What your character does")
+    async def act(
+        self, interaction: discord.Interaction, text: app_commands.Range[str, 1, POSE_LIMIT]
+    ) -> None:
+        """An in-character action or pose (free: not a turn)."""
+        await self._pose(interaction, cmd.Act(text=text))
+
+    @app_commands.command(name="say")
+    @app_commands.guild_only()
+    @app_commands.checks.cooldown(5, 10.0, key=lambda i: (i.guild_id, i.user.id))
+    @app_commands.describe(text="What your character says")
+    async def say(
+        self, interaction: discord.Interaction, text: app_commands.Range[str, 1, POSE_LIMIT]
+    ) -> None:
+        """An in-character line of dialogue (free)."""
+        await self._pose(interaction, cmd.Say(text=text))
+
+    async def _pose(self, interaction: discord.Interaction, command: cmd.Act | cmd.Say) -> None:
+        ran = await play_here(interaction, command)
+        if ran is None:
+            return
+        state = accepted(ran).state
+        seat = state.seat_of(interaction.user.id)
+        assert seat is not None
+        text = accepted(ran).events[-1].text  # type: ignore[union-attr]
+        await interaction.response.send_message(
+            embed=render.pose_embed(state, seat.key, command.kind, text)
+        )
+
+    @app_commands.command(name="jutsu")
+    @app_commands.guild_only()
+    @app_commands.describe(name="One of your techniques", target="Whom or what to aim at")
+    async def jutsu(
+        self,
+        interaction: discord.Interaction,
+        name: app_commands.Range[str, 1, 40],
+        target: app_commands.Range[str, 1, 40] | None = None,
+    ) -> None:
+        """Use a technique: dice-backed, costs chakra, uses your turn."""
+        ran = await play_here(interaction, cmd.Jutsu(name=name, target=target))
+        if ran is not None:
+            await self._reply(interaction, ran, "A technique")
+
+    @app_commands.command(name="defend")
+    @app_commands.guild_only()
+    async def defend(self, interaction: discord.Interaction) -> None:
+        """Guard until your next turn (uses your turn)."""
+        ran = await play_here(interaction, cmd.Defend())
+        if ran is not None:
+            await self._reply(interaction, ran, "On guard")
+
+    @app_commands.command(name="move")
+    @app_commands.guild_only()
+    @app_commands.describe(to="A place connected to where you stand")
+    async def move(
+        self, interaction: discord.Interaction, to: app_commands.Range[str, 1, 40]
+    ) -> None:
+        """Move to a connected place (uses your turn)."""
+        ran = await play_here(interaction, cmd.Move(to=to))
+        if ran is not None:
+            await self._reply(interaction, ran, "On the move")
+
+    @app_commands.command(name="interact")
+    @app_commands.guild_only()
+    @app_commands.describe(object="The door, the desk or the scrolls", how="What to do with it")
+    async def interact(
+        self,
+        interaction: discord.Interaction,
+        object: Literal["door", "desk", "scrolls"],
+        how: Literal["bar", "open", "hide", "take", "guard"],
+    ) -> None:
+        """Act on the scene's objects (uses your turn)."""
+        ran = await play_here(interaction, cmd.Interact(object=object, how=how))
+        if ran is not None:
+            await self._reply(interaction, ran, f"The {object}")
+
+    @app_commands.command(name="choose")
+    @app_commands.guild_only()
+    @app_commands.describe(option="One of the choices the scene offers you")
+    async def choose(
+        self, interaction: discord.Interaction, option: app_commands.Range[str, 1, 20]
+    ) -> None:
+        """Answer a decision the scene offers you (the mercy, the standoff)."""
+        ran = await play_here(interaction, cmd.Choose(option=option))
+        if ran is not None:
+            await self._reply(interaction, ran, "A choice is made")
+
+    @app_commands.command(name="status")
+    @app_commands.guild_only()
+    @app_commands.describe(character="Whose sheet (yours by default)")
+    async def status(
+        self,
+        interaction: discord.Interaction,
+        character: app_commands.Range[str, 1, 40] | None = None,
+    ) -> None:
+        """A character sheet: vitality, chakra, resolve, conditions, place, whose turn."""
+        state = await current_state(interaction)
+        if state is None:
+            return await refuse(interaction, NO_SESSION)
+        key = _character_key(state, character, interaction.user.id)
+        if key is None:
+            names = ", ".join(c.name for c in state.characters)
+            return await refuse(interaction, f"Name a character: {names}.")
+        await interaction.response.send_message(
+            embed=render.status_embed(state, key), ephemeral=True
+        )
+
+    @app_commands.command(name="roll")
+    @app_commands.checks.cooldown(5, 10.0, key=lambda i: (i.guild_id, i.user.id))
+    @app_commands.describe(dice="Dice notation, e.g. 1d20+3 or 4d6kh3", reason="What it is for")
+    async def roll(
+        self,
+        interaction: discord.Interaction,
+        dice: app_commands.Range[str, 1, 100],
+        reason: app_commands.Range[str, 1, 100] | None = None,
+    ) -> None:
+        """A free dice roll, stored with the session if one is open."""
+        if await current_state(interaction) is not None:
+            ran = await play_here(interaction, cmd.Roll(dice=dice, reason=reason))
+            if ran is not None:
+                roll = accepted(ran).events[-1].roll  # type: ignore[union-attr]
+                await interaction.response.send_message(embed=render.roll_embed(roll))
+            return
+        try:
+            roll = Dice(random.SystemRandom()).roll(dice, reason or "Roll")
+        except Refusal as refusal:
+            return await refuse(interaction, refusal.message)
+        await interaction.response.send_message(embed=render.roll_embed(roll))
+
+    @app_commands.command(name="recap")
+    @app_commands.guild_only()
+    @app_commands.describe(private="Only you see it")
+    async def recap(self, interaction: discord.Interaction, private: bool = False) -> None:
+        """The recap of this channel's session so far."""
+        service = bot_of(interaction).service
+        stored = await service.current(interaction.channel_id or 0)
+        if stored is None:
+            return await refuse(interaction, NO_SESSION)
+        await interaction.response.defer(ephemeral=private, thinking=True)
+        log = await service.log(stored.id)
+        pages = recap_pages(stored.state, [entry.events for entry in log], final=False)
+        for embeds in render.recap_messages(pages):
+            await interaction.followup.send(embeds=embeds, ephemeral=private)
+
+    @app_commands.command(name="help")
+    async def help(self, interaction: discord.Interaction) -> None:
+        """How to play, in a page a newcomer can read."""
+        embed = discord.Embed(title="How to play", description=HELP, colour=render.STORM)
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    async def _reply(self, interaction: discord.Interaction, ran: Ran, title: str) -> None:
+        """The outcome embed (with the decision's buttons if one now waits), then whose turn."""
+        outcome = accepted(ran)
+        seat = outcome.state.seat_of(interaction.user.id)
+        view = decision_view(ran.session_id or 0, outcome.state)
+        await interaction.response.send_message(
+            embed=render.outcome_embed(
+                outcome.state, outcome.events, title, seat.key if seat else None
+            ),
+            view=view or discord.utils.MISSING,
+        )
+        await announce_turn(interaction, ran)
+
+    # --- autocomplete -----------------------------------------------------------------------
+
+    @jutsu.autocomplete("name")
+    async def _techniques(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        state = await current_state(interaction)
+        seat = state.seat_of(interaction.user.id) if state else None
+        if state is None or seat is None:
+            return []
+        character = state.character(seat.key)
+        options = [
+            (f"{t.name} — {t.cost} chakra ({t.summary})", t.key)
+            for t in load_scene(state.scene).techniques_of(character.role)
+        ]
+        return _matching(options, current)
+
+    @jutsu.autocomplete("target")
+    async def _targets(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        state = await current_state(interaction)
+        seat = state.seat_of(interaction.user.id) if state else None
+        if state is None or seat is None:
+            return []
+        me = state.character(seat.key)
+        here = [ch for ch in state.characters if ch.place == me.place and ch.present]
+        options = [
+            (f"{ch.name} ({'enemy' if ch in enemies(state, me) else 'ally'})", ch.key)
+            for ch in here
+        ]
+        if me.place == "north_wing":
+            options += [("The army (ease the siege)", "army"), ("The north wing", "north_wing")]
+        if me.place in ("east_hall", "office"):
+            options.append(("The oak door", "door"))
+        return _matching(options, current)
+
+    @move.autocomplete("to")
+    async def _places(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        state = await current_state(interaction)
+        seat = state.seat_of(interaction.user.id) if state else None
+        if state is None or seat is None:
+            return []
+        scene = load_scene(state.scene)
+        place = scene.place(state.character(seat.key).place)
+        return _matching([(scene.place(k).name, k) for k in place.connects], current)
+
+    @choose.autocomplete("option")
+    async def _options(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        state = await current_state(interaction)
+        if state is None or state.decision is None:
+            return []
+        return _matching([(o.capitalize(), o) for o in state.decision.options], current)
+
+    @status.autocomplete("character")
+    async def _characters(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        state = await current_state(interaction)
+        if state is None:
+            return []
+        return _matching([(ch.name, ch.key) for ch in state.characters], current)
+
+
+def _matching(options: list[tuple[str, str]], current: str) -> list[app_commands.Choice[str]]:
+    wanted = current.casefold()
+    return [
+        app_commands.Choice(name=render.clip(label, 100), value=value)
+        for label, value in options
+        if wanted in label.casefold() or wanted in value
+    ][:MAX_CHOICES]
+
+
+def _character_key(state, name: str | None, member_id: int) -> str | None:
+    if name is None:
+        seat = state.seat_of(member_id)
+        return seat.key if seat else None
+    wanted = name.strip().casefold()
+    return next((ch.key for ch in state.characters if wanted in (ch.key, ch.name.casefold())), None)
+
+
+async def setup(bot: commands.Bot) -> None:
+    await bot.add_cog(Players(bot))

@@ -1,0 +1,65 @@
+"""Turn timeouts: a background check that skips idle turns, also across a restart."""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+from discord.ext import commands, tasks
+
+from cogs import render
+from cogs.common import turn_moved
+from db.sessions import Ran
+from scenes.engine import commands as cmd
+from scenes.engine.session import Accepted
+
+log = logging.getLogger("castle.turns")
+# Timeouts act as the system, with the rights of a GM.
+SYSTEM = cmd.Actor(member_id=0, name="the storm (turn timeout)", gm=True)
+
+
+class Turns(commands.Cog):
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot = bot
+        self.check.change_interval(seconds=bot.settings.turn_check_seconds)  # type: ignore[attr-defined]
+
+    async def cog_load(self) -> None:
+        self.check.start()
+
+    async def cog_unload(self) -> None:
+        self.check.cancel()
+
+    @tasks.loop(seconds=15)
+    async def check(self) -> None:
+        """Skip every turn whose deadline has passed (deadlines persist in the database)."""
+        service = self.bot.service  # type: ignore[attr-defined]
+        for record in service.due():
+            try:
+                ran = await service.expire(record.id, SYSTEM)
+            except Exception:
+                log.exception("turn timeout failed for session %s", record.id)
+                continue
+            if ran is not None and isinstance(ran.outcome, Accepted):
+                log.info("session %s: turn timed out", record.id)
+                await self._post(record.channel_id, ran)
+
+    @check.before_loop
+    async def _ready(self) -> None:
+        await self.bot.wait_until_ready()
+
+    async def _post(self, channel_id: int, ran: Ran) -> None:
+        channel = self.bot.get_channel(channel_id)
+        if not isinstance(channel, discord.abc.Messageable):
+            return
+        outcome = ran.outcome
+        assert isinstance(outcome, Accepted)
+        embed = render.outcome_embed(outcome.state, outcome.events, "The turn timed out")
+        await channel.send(embed=embed)
+        announcement = render.turn_announcement(outcome.state)
+        if announcement is not None and turn_moved(outcome.events):
+            content, mentions = announcement
+            await channel.send(content, allowed_mentions=mentions)
+
+
+async def setup(bot: commands.Bot) -> None:
+    await bot.add_cog(Turns(bot))

@@ -1,0 +1,152 @@
+"""Buttons that outlive a restart: dynamic items whose custom ids carry the session id."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+import discord
+
+from cogs import render
+from cogs.common import accepted, announce_turn, play_session
+from scenes.engine import commands as cmd
+from scenes.engine.state import Decision, SessionState, Status
+from scenes.schema import load_scene
+
+if TYPE_CHECKING:
+    from bot import CastleBot
+
+CLAIM_PREFIX = "castle:claim"
+CHOOSE_PREFIX = "castle:choose"
+
+
+class ClaimButton(
+    discord.ui.DynamicItem[discord.ui.Button],
+    template=r"castle:claim:(?P<session>\d+):(?P<role>[a-z]+)",
+):
+    """Claim a role's seat from the lobby message."""
+
+    def __init__(self, session_id: int, role: str, label: str = "Claim") -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label,
+                style=discord.ButtonStyle.primary,
+                custom_id=f"{CLAIM_PREFIX}:{session_id}:{role}",
+            )
+        )
+        self.session_id = session_id
+        self.role = role
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
+    ) -> ClaimButton:
+        return cls(int(match["session"]), match["role"], item.label or "Claim")
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        if self.role == "defender":
+            await interaction.response.send_modal(DefenderName(self.session_id))
+            return
+        await claim_from_button(interaction, self.session_id, self.role, None)
+
+
+class DefenderName(discord.ui.Modal, title="Your defender"):
+    """Asks a defender's name before taking the seat."""
+
+    name: discord.ui.TextInput = discord.ui.TextInput(
+        label="Character name", placeholder="Ren of the north wing", min_length=1, max_length=32
+    )
+
+    def __init__(self, session_id: int) -> None:
+        super().__init__(timeout=600)
+        self.session_id = session_id
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        await claim_from_button(interaction, self.session_id, "defender", str(self.name.value))
+
+
+async def claim_from_button(
+    interaction: discord.Interaction, session_id: int, role: str, name: str | None
+) -> None:
+    ran = await play_session(interaction, session_id, cmd.Claim(role=role, name=name))
+    if ran is None:
+        return
+    state = accepted(ran).state
+    seat = state.seat_of(interaction.user.id)
+    await interaction.response.send_message(
+        embed=render.outcome_embed(
+            state, accepted(ran).events, "A seat is taken", seat.key if seat else None
+        )
+    )
+    await announce_turn(interaction, ran)
+
+
+class ChoiceButton(
+    discord.ui.DynamicItem[discord.ui.Button],
+    template=r"castle:choose:(?P<session>\d+):(?P<option>[a-z]+)",
+):
+    """One answer to a decision the scene offers (the mercy, the standoff, the bargain)."""
+
+    def __init__(self, session_id: int, option: str) -> None:
+        style = discord.ButtonStyle.danger if option == "strike" else discord.ButtonStyle.secondary
+        super().__init__(
+            discord.ui.Button(
+                label=option.capitalize(),
+                style=style,
+                custom_id=f"{CHOOSE_PREFIX}:{session_id}:{option}",
+            )
+        )
+        self.session_id = session_id
+        self.option = option
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
+    ) -> ChoiceButton:
+        return cls(int(match["session"]), match["option"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        ran = await play_session(interaction, self.session_id, cmd.Choose(option=self.option))
+        if ran is None:
+            return
+        outcome = accepted(ran)
+        seat = outcome.state.seat_of(interaction.user.id)
+        await interaction.response.send_message(
+            embed=render.outcome_embed(
+                outcome.state, outcome.events, "A choice is made", seat.key if seat else None
+            ),
+            view=decision_view(ran.session_id or 0, outcome.state),
+        )
+        await announce_turn(interaction, ran)
+
+
+def lobby_view(session_id: int, state: SessionState) -> discord.ui.View | None:
+    """Claim buttons for every role with a free seat (none once the session has ended)."""
+    if state.status is Status.ENDED:
+        return None
+    scene = load_scene(state.scene)
+    view = discord.ui.View(timeout=None)
+    free = [
+        role
+        for role in scene.roles
+        if any(s.role == role.key and s.member_id is None for s in state.seats)
+    ]
+    for role in free:
+        view.add_item(ClaimButton(session_id, role.key, f"Claim {role.name}"))
+    return view if free else None
+
+
+def decision_view(session_id: int, state: SessionState) -> discord.ui.View | None:
+    """Buttons for the pending decision's options, if one waits."""
+    decision: Decision | None = state.decision
+    if decision is None:
+        return None
+    view = discord.ui.View(timeout=None)
+    for option in decision.options:
+        view.add_item(ChoiceButton(session_id, option))
+    return view
+
+
+def register_views(bot: CastleBot) -> None:
+    """Make buttons of any earlier run answer again."""
+    bot.add_dynamic_items(ClaimButton, ChoiceButton)

@@ -1,0 +1,1 @@
+"""The schema's numbered SQL migrations (NNN_name.sql), applied in order by db.migrate."""

@@ -1,0 +1,260 @@
+"""SessionService: what the cogs call to play a command: load, decide, commit, cache.
+
+One command at a time per session; the cache of open sessions changes only after a commit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from db.errors import ChannelBusy, SessionNotFound, VersionConflict
+from db.models import LogEntry, SessionRecord, Settings, StoredSession, utcnow
+from db.store import Store
+from scenes.engine import commands as cmd
+from scenes.engine import events as ev
+from scenes.engine.session import Accepted, Outcome, Refused, play
+from scenes.engine.state import SessionState, Status
+
+RETRIES = 8
+TIMEOUT_REASON = "the turn timed out"
+
+Guard = Callable[[StoredSession], bool]
+
+
+def session_rng(seed: int, version: int) -> random.Random:
+    """The dice for the command decided at ``version``: same seed and version, same rolls."""
+    return random.Random(f"{seed}:{version}")
+
+
+@dataclass(frozen=True)
+class Ran:
+    """A command's outcome, and the session as it stands after it (None: no session here)."""
+
+    outcome: Outcome
+    session: SessionRecord | None
+
+    @property
+    def accepted(self) -> bool:
+        return isinstance(self.outcome, Accepted)
+
+    @property
+    def session_id(self) -> int | None:
+        return self.session.id if self.session else None
+
+    @property
+    def version(self) -> int:
+        return self.session.version if self.session else 0
+
+
+class SessionService:
+    """Plays commands on sessions through a Store, keeping every open session's state cached."""
+
+    def __init__(
+        self, store: Store, clock: Callable[[], datetime] = utcnow, retries: int = RETRIES
+    ) -> None:
+        self.store = store
+        self._clock = clock
+        self._retries = retries
+        self._open: dict[int, StoredSession] = {}
+        self._channels: dict[int, int] = {}
+        self._locks: dict[Hashable, asyncio.Lock] = {}
+        self._settings: dict[int, Settings] = {}
+
+    async def restore(self) -> list[StoredSession]:
+        """Load every session that has not ended (at start): their states, turns and deadlines."""
+        restored = await self.store.open_sessions()
+        self._open.clear()
+        self._channels.clear()
+        for stored in restored:
+            self._cache(stored)
+        return restored
+
+    @property
+    def open_sessions(self) -> list[StoredSession]:
+        """The cached open sessions."""
+        return list(self._open.values())
+
+    async def current(self, channel_id: int) -> StoredSession | None:
+        """The channel's open session, if any."""
+        session_id = self._channels.get(channel_id)
+        if session_id is not None:
+            return self._open[session_id]
+        stored = await self.store.load_by_channel(channel_id)
+        if stored is not None:
+            self._cache(stored)
+        return stored
+
+    async def get(self, session_id: int) -> StoredSession | None:
+        """Any session by id, ended ones included."""
+        return self._open.get(session_id) or await self.store.load(session_id)
+
+    async def open_session(
+        self, guild_id: int, channel_id: int, actor: cmd.Actor, command: cmd.Open
+    ) -> Ran:
+        """Open a session in the channel; refused (by the engine) if one is open there."""
+        async with self._lock(("channel", channel_id)):
+            for _ in range(self._retries):
+                existing = await self.current(channel_id)
+                state = existing.state if existing else None
+                outcome = play(state, actor, command, session_rng(command.seed, 0))
+                if isinstance(outcome, Refused):
+                    return Ran(outcome, existing.record if existing else None)
+                try:
+                    stored = await self.store.create(
+                        guild_id, channel_id, actor, command, outcome, at=self._clock()
+                    )
+                except ChannelBusy:
+                    continue  # another process opened one first: load it, and be refused
+                self._cache(stored)
+                return Ran(outcome, stored.record)
+        raise ChannelBusy(channel_id)
+
+    async def run(self, channel_id: int, actor: cmd.Actor, command: cmd.Command) -> Ran:
+        """Play ``command`` on the channel's open session."""
+        if isinstance(command, cmd.Open):
+            raise ValueError("a session is opened with SessionService.open_session")
+        stored = await self.current(channel_id)
+        if stored is None:
+            return Ran(play(None, actor, command, session_rng(0, 0)), None)
+        return await self.run_session(stored.id, actor, command)
+
+    async def run_session(self, session_id: int, actor: cmd.Actor, command: cmd.Command) -> Ran:
+        """Play ``command`` on a session by id (an ended one refuses everything)."""
+        async with self._lock(session_id):
+            ran = await self._decide(session_id, actor, command)
+        assert ran is not None
+        return ran
+
+    def due(self, now: datetime | None = None) -> list[SessionRecord]:
+        """Open sessions whose turn deadline has passed."""
+        now = now or self._clock()
+        return [
+            stored.record
+            for stored in self._open.values()
+            if stored.record.turn_deadline is not None and stored.record.turn_deadline <= now
+        ]
+
+    async def expire(
+        self, session_id: int, actor: cmd.Actor, now: datetime | None = None
+    ) -> Ran | None:
+        """Skip the session's turn if its deadline has passed (checked under the lock)."""
+        now = now or self._clock()
+
+        def overdue(stored: StoredSession) -> bool:
+            deadline = stored.record.turn_deadline
+            return stored.record.open and deadline is not None and deadline <= now
+
+        async with self._lock(session_id):
+            return await self._decide(session_id, actor, cmd.Skip(reason=TIMEOUT_REASON), overdue)
+
+    async def sessions(self, guild_id: int) -> list[SessionRecord]:
+        return await self.store.sessions(guild_id)
+
+    async def log(self, session_id: int) -> list[LogEntry]:
+        return await self.store.log(session_id)
+
+    async def settings(self, guild_id: int) -> Settings:
+        settings = self._settings.get(guild_id)
+        if settings is None:
+            settings = self._settings[guild_id] = await self.store.settings(guild_id)
+        return settings
+
+    async def configure(self, settings: Settings) -> None:
+        await self.store.save_settings(settings)
+        self._settings[settings.guild_id] = settings
+
+    async def close(self) -> None:
+        """Close the store (at shutdown); the cache is dropped with it."""
+        await self.store.close()
+        self._open.clear()
+        self._channels.clear()
+
+    async def _decide(
+        self,
+        session_id: int,
+        actor: cmd.Actor,
+        command: cmd.Command,
+        guard: Guard | None = None,
+    ) -> Ran | None:
+        """Decide on the cached state and commit; on a conflict, reload and decide again."""
+        version = -1
+        for _ in range(self._retries):
+            stored = await self._live(session_id)
+            if guard is not None and not guard(stored):
+                return None
+            version = stored.version
+            outcome = play(stored.state, actor, command, session_rng(stored.state.seed, version))
+            if isinstance(outcome, Refused):
+                return Ran(outcome, stored.record)
+            try:
+                return Ran(outcome, await self._commit(stored, actor, command, outcome))
+            except VersionConflict:
+                self._forget(session_id)  # another writer got there first
+        raise VersionConflict(session_id, version)
+
+    async def _commit(
+        self, stored: StoredSession, actor: cmd.Actor, command: cmd.Command, outcome: Accepted
+    ) -> SessionRecord:
+        now = self._clock()
+        deadline = await self._deadline(stored, outcome, now)
+        version = await self.store.commit(
+            stored.id, stored.version, actor, command, outcome, at=now, turn_deadline=deadline
+        )
+        record = stored.record.after(outcome.state, version, now, deadline)
+        self._cache(StoredSession(record=record, state=outcome.state))
+        return record
+
+    async def _deadline(
+        self, before: StoredSession, outcome: Accepted, now: datetime
+    ) -> datetime | None:
+        """When the turn after this command times out: kept while the same turn goes on."""
+        state = outcome.state
+        if state.status is not Status.ACTIVE or (state.turn is None and state.decision is None):
+            return None
+        minutes = (await self.settings(before.record.guild_id)).turn_timeout_minutes
+        if minutes <= 0:
+            return None
+        kept = before.record.turn_deadline
+        if kept is not None and not _new_turn(before.state, outcome):
+            return kept
+        return now + timedelta(minutes=minutes)
+
+    async def _live(self, session_id: int) -> StoredSession:
+        stored = self._open.get(session_id)
+        if stored is None:
+            stored = await self.store.load(session_id)
+            if stored is None:
+                raise SessionNotFound(session_id)
+            self._cache(stored)
+        return stored
+
+    def _cache(self, stored: StoredSession) -> None:
+        if stored.record.open:
+            self._open[stored.id] = stored
+            self._channels[stored.record.channel_id] = stored.id
+        else:
+            self._forget(stored.id)
+
+    def _forget(self, session_id: int) -> None:
+        stored = self._open.pop(session_id, None)
+        if stored is not None and self._channels.get(stored.record.channel_id) == session_id:
+            del self._channels[stored.record.channel_id]
+
+    def _lock(self, key: Hashable) -> asyncio.Lock:
+        lock = self._locks.get(key)
+        if lock is None:
+            lock = self._locks[key] = asyncio.Lock()
+        return lock
+
+
+def _new_turn(before: SessionState, outcome: Accepted) -> bool:
+    after = outcome.state
+    if (before.status, before.turn, before.round) != (after.status, after.turn, after.round):
+        return True
+    if before.decision != after.decision:
+        return True
+    return any(isinstance(event, ev.TurnStarted | ev.Undone) for event in outcome.events)

@@ -1,0 +1,54 @@
+"""The full transcript of a session as Markdown: every post, action and roll, in order, timed."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Protocol
+
+from scenes.engine import commands as cmd
+from scenes.engine import events as ev
+from scenes.engine.describe import describe
+from scenes.engine.state import SessionState
+from scenes.schema import load_scene
+
+
+class Entry(Protocol):
+    """One logged command (the store's log entries have this shape)."""
+
+    version: int
+    actor_id: int
+    command: cmd.Command
+    events: tuple[ev.Event, ...]
+    at: datetime
+
+
+def _lines(event: ev.Event, state: SessionState) -> list[str]:
+    if isinstance(event, ev.Narrated):
+        return [f"> {event.text}" if not event.by_gm else f"> **GM:** {event.text}"]
+    if isinstance(event, ev.Rolled):
+        return [f"- 🎲 {event.roll.text}"]
+    if isinstance(event, ev.DiceRolled):
+        who = state.character(event.seat).name if event.seat else f"<@{event.member_id}>"
+        return [f"- 🎲 {who} rolls {event.roll.text}"]
+    if isinstance(event, ev.Posed):
+        name = state.character(event.seat).name
+        text = f"*{event.text}*" if event.style == "act" else f"“{event.text}”"
+        return [f"**{name}:** {text}"]
+    fact = describe(event, state)
+    return [f"- {fact}"] if fact else []
+
+
+def transcript(state: SessionState, log: Sequence[Entry]) -> str:
+    """Markdown for the whole log, names taken from the final ``state``."""
+    scene = load_scene(state.scene)
+    out = [f"# {scene.name} — transcript", ""]
+    for entry in log:
+        stamp = entry.at.strftime("%Y-%m-%d %H:%M:%S")
+        out.append(
+            f"### {stamp} · v{entry.version} · `/{entry.command.kind}` by <@{entry.actor_id}>"
+        )
+        for event in entry.events:
+            out.extend(_lines(event, state))
+        out.append("")
+    return "\n".join(out)
