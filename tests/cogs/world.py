@@ -87,9 +87,9 @@ def settings(world: World) -> Settings:
 
 
 @contextlib.asynccontextmanager
-async def running(world: World, seed: int = 7) -> AsyncIterator[CastleBot]:
+async def running(world: World, seed: int = 7, clock=None) -> AsyncIterator[CastleBot]:
     """Start (or restart) the bot process against the world's fake and database."""
-    bot = TestBot(settings(world), seeds=random.Random(seed), guild_ready_timeout=0.05)
+    bot = TestBot(settings(world), seeds=random.Random(seed), clock=clock, guild_ready_timeout=0.05)
     async with run_bot(bot, world.fake) as started:
         world.bot = started
         yield started
