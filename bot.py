@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import aiohttp
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -20,6 +21,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 if TYPE_CHECKING:
     from db.sessions import SessionService
+    from db.store import SqliteStore
 
 log = logging.getLogger("castle")
 
@@ -115,11 +117,16 @@ def _user_message(error: app_commands.AppCommandError) -> str | None:
 class CastleBot(commands.Bot):
     """The bot: one store, one session service, the cogs, and the persistent buttons."""
 
+    # The scene needs no voice: silence discord.py's warnings about voice libraries.
+    discord.VoiceClient.warn_nacl = False
+    discord.VoiceClient.warn_dave = False
+
     def __init__(
         self,
         settings: Settings,
         seeds: random.Random | None = None,
         clock: Callable[[], datetime] | None = None,
+        store: SqliteStore | None = None,
         **options: object,
     ) -> None:
         intents = discord.Intents.default()
@@ -136,14 +143,15 @@ class CastleBot(commands.Bot):
         self.seeds = seeds or random.SystemRandom()
         # What time it is for turn deadlines (tests inject a clock they can move).
         self.clock = clock
+        # A store opened before login (``run`` does, so a bad file stops start-up at once).
+        self.store = store
         self.service: SessionService
 
     async def setup_hook(self) -> None:
         from cogs.views import register_views
         from db.sessions import SessionService
-        from db.store import SqliteStore
 
-        store = await SqliteStore.open(self.settings.database_path)
+        store = self.store or await open_store(self.settings)
         self.service = (
             SessionService(store, clock=self.clock) if self.clock else SessionService(store)
         )
@@ -172,16 +180,32 @@ def setup_logging(level: str) -> None:
     discord.utils.setup_logging(level=getattr(logging, level), root=True)
 
 
+async def open_store(settings: Settings) -> SqliteStore:
+    from db.store import SqliteStore
+
+    return await SqliteStore.open(settings.database_path)
+
+
 async def run(settings: Settings) -> None:
-    async with CastleBot(settings) as bot:
+    """Open the database first (a bad file stops here), then log in and play."""
+    store = await open_store(settings)
+    async with CastleBot(settings, store=store) as bot:
         await bot.start(settings.discord_token.get_secret_value())
 
 
 def main() -> None:
+    from db.errors import DatabaseFileError
+
     settings = load_settings()
     setup_logging(settings.log_level)
     try:
         asyncio.run(run(settings))
+    except DatabaseFileError as error:
+        raise SystemExit(f"Cannot use the database {error}") from None
+    except (OSError, aiohttp.ClientError) as error:
+        raise SystemExit(
+            f"Cannot reach Discord ({type(error).__name__}); check the network."
+        ) from None
     except discord.LoginFailure:
         raise SystemExit("Discord refused the token: " + TOKEN_HELP) from None
     except KeyboardInterrupt:

@@ -64,3 +64,14 @@ def test_env_example_lists_every_setting() -> None:
     example = (ROOT / ".env.example").read_text()
     for field in Settings.model_fields:
         assert field.upper() in example, field
+
+
+def test_a_file_that_is_not_sqlite_stops_start_up_in_one_line_naming_it(tmp_path) -> None:
+    bad = tmp_path / "data" / "castle.sqlite3"
+    bad.parent.mkdir()
+    bad.write_text("these are not the scrolls you are looking for\n")
+    result = _start(tmp_path, {"DISCORD_TOKEN": TOKEN, "DATABASE_PATH": str(bad)})
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and str(bad) in lines[0] and "not an SQLite database" in lines[0]
+    assert bad.read_text() == "these are not the scrolls you are looking for\n"
