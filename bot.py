@@ -32,6 +32,9 @@ TOKEN_HELP = (
 )
 # A bot token is three base64url parts joined by dots.
 TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_\-]{20,}\.[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]{20,}$")
+# The scene needs no voice: silence discord.py's warnings about missing voice libraries.
+discord.VoiceClient.warn_nacl = False
+discord.VoiceClient.warn_dave = False
 EXTENSIONS = ("cogs.players", "cogs.gm", "cogs.turns", "cogs.admin")
 
 
@@ -116,10 +119,6 @@ def _user_message(error: app_commands.AppCommandError) -> str | None:
 
 class CastleBot(commands.Bot):
     """The bot: one store, one session service, the cogs, and the persistent buttons."""
-
-    # The scene needs no voice: silence discord.py's warnings about voice libraries.
-    discord.VoiceClient.warn_nacl = False
-    discord.VoiceClient.warn_dave = False
 
     def __init__(
         self,

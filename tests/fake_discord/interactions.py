@@ -58,8 +58,10 @@ class InteractionState:
     channel_id: int
     guild_id: int | None
     user_id: int
-    created: float
+    created: float  # the fake's clock when INTERACTION_CREATE was dispatched
     source_message_id: int | None = None
+    # The fake's clock when the first initial-response callback arrived (late ones included).
+    answered: float | None = None
     acked: bool = False
     response_type: int | None = None
     invalidated: bool = False
@@ -70,6 +72,11 @@ class InteractionState:
     events: EventLog[InteractionEvent] = field(default_factory=EventLog)
     modal: dict[str, Any] | None = None
     choices: list[dict[str, Any]] | None = None
+
+    @property
+    def latency(self) -> float | None:
+        """Seconds from dispatch to the first callback's arrival, on the fake's clock."""
+        return None if self.answered is None else self.answered - self.created
 
 
 class InteractionHandle:
@@ -105,6 +112,22 @@ class InteractionHandle:
     @property
     def acknowledged(self) -> bool:
         return self._state.acked
+
+    @property
+    def dispatched_at(self) -> float:
+        """When INTERACTION_CREATE was dispatched, on the fake's clock (``fake.clock()``)."""
+        return self._state.created
+
+    @property
+    def answered_at(self) -> float | None:
+        """When the bot's first initial-response callback arrived (None: not yet)."""
+        return self._state.answered
+
+    @property
+    def latency(self) -> float | None:
+        """Seconds from dispatch to the first callback's arrival (None: not answered yet)."""
+        return self._state.latency
+
 
     @property
     def response_type(self) -> int | None:

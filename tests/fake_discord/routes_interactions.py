@@ -77,6 +77,8 @@ class InteractionRoutes:
             raise ApiError(
                 404, E.UNKNOWN_INTERACTION, "Unknown interaction", violation="interaction"
             )
+        if inter.answered is None:
+            inter.answered = self.fake.clock()
         self._check_timing(inter)
         body = req.json()
         rtype = body.get("type")
