@@ -6,6 +6,7 @@ import logging
 from typing import TYPE_CHECKING
 
 import discord
+from discord import app_commands
 
 from cogs import render
 from db.sessions import Ran
@@ -118,3 +119,23 @@ async def announce_turn(interaction: discord.Interaction, ran: Ran) -> None:
         return
     content, mentions = announcement
     await interaction.followup.send(content, allowed_mentions=mentions)
+
+
+def matching(options: list[tuple[str, str]], current: str) -> list[app_commands.Choice[str]]:
+    """Autocomplete choices whose label or value holds what was typed (at most 25)."""
+    wanted = current.casefold()
+    return [
+        app_commands.Choice(name=render.clip(label, 100), value=value)
+        for label, value in options
+        if wanted in label.casefold() or wanted in value
+    ][:25]
+
+
+async def character_choices(
+    interaction: discord.Interaction, current: str
+) -> list[app_commands.Choice[str]]:
+    """The session's characters, for autocomplete."""
+    state = await current_state(interaction)
+    if state is None:
+        return []
+    return matching([(ch.name, ch.key) for ch in state.characters], current)

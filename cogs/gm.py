@@ -16,6 +16,7 @@ from cogs.common import (
     actor_of,
     announce_turn,
     bot_of,
+    character_choices,
     current_state,
     may_gm,
     play_here,
@@ -214,15 +215,7 @@ class GM(commands.GroupCog, group_name="gm", group_description="Game master comm
     async def _characters(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        state = await current_state(interaction)
-        if state is None:
-            return []
-        wanted = current.casefold()
-        return [
-            app_commands.Choice(name=ch.name, value=ch.key)
-            for ch in state.characters
-            if wanted in ch.name.casefold()
-        ][:25]
+        return await character_choices(interaction, current)
 
     @app_commands.command(name="handover")
     @app_commands.describe(member="The new GM")

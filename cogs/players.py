@@ -15,7 +15,9 @@ from cogs.common import (
     accepted,
     announce_turn,
     bot_of,
+    character_choices,
     current_state,
+    matching,
     play_here,
     refuse,
 )
@@ -29,7 +31,6 @@ from scenes.engine.session import POSE_LIMIT
 from scenes.engine.world import enemies
 from scenes.schema import load_scene
 
-MAX_CHOICES = 25
 HELP = (
     "**The Castle in the Rain** is one scene played together: a castle under siege in a storm.\n"
     "• `/roles` shows the seats; `/claim` takes one (Sakura, Sasuke, or a north-wing defender).\n"
@@ -71,17 +72,13 @@ class Players(commands.Cog):
         name: app_commands.Range[str, 1, 32] | None = None,
     ) -> None:
         """Take a free seat (one per player)."""
-        ran = await play_here(interaction, cmd.Claim(role=role, name=name))
-        if ran is not None:
-            await self._reply(interaction, ran, "A seat is taken")
+        await self._play(interaction, cmd.Claim(role=role, name=name), "A seat is taken")
 
     @app_commands.command(name="release")
     @app_commands.guild_only()
     async def release(self, interaction: discord.Interaction) -> None:
         """Give your seat back (your character stays, idle)."""
-        ran = await play_here(interaction, cmd.Release())
-        if ran is not None:
-            await self._reply(interaction, ran, "A seat is freed")
+        await self._play(interaction, cmd.Release(), "A seat is freed")
 
     @app_commands.command(name="act")
     @app_commands.guild_only()
@@ -125,17 +122,13 @@ class Players(commands.Cog):
         target: app_commands.Range[str, 1, 40] | None = None,
     ) -> None:
         """Use a technique: dice-backed, costs chakra, uses your turn."""
-        ran = await play_here(interaction, cmd.Jutsu(name=name, target=target))
-        if ran is not None:
-            await self._reply(interaction, ran, "A technique")
+        await self._play(interaction, cmd.Jutsu(name=name, target=target), "A technique")
 
     @app_commands.command(name="defend")
     @app_commands.guild_only()
     async def defend(self, interaction: discord.Interaction) -> None:
         """Guard until your next turn (uses your turn)."""
-        ran = await play_here(interaction, cmd.Defend())
-        if ran is not None:
-            await self._reply(interaction, ran, "On guard")
+        await self._play(interaction, cmd.Defend(), "On guard")
 
     @app_commands.command(name="move")
     @app_commands.guild_only()
@@ -144,9 +137,7 @@ class Players(commands.Cog):
         self, interaction: discord.Interaction, to: app_commands.Range[str, 1, 40]
     ) -> None:
         """Move to a connected place (uses your turn)."""
-        ran = await play_here(interaction, cmd.Move(to=to))
-        if ran is not None:
-            await self._reply(interaction, ran, "On the move")
+        await self._play(interaction, cmd.Move(to=to), "On the move")
 
     @app_commands.command(name="interact")
     @app_commands.guild_only()
@@ -158,9 +149,7 @@ class Players(commands.Cog):
         how: Literal["bar", "open", "hide", "take", "guard"],
     ) -> None:
         """Act on the scene's objects (uses your turn)."""
-        ran = await play_here(interaction, cmd.Interact(object=object, how=how))
-        if ran is not None:
-            await self._reply(interaction, ran, f"The {object}")
+        await self._play(interaction, cmd.Interact(object=object, how=how), f"The {object}")
 
     @app_commands.command(name="choose")
     @app_commands.guild_only()
@@ -169,9 +158,7 @@ class Players(commands.Cog):
         self, interaction: discord.Interaction, option: app_commands.Range[str, 1, 20]
     ) -> None:
         """Answer a decision the scene offers you (the mercy, the standoff)."""
-        ran = await play_here(interaction, cmd.Choose(option=option))
-        if ran is not None:
-            await self._reply(interaction, ran, "A choice is made")
+        await self._play(interaction, cmd.Choose(option=option), "A choice is made")
 
     @app_commands.command(name="status")
     @app_commands.guild_only()
@@ -236,6 +223,14 @@ class Players(commands.Cog):
         embed = discord.Embed(title="How to play", description=HELP, colour=render.STORM)
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
+    async def _play(
+        self, interaction: discord.Interaction, command: cmd.Command, title: str
+    ) -> None:
+        """Run a command here and, if accepted, reply with its outcome."""
+        ran = await play_here(interaction, command)
+        if ran is not None:
+            await self._reply(interaction, ran, title)
+
     async def _reply(self, interaction: discord.Interaction, ran: Ran, title: str) -> None:
         """The outcome embed (with the decision's buttons if one now waits), then whose turn."""
         outcome = accepted(ran)
@@ -264,7 +259,7 @@ class Players(commands.Cog):
             (f"{t.name} — {t.cost} chakra ({t.summary})", t.key)
             for t in load_scene(state.scene).techniques_of(character.role)
         ]
-        return _matching(options, current)
+        return matching(options, current)
 
     @jutsu.autocomplete("target")
     async def _targets(
@@ -284,7 +279,7 @@ class Players(commands.Cog):
             options += [("The army (ease the siege)", "army"), ("The north wing", "north_wing")]
         if me.place in ("east_hall", "office"):
             options.append(("The oak door", "door"))
-        return _matching(options, current)
+        return matching(options, current)
 
     @move.autocomplete("to")
     async def _places(
@@ -296,7 +291,7 @@ class Players(commands.Cog):
             return []
         scene = load_scene(state.scene)
         place = scene.place(state.character(seat.key).place)
-        return _matching([(scene.place(k).name, k) for k in place.connects], current)
+        return matching([(scene.place(k).name, k) for k in place.connects], current)
 
     @choose.autocomplete("option")
     async def _options(
@@ -305,25 +300,13 @@ class Players(commands.Cog):
         state = await current_state(interaction)
         if state is None or state.decision is None:
             return []
-        return _matching([(o.capitalize(), o) for o in state.decision.options], current)
+        return matching([(o.capitalize(), o) for o in state.decision.options], current)
 
     @status.autocomplete("character")
     async def _characters(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        state = await current_state(interaction)
-        if state is None:
-            return []
-        return _matching([(ch.name, ch.key) for ch in state.characters], current)
-
-
-def _matching(options: list[tuple[str, str]], current: str) -> list[app_commands.Choice[str]]:
-    wanted = current.casefold()
-    return [
-        app_commands.Choice(name=render.clip(label, 100), value=value)
-        for label, value in options
-        if wanted in label.casefold() or wanted in value
-    ][:MAX_CHOICES]
+        return await character_choices(interaction, current)
 
 
 def _character_key(state, name: str | None, member_id: int) -> str | None:
