@@ -145,16 +145,12 @@ def _acting_key(tx: Tx, actor: cmd.Actor) -> str:
     return seat.key
 
 
-def _turn_action(act: Callable[[Tx, str], None]) -> Callable[[Tx, str], None]:
-    """A turn-using action: do it, then pass the turn unless a decision now waits."""
-
-    def run(tx: Tx, key: str) -> None:
-        act(tx, key)
-        check_triggers(tx)
-        if tx.state.decision is None:
-            advance_turn(tx)
-
-    return run
+def _take_turn(tx: Tx, actor: cmd.Actor, act: Callable[[str], None]) -> None:
+    """A turn-using action by the actor's character; then the turn passes, unless a choice waits."""
+    act(_acting_key(tx, actor))
+    check_triggers(tx)
+    if tx.state.decision is None:
+        advance_turn(tx)
 
 
 def _bounded(text: str, limit: int, what: str) -> str:
@@ -167,21 +163,19 @@ def _bounded(text: str, limit: int, what: str) -> str:
 
 
 def _jutsu(tx: Tx, actor: cmd.Actor, command: cmd.Jutsu) -> None:
-    key = _acting_key(tx, actor)
-    _turn_action(lambda t, k: use_technique(t, k, command.name, command.target))(tx, key)
+    _take_turn(tx, actor, lambda key: use_technique(tx, key, command.name, command.target))
 
 
 def _defend(tx: Tx, actor: cmd.Actor, command: cmd.Defend) -> None:
-    _turn_action(defend)(tx, _acting_key(tx, actor))
+    _take_turn(tx, actor, lambda key: defend(tx, key))
 
 
 def _move(tx: Tx, actor: cmd.Actor, command: cmd.Move) -> None:
-    _turn_action(lambda t, k: move(t, k, command.to))(tx, _acting_key(tx, actor))
+    _take_turn(tx, actor, lambda key: move(tx, key, command.to))
 
 
 def _interact(tx: Tx, actor: cmd.Actor, command: cmd.Interact) -> None:
-    key = _acting_key(tx, actor)
-    _turn_action(lambda t, k: interact(t, k, command.object, command.how))(tx, key)
+    _take_turn(tx, actor, lambda key: interact(tx, key, command.object, command.how))
 
 
 def _choose(tx: Tx, actor: cmd.Actor, command: cmd.Choose) -> None:
