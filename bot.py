@@ -78,30 +78,19 @@ def load_settings() -> Settings:
 
 
 class CastleTree(app_commands.CommandTree):
-    """The one tree-level error handler: log it with its command and channel, answer briefly."""
+    """The one tree-level error handler: a sentence for what the user can fix, else an apology."""
 
     async def on_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:
+        from cogs.common import apologise, refuse
+
         message = _user_message(error)
+        command = interaction.command.qualified_name if interaction.command else "component"
         if message is None:
-            command = interaction.command.qualified_name if interaction.command else "component"
-            log.error(
-                "error in /%s (guild %s, channel %s, user %s)",
-                command,
-                interaction.guild_id,
-                interaction.channel_id,
-                interaction.user.id,
-                exc_info=error,
-            )
-            message = "Sorry — something went wrong on my side; it has been logged. Try again."
-        try:
-            if interaction.response.is_done():
-                await interaction.followup.send(message, ephemeral=True)
-            else:
-                await interaction.response.send_message(message, ephemeral=True)
-        except discord.HTTPException:
-            log.warning("could not tell user %s about an error", interaction.user.id)
+            await apologise(interaction, error, f"/{command}")
+        else:
+            await refuse(interaction, message)
 
 
 def _user_message(error: app_commands.AppCommandError) -> str | None:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import logging
-from typing import TYPE_CHECKING
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
@@ -20,6 +23,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("castle.cogs")
 NO_SESSION = "There is no open session in this channel. A GM can start one with `/gm open`."
+APOLOGY = "Sorry — something went wrong on my side; it has been logged. Try again."
+Handler = Callable[[Any, discord.Interaction], Awaitable[None]]
 
 
 def bot_of(interaction: discord.Interaction) -> CastleBot:
@@ -48,10 +53,48 @@ async def may_gm(interaction: discord.Interaction, state: SessionState | None) -
 async def refuse(interaction: discord.Interaction, message: str) -> None:
     """Answer with a short ephemeral message (initial response or follow-up)."""
     message = render.clip(message, 1900)
-    if interaction.response.is_done():
-        await interaction.followup.send(message, ephemeral=True)
-    else:
-        await interaction.response.send_message(message, ephemeral=True)
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(message, ephemeral=True)
+        else:
+            await interaction.response.send_message(message, ephemeral=True)
+    except discord.HTTPException:
+        log.warning(
+            "could not answer user %s in channel %s", interaction.user.id, interaction.channel_id
+        )
+
+
+async def apologise(interaction: discord.Interaction, error: BaseException, what: str) -> None:
+    """A fault: logged with command and session for the operator; a short apology to the user."""
+    stored = None
+    with contextlib.suppress(Exception):
+        stored = await bot_of(interaction).service.current(interaction.channel_id or 0)
+    log.error(
+        "error in %s (guild %s, channel %s, session %s, user %s)",
+        what,
+        interaction.guild_id,
+        interaction.channel_id,
+        stored.id if stored else None,
+        interaction.user.id,
+        exc_info=error,
+    )
+    await refuse(interaction, APOLOGY)
+
+
+def guarded(what: str) -> Callable[[Handler], Handler]:
+    """For button and modal callbacks (the tree's handler never sees them): apologise on a fault."""
+
+    def wrap(callback: Handler) -> Handler:
+        @functools.wraps(callback)
+        async def run(self: Any, interaction: discord.Interaction) -> None:
+            try:
+                await callback(self, interaction)
+            except Exception as error:
+                await apologise(interaction, error, what)
+
+        return run
+
+    return wrap
 
 
 async def current_state(interaction: discord.Interaction) -> SessionState | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import io
+import asyncio
 from typing import Literal
 
 import discord
@@ -10,6 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from cogs import render
+from cogs.chart import chart_png
 from cogs.common import (
     NO_SESSION,
     accepted,
@@ -26,7 +27,7 @@ from cogs.views import decision_view, lobby_view
 from db.models import Settings
 from db.sessions import Ran
 from scenes.engine import commands as cmd
-from scenes.engine.recap import recap_pages
+from scenes.engine.recap import course, recap_pages
 from scenes.engine.session import Refused
 from scenes.engine.transcript import transcript
 from scenes.schema import SHIPPED_SCENES
@@ -292,60 +293,66 @@ class GM(commands.GroupCog, group_name="gm", group_description="Game master comm
             return await refuse(interaction, f"This server has no session #{session}.")
         await interaction.response.defer(thinking=True)
         log = await bot_of(interaction).service.log(session)
-        pages = recap_pages(
-            stored.state, [entry.events for entry in log], final=not stored.record.open
-        )
-        for embeds in render.recap_messages(pages):
-            await interaction.followup.send(embeds=embeds)
+        pages = recap_pages(stored.state, log, final=not stored.record.open)
+        plotted = course(stored.state, log)
+        chart = await asyncio.to_thread(chart_png, plotted) if plotted else None
+        text = transcript(stored.state, log)
+        link = f"Session #{session} in <#{stored.record.channel_id}>"
+        for message in render.recap_posts(session, link, render.recap_messages(pages), text, chart):
+            await interaction.followup.send(**message)
 
 
 async def post_final_recap(interaction: discord.Interaction, session_id: int) -> None:
-    """The final recap and transcript, to the recap channel (or here, saying what to fix)."""
+    """The final recap, its chart and the transcript, to the recap channel with a link to the
+    session's channel; if that channel is gone or refuses, here instead, saying what to fix."""
     service = bot_of(interaction).service
     stored = await service.get(session_id)
     if stored is None:
         return
     log = await service.log(session_id)
-    pages = recap_pages(stored.state, [entry.events for entry in log], final=True)
-    settings: Settings = await service.settings(stored.record.guild_id)
-    target, problem = await _recap_channel(interaction, settings)
-    file = discord.File(
-        io.BytesIO(transcript(stored.state, log).encode()),
-        filename=f"session-{session_id}-transcript.md",
-    )
+    pages = recap_pages(stored.state, log, final=True)
+    plotted = course(stored.state, log)
+    chart = await asyncio.to_thread(chart_png, plotted) if plotted else None
+    text = transcript(stored.state, log)
     messages = render.recap_messages(pages)
-    if problem:
-        await interaction.followup.send(problem, ephemeral=True)
     link = f"Session #{session_id} in <#{stored.record.channel_id}>"
-    for index, embeds in enumerate(messages):
-        last = index == len(messages) - 1
-        await target.send(
-            content=link if index == 0 else None,
-            embeds=embeds,
-            file=file if last else discord.utils.MISSING,
-        )
+    settings: Settings = await service.settings(stored.record.guild_id)
+    target, problem = _recap_channel(interaction, settings)
+    if target is not None:
+        try:
+            for message in render.recap_posts(session_id, link, messages, text, chart):
+                await target.send(**message)
+            return
+        except discord.HTTPException as error:
+            problem = render.recap_refused(target.id, error)
+    heading = f"{link}\n⚠️ {problem}" if problem else link
+    for message in render.recap_posts(session_id, heading, messages, text, chart):
+        await interaction.followup.send(**message)
 
 
-async def _recap_channel(
+def _recap_channel(
     interaction: discord.Interaction, settings: Settings
-) -> tuple[discord.abc.Messageable, str | None]:
-    here = interaction.channel
-    assert isinstance(here, discord.abc.Messageable)
-    if settings.recap_channel_id is None:
-        return here, None
-    channel = (
-        interaction.guild.get_channel(settings.recap_channel_id) if interaction.guild else None
-    )
+) -> tuple[discord.TextChannel | None, str | None]:
+    """Where the final recap goes: the server's recap channel, or None for this (the session's)
+    channel, with the line telling the GM what to fix when the recap channel cannot take it."""
+    recap_id = settings.recap_channel_id
+    if recap_id is None or recap_id == interaction.channel_id:
+        return None, None
+    guild = interaction.guild
+    channel = guild.get_channel(recap_id) if guild else None
     if not isinstance(channel, discord.TextChannel):
-        return here, (
-            "The recap channel is gone; posting here. Set a new one with "
-            "`/gm config recap_channel`."
+        return None, (
+            f"The recap channel <#{recap_id}> is gone, so the recap is here. "
+            "Set a new one with `/gm config recap_channel`."
         )
     permissions = channel.permissions_for(channel.guild.me)
-    if not (permissions.send_messages and permissions.embed_links and permissions.attach_files):
-        return here, (
-            f"I may not post embeds and files in {channel.mention}; posting here. "
-            "Give me Send Messages, Embed Links and Attach Files there."
+    needed = ("view_channel", "send_messages", "embed_links", "attach_files")
+    missing = [name for name in needed if not getattr(permissions, name)]
+    if missing:
+        wanted = ", ".join(name.replace("_", " ").title() for name in missing)
+        return None, (
+            f"I may not post the recap in {channel.mention} (I lack {wanted} there), so it is "
+            "here. Give me those there, or choose another channel with `/gm config recap_channel`."
         )
     return channel, None
 

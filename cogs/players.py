@@ -213,7 +213,7 @@ class Players(commands.Cog):
             return await refuse(interaction, NO_SESSION)
         await interaction.response.defer(ephemeral=private, thinking=True)
         log = await service.log(stored.id)
-        pages = recap_pages(stored.state, [entry.events for entry in log], final=False)
+        pages = recap_pages(stored.state, log, final=False)
         for embeds in render.recap_messages(pages):
             await interaction.followup.send(embeds=embeds, ephemeral=private)
 

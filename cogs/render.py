@@ -250,18 +250,13 @@ def roll_embed(roll: Roll) -> discord.Embed:
 
 
 def recap_messages(pages: Sequence[RecapPage]) -> list[list[discord.Embed]]:
-    """Recap pages as messages of embeds, split at paragraph boundaries within every limit."""
-    embeds: list[discord.Embed] = []
-    for page in pages:
-        for index, block in enumerate(_chunks(page.paragraphs, 3800, sep="\n\n")):
-            title = page.title if index == 0 else f"{page.title} (cont.)"
-            embeds.append(
-                discord.Embed(title=clip(title, EMBED_TITLE), description=block, colour=STORM)
-            )
+    """Recap pages as messages of embeds, in order, split at paragraph boundaries within every
+    limit: description 4096, title 256, 6,000 characters and 10 embeds per message."""
+    embeds = [embed for page in pages for embed in _page_embeds(page)]
     messages: list[list[discord.Embed]] = [[]]
     size = 0
     for embed in embeds:
-        if len(messages[-1]) == 10 or size + len(embed) > EMBED_TOTAL:
+        if len(messages[-1]) == MESSAGE_EMBEDS or size + len(embed) > EMBED_TOTAL:
             messages.append([])
             size = 0
         messages[-1].append(embed)
@@ -278,3 +273,74 @@ def settings_embed(settings: object) -> discord.Embed:
     embed.add_field(name="GM role", value=f"<@&{role}>" if role else "none")
     embed.add_field(name="Turn timeout", value=f"{timeout} min" if timeout else "off")
     return embed
+
+
+# --- recaps --------------------------------------------------------------------------------
+
+MESSAGE_EMBEDS = 10
+MESSAGE_CONTENT = 2000
+RECAP_BLOCK = 4000
+
+
+def _page_embeds(page: RecapPage) -> list[discord.Embed]:
+    """One page as embeds: its paragraphs (or lines, for a listed page) in blocks that fit."""
+    sep = "\n" if page.listed else "\n\n"
+    blocks = _chunks(page.paragraphs, RECAP_BLOCK, sep=sep) or ["—"]
+    return [
+        discord.Embed(
+            title=clip(page.title if index == 0 else f"{page.title} (cont.)", EMBED_TITLE),
+            description=block,
+            colour=STORM,
+        )
+        for index, block in enumerate(blocks)
+    ]
+
+
+def recap_files(session_id: int, transcript: str | None, chart: bytes | None) -> list[discord.File]:
+    """The recap's attachments, made fresh for each send (a sent file is closed after)."""
+    import io  # kept local: this helper is the only one in this module that needs it
+
+    files = []
+    if transcript is not None:
+        files.append(
+            discord.File(
+                io.BytesIO(transcript.encode()), filename=f"session-{session_id}-transcript.md"
+            )
+        )
+    if chart is not None:
+        files.append(discord.File(io.BytesIO(chart), filename=f"session-{session_id}-chart.png"))
+    return files
+
+
+def recap_posts(
+    session_id: int,
+    content: str,
+    messages: list[list[discord.Embed]],
+    transcript: str | None,
+    chart: bytes | None,
+) -> list[dict[str, object]]:
+    """Each recap message's send arguments: the content on the first, the files on the last."""
+    posts: list[dict[str, object]] = []
+    for index, embeds in enumerate(messages):
+        post: dict[str, object] = {"embeds": embeds}
+        if index == 0:
+            post["content"] = clip(content, MESSAGE_CONTENT)
+        if index == len(messages) - 1:
+            post["files"] = recap_files(session_id, transcript, chart)
+        posts.append(post)
+    return posts
+
+
+def recap_refused(channel_id: int, error: discord.HTTPException) -> str:
+    """The line telling the GM why the recap channel refused the recap, and what to fix."""
+    said = f"Discord said {error.status} {error.text or 'with no reason'}"
+    if isinstance(error, discord.NotFound):
+        return (
+            f"The recap channel <#{channel_id}> is gone ({said}), so the recap is here. "
+            "Set a new one with `/gm config recap_channel`."
+        )
+    return (
+        f"I could not post the recap in <#{channel_id}> ({said}), so it is here. Give me View "
+        "Channel, Send Messages, Embed Links and Attach Files there, or choose another channel "
+        "with `/gm config recap_channel`."
+    )

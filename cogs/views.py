@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from cogs import render
-from cogs.common import accepted, announce_turn, play_session
+from cogs.common import accepted, announce_turn, guarded, play_session
 from scenes.engine import commands as cmd
 from scenes.engine.state import Decision, SessionState, Status
 from scenes.schema import load_scene
@@ -43,6 +43,7 @@ class ClaimButton(
     ) -> ClaimButton:
         return cls(int(match["session"]), match["role"], item.label or "Claim")
 
+    @guarded("a claim button")
     async def callback(self, interaction: discord.Interaction) -> None:
         if self.role == "defender":
             await interaction.response.send_modal(DefenderName(self.session_id))
@@ -61,6 +62,7 @@ class DefenderName(discord.ui.Modal, title="Your defender"):
         super().__init__(timeout=600)
         self.session_id = session_id
 
+    @guarded("the defender's name")
     async def on_submit(self, interaction: discord.Interaction) -> None:
         await claim_from_button(interaction, self.session_id, "defender", str(self.name.value))
 
@@ -105,6 +107,7 @@ class ChoiceButton(
     ) -> ChoiceButton:
         return cls(int(match["session"]), match["option"])
 
+    @guarded("a choice button")
     async def callback(self, interaction: discord.Interaction) -> None:
         ran = await play_session(interaction, self.session_id, cmd.Choose(option=self.option))
         if ran is None:
@@ -115,7 +118,7 @@ class ChoiceButton(
             embed=render.outcome_embed(
                 outcome.state, outcome.events, "A choice is made", seat.key if seat else None
             ),
-            view=decision_view(ran.session_id or 0, outcome.state),
+            view=decision_view(ran.session_id or 0, outcome.state) or discord.utils.MISSING,
         )
         await announce_turn(interaction, ran)
 

@@ -23,9 +23,13 @@ class Entry(Protocol):
     at: datetime
 
 
+def _quoted(text: str) -> str:
+    return "\n".join(f"> {line}" for line in text.splitlines() or [""])
+
+
 def _lines(event: ev.Event, state: SessionState) -> list[str]:
     if isinstance(event, ev.Narrated):
-        return [f"> {event.text}" if not event.by_gm else f"> **GM:** {event.text}"]
+        return [_quoted(event.text if not event.by_gm else f"**GM:** {event.text}")]
     if isinstance(event, ev.Rolled):
         return [f"- 🎲 {event.roll.text}"]
     if isinstance(event, ev.DiceRolled):
@@ -39,6 +43,12 @@ def _lines(event: ev.Event, state: SessionState) -> list[str]:
     return [f"- {fact}"] if fact else []
 
 
+def _command(command: cmd.Command) -> str:
+    """The command as typed, e.g. ``/jutsu name:chidori target:sakura`` (texts are shown below)."""
+    options = command.model_dump(exclude={"kind", "text"}, exclude_none=True)
+    return " ".join([f"/{command.kind}", *(f"{key}:{value}" for key, value in options.items())])
+
+
 def transcript(state: SessionState, log: Sequence[Entry]) -> str:
     """Markdown for the whole log, names taken from the final ``state``."""
     scene = load_scene(state.scene)
@@ -46,7 +56,7 @@ def transcript(state: SessionState, log: Sequence[Entry]) -> str:
     for entry in log:
         stamp = entry.at.strftime("%Y-%m-%d %H:%M:%S")
         out.append(
-            f"### {stamp} · v{entry.version} · `/{entry.command.kind}` by <@{entry.actor_id}>"
+            f"### {stamp} · v{entry.version} · `{_command(entry.command)}` by <@{entry.actor_id}>"
         )
         for event in entry.events:
             out.extend(_lines(event, state))

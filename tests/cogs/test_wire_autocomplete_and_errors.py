@@ -89,6 +89,7 @@ async def test_a_fault_inside_a_command_is_logged_and_answered_with_an_apology(
         state = await session_state(world)
         holder = world.players[state.turn]
         await bot.service.store.close()  # the disk goes away under the bot
+        world.extra["apologies"] = 1
         with caplog.at_level(logging.ERROR, logger="castle"):
             handle = await world.slash("defend", holder)
             answer = await handle.message()

@@ -104,6 +104,9 @@ async def castle(tmp_path: Path, **fake_options: Any) -> AsyncIterator[World]:
             # the far server's commands are synced too, as a global sync would
             yield world
             fake.assert_clean()
+            apologies = [m.content for m in fake.all_messages if m.content.startswith("Sorry")]
+            expected = world.extra.get("apologies", 0)
+            assert len(apologies) == expected, f"the bot hit an internal error: {apologies}"
 
 
 async def session_state(world: World, channel: Channel | None = None):

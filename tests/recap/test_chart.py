@@ -1,0 +1,97 @@
+"""The recap's chart: a real PNG of the right size, not blank, drawn fast from the course of
+the night (the start, each round's end, the close), without discord."""
+
+from __future__ import annotations
+
+import struct
+import subprocess
+import sys
+import time
+import zlib
+
+from cogs.chart import HEIGHT, WIDTH, chart_png
+from scenes.engine import events as ev
+from scenes.engine.recap import course
+from tests.recap.chronicle import Chronicle, autoplay, long_night
+from tests.recap.endings import ended
+
+SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def chunks(png: bytes) -> list[tuple[bytes, bytes]]:
+    out, at = [], len(SIGNATURE)
+    while at < len(png):
+        (length,) = struct.unpack(">I", png[at : at + 4])
+        kind = png[at + 4 : at + 8]
+        out.append((kind, png[at + 8 : at + 8 + length]))
+        at += 12 + length
+    return out
+
+
+def test_the_chart_is_a_png_of_1200_by_700_and_not_blank() -> None:
+    png = chart_png(course_of(autoplay(5, defenders=2, rounds=14)))
+    assert png.startswith(SIGNATURE)
+    found = chunks(png)
+    kind, header = found[0]
+    assert kind == b"IHDR"
+    width, height, depth, colour = struct.unpack(">IIBB", header[:10])
+    assert (width, height) == (WIDTH, HEIGHT) == (1200, 700)
+    assert depth == 8 and colour in (2, 6)
+    assert found[-1][0] == b"IEND"
+    pixels = zlib.decompress(b"".join(data for kind, data in found if kind == b"IDAT"))
+    channels = 4 if colour == 6 else 3
+    assert len(pixels) == height * (1 + width * depth // 8 * channels)
+    assert len(set(pixels)) > 64, "a blank image has a handful of byte values"
+
+
+def test_the_chart_renders_fast_even_for_500_rounds() -> None:
+    plotted = course_of(long_night())
+    chart_png(plotted)  # the first render loads fonts
+    best = min(_timed(plotted) for _ in range(3))
+    assert best < 0.5, f"{best:.3f} s"
+
+
+def _timed(plotted) -> float:
+    start = time.perf_counter()
+    chart_png(plotted)
+    return time.perf_counter() - start
+
+
+def course_of(table: Chronicle):
+    plotted = course(table.state, table.log)
+    assert plotted is not None
+    return plotted
+
+
+def test_the_course_runs_from_the_start_through_each_round_to_the_close() -> None:
+    table = ended("rain_without_end")
+    plotted = course_of(table)
+    rounds = [e.round for e in table.events if isinstance(e, ev.RoundEnded)]
+    assert plotted.rounds == (0, *rounds, table.state.round)
+    sakura = next(t for t in plotted.tracks if t.key == "sakura")
+    assert sakura.vitality[0] == sakura.max_vitality == 30
+    assert sakura.chakra[-1] == table.state.character("sakura").chakra
+    assert plotted.integrity[0] == plotted.max_integrity == 10
+    assert plotted.integrity[-1] == table.state.siege.integrity
+    assert {t.key for t in plotted.tracks} == {"sakura", "sasuke", "defender_1"}
+
+
+def test_the_fall_of_the_north_wing_is_marked_in_its_round() -> None:
+    plotted = course_of(ended("the_north_wing_falls"))
+    assert plotted.fell == 1 and plotted.integrity[-1] == 0
+
+
+def test_a_session_that_never_began_has_no_chart() -> None:
+    table = Chronicle()
+    table.seat("sakura")
+    assert course(table.state, table.log) is None
+
+
+def test_the_chart_and_the_recap_import_neither_discord_nor_the_store() -> None:
+    probe = (
+        "import sys, matplotlib, cogs.chart, scenes.engine.recap, scenes.engine.transcript;"
+        "print(sorted(m for m in ('discord', 'db', 'aiosqlite', 'matplotlib.pyplot')"
+        " if m in sys.modules), matplotlib.get_backend().lower())"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["[]", "agg"]

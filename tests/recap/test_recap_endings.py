@@ -1,0 +1,144 @@
+"""A recap for each ending: the story names it, and the facts show its dimensions, its turning
+rolls, the characters and the table."""
+
+from __future__ import annotations
+
+import pytest
+
+from scenes.engine import commands as c
+from scenes.engine.recap import BEST_LINES_RULE, RecapPage, recap_pages
+from scenes.schema import load_scene
+from tests.recap.chronicle import Chronicle
+from tests.recap.endings import ENDINGS, breach, ended
+
+SCENE = load_scene("castle")
+STORY = "The Castle in the Rain — the recap"
+
+
+def pages_of(table: Chronicle, final: bool = True) -> dict[str, RecapPage]:
+    return {page.title: page for page in recap_pages(table.state, table.log, final=final)}
+
+
+def text(page: RecapPage) -> str:
+    return "\n".join(page.paragraphs)
+
+
+@pytest.mark.parametrize("key", ENDINGS)
+def test_each_ending_is_told_then_named_with_its_dimensions(key: str) -> None:
+    table = ended(key)
+    pages = pages_of(table)
+    title = SCENE.ending(key).title
+    assert pages[STORY].paragraphs[-1].endswith(f": {title}.")
+    dims = table.state.ending
+    assert dims is not None
+    assert pages[f"Ending: {title}"].paragraphs == (
+        f"Scrolls **{dims.scrolls}** · Sakura **{dims.sakura}** · "
+        f"Sasuke **{dims.sasuke}** · North wing **{dims.north_wing}**",
+    )
+    assert "6. Aftermath" in text(pages["Beats reached"])
+    assert f"**Ending: {title}.**" in text(pages["Key moments"])
+    characters = text(pages["The characters"])
+    assert "**Sakura** — played by <@10>" in characters
+    assert "**Sasuke** — played by <@11>" in characters
+    assert "vitality" in characters and "chakra" in characters
+    table_page = text(pages["The table"])
+    assert "**GM:** <@1>" in table_page
+    assert f"**Rounds:** {table.state.round}" in table_page
+    assert "**Duration:**" in table_page and "**Closed:** the storm passes" in table_page
+
+
+def test_the_recap_so_far_says_so_and_has_no_closing() -> None:
+    pages = pages_of(breach(), final=False)
+    assert "The Castle in the Rain — the story so far" in pages
+    assert not any(title.startswith("Ending") for title in pages)
+    assert (
+        "The night is not finished with them"
+        in pages["The Castle in the Rain — the story so far"].paragraphs[-1]
+    )
+
+
+def test_blood_on_the_stone_shows_the_heart_check_that_let_her_strike() -> None:
+    pages = pages_of(ended("blood_on_the_stone"))
+    moments = text(pages["Key moments"])
+    assert "**The mercy.** Sakura holds Sasuke's life." in moments
+    assert "**The heart check.** Sakura steels the heart: 1d20 (10) + 2 = 12 vs DC 12" in moments
+    assert "**Sakura chooses strike**: struck." in moments
+    story = text(pages[STORY])
+    assert "steeled the heart to do it (12 against 12). Duty won." in story
+    assert "Dagger from the obi" in story
+    assert "**Sasuke** — played by <@11> · dead" in text(pages["The characters"])
+
+
+def test_the_spent_intruder_tells_of_the_heart_that_would_not_strike() -> None:
+    pages = pages_of(ended("the_spent_intruder"))
+    assert "1d20 (9) + 2 = 11 vs DC 12 → failure" in text(pages["Key moments"])
+    assert "the heart would not allow it (11 against 12)" in text(pages[STORY])
+
+
+def test_the_captive_is_bound_at_the_mercy() -> None:
+    pages = pages_of(ended("the_captive"))
+    moments = text(pages["Key moments"])
+    assert "**Sakura chooses bind**: bound." in moments and "**Sasuke is captured.**" in moments
+    assert "Sasuke was bound" in text(pages[STORY])
+
+
+def test_the_guardian_falls_to_the_throat_grip_and_his_strike() -> None:
+    pages = pages_of(ended("the_guardian_falls"))
+    moments = text(pages["Key moments"])
+    assert "**Throat grip.** Sasuke has Sakura choking." in moments
+    assert "**The heart check.** Sasuke steels the heart: 1d20 (12) = 12 vs DC 12" in moments
+    assert "Sasuke's hand closed on Sakura's throat" in text(pages[STORY])
+
+
+def test_the_scrolls_carried_off_show_the_struggle_that_won_them() -> None:
+    pages = pages_of(ended("scrolls_carried_off"))
+    moments = text(pages["Key moments"])
+    assert "Struggle for the scrolls (Sasuke): 1d20 (18) + 4 = 22 vs Sakura 8 → wins" in moments
+    assert "**The scrolls are taken** by Sasuke." in moments
+    assert "Round 2" in moments
+
+
+@pytest.mark.parametrize("key", ["ashes_of_the_archive", "the_north_wing_falls"])
+def test_the_fall_of_the_north_wing_shows_the_press_that_broke_it(key: str) -> None:
+    pages = pages_of(ended(key))
+    moments = text(pages["Key moments"])
+    assert "Round 1 · **The north wing falls.** The army presses: 1d6 (1) = 1" in moments
+    siege = next(p for p in pages[STORY].paragraphs if "north wing once" in p)
+    assert "round 1" in siege
+    lost = "**The scrolls are lost** to the army." in moments
+    assert lost is (key == "ashes_of_the_archive")
+
+
+def test_a_north_wing_that_holds_is_a_key_moment_with_its_integrity() -> None:
+    pages = pages_of(ended("rain_without_end"))
+    assert "**The north wing holds** at 9/10" in text(pages["Key moments"])
+    assert "Ren 1" in pages[STORY].paragraphs[0]
+
+
+def test_the_best_lines_give_each_voice_its_longest_first_in_the_order_spoken() -> None:
+    table = breach()
+    long = "Rain. " * 70
+    table.do("sakura", c.Say(text=long.strip()))
+    table.do("sasuke", c.Say(text="Then stand aside."))
+    table.do("sakura", c.Say(text="I have stood here all night, and I will stand here at dawn."))
+    table.do("sasuke", c.Say(text="No."))
+    table.do("sakura", c.Act(text="She sets her feet and waits, and says nothing more at all."))
+    lines = pages_of(table)["Best lines"].paragraphs
+    assert lines[0] == f"*{BEST_LINES_RULE}*"
+    chosen = lines[1:]
+    assert len(chosen) == 3
+    assert chosen[0].startswith("“Rain. Rain.") and len(chosen[0].split("”")[0]) <= 301
+    assert chosen[1] == "“Then stand aside.” — Sasuke, round 1"
+    assert chosen[2].startswith("“I have stood here all night")
+
+
+def test_a_step_the_gm_undid_is_struck_from_the_recap_but_speech_stays() -> None:
+    table = breach()
+    table.do("sakura", c.Jutsu(name="obi_dagger", target="sasuke"), faces=[20, 2, 3, 4])
+    table.do("sasuke", c.Say(text="That should not have landed."))
+    assert "**Critical**" in text(pages_of(table)["Key moments"])
+    table.do("gm", c.Undo())
+    pages = pages_of(table)
+    assert "**Critical**" not in text(pages["Key moments"])
+    assert "Dagger from the obi" not in text(pages[STORY])
+    assert "That should not have landed." in text(pages["Best lines"])
