@@ -128,7 +128,6 @@ class InteractionHandle:
         """Seconds from dispatch to the first callback's arrival (None: not answered yet)."""
         return self._state.latency
 
-
     @property
     def response_type(self) -> int | None:
         return self._state.response_type
