@@ -58,14 +58,9 @@ def _mercy(tx: Tx, decision: Decision, option: str) -> None:
             _made(tx, decision, option, "struck")
             tx.narrate("mercy_strike", **names)
             shift_resolve(tx, decider, +1, "struck at the mercy")
-            tx.emit(
-                ev.Damaged(
-                    seat=subject,
-                    amount=tx.state.character(subject).vitality,
-                    vitality=0,
-                    kind_of="the mercy",
-                )
-            )
+            left = tx.state.character(subject).vitality
+            if left > 0:
+                tx.emit(ev.Damaged(seat=subject, amount=left, vitality=0, kind_of="the mercy"))
             leave(tx, subject, Fate.DEAD)
             return
         tx.narrate("mercy_heart_fails", **names)
