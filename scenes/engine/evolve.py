@@ -14,7 +14,7 @@ from scenes.engine.state import (
     SessionState,
     Siege,
     Status,
-    UndoPoint,
+    push_undo,
 )
 
 UNDO_DEPTH = 5
@@ -124,11 +124,9 @@ def _(event: ev.TurnEnded, state: SessionState) -> SessionState:
 
 @_apply.register
 def _(event: ev.ActionStarted, state: SessionState) -> SessionState:
-    saved = UndoPoint(
-        command=event.command, state=state.model_copy(update={"undo": ()}).model_dump_json()
-    )
+    undo = push_undo(state.undo, event.command, state, UNDO_DEPTH)
     acted = state.acted or event.command in TURN_COMMANDS
-    return state.model_copy(update={"undo": (*state.undo, saved)[-UNDO_DEPTH:], "acted": acted})
+    return state.model_copy(update={"undo": undo, "acted": acted})
 
 
 @_apply.register

@@ -20,7 +20,7 @@ from scenes.engine.beats import (
 from scenes.engine.decisions import DEFAULTS, resolve_decision
 from scenes.engine.endings import compute_ending
 from scenes.engine.errors import Refusal
-from scenes.engine.state import Condition, Door, SessionState, Status
+from scenes.engine.state import Condition, Door, Status, pop_undo
 from scenes.engine.turns import advance_turn, roll_initiative, settle_turn
 from scenes.engine.tx import Tx
 from scenes.engine.world import PAIR, other_of_pair
@@ -124,10 +124,9 @@ def after_decision(tx: Tx) -> None:
 def _undo(tx: Tx, actor: cmd.Actor, command: cmd.Undo) -> None:
     if not tx.state.undo:
         raise Refusal("There is nothing to undo (no turn has been taken since the last undo).")
-    point = tx.state.undo[-1]
-    restored = SessionState.model_validate_json(point.state)
-    restored = restored.model_copy(update={"undo": tx.state.undo[:-1]})
-    tx.emit(ev.Undone(command=point.command, restored=restored))
+    command = tx.state.undo[-1].command
+    restored, rest = pop_undo(tx.state.undo)
+    tx.emit(ev.Undone(command=command, restored=restored.model_copy(update={"undo": rest})))
 
 
 def _assign(tx: Tx, actor: cmd.Actor, command: cmd.Assign) -> None:

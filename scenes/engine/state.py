@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import zlib
 from enum import StrEnum
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic.dataclasses import dataclass
 
 from scenes.schema import Side
 
 
 class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+_UNDO_CONFIG = ConfigDict(extra="forbid", ser_json_bytes="base64", val_json_bytes="base64")
 
 
 class Status(StrEnum):
@@ -137,11 +143,66 @@ class Ending(Frozen):
     north_wing: str
 
 
-class UndoPoint(Frozen):
-    """The state (as JSON, without its own undo stack) from before an undoable command."""
+@dataclass(frozen=True, slots=True, config=_UNDO_CONFIG)
+class UndoPoint:
+    """The state from before an undoable command, without its own undo stack, compressed.
+
+    ``packed`` is the state's JSON, zlib-compressed on its own, or (``chained``) with the JSON of
+    the next newer point as the zlib dictionary: consecutive states differ little, so a chained
+    point takes a few dozen bytes. The newest point of a stack always stands alone. A slotted
+    dataclass, not a model: no per-instance dict, and open sessions hold five of these each.
+    """
 
     command: str
-    state: str
+    packed: bytes
+    chained: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_plain_json(cls, data: Any) -> Any:
+        """Snapshots written before undo points were compressed held the state as JSON text."""
+        if isinstance(data, dict) and isinstance(data.get("state"), str) and "packed" not in data:
+            return {"command": data.get("command"), "packed": _pack(data["state"].encode())}
+        return data
+
+
+def push_undo(
+    undo: tuple[UndoPoint, ...], command: str, state: SessionState, depth: int
+) -> tuple[UndoPoint, ...]:
+    """``undo`` with ``state`` (from before ``command``) on top, keeping the newest ``depth``."""
+    text = state.model_copy(update={"undo": ()}).model_dump_json().encode()
+    newest = UndoPoint(command=command, packed=_pack(text))
+    if not undo:
+        return (newest,)
+    below = undo[-1]
+    if not below.chained:
+        packed = _pack(zlib.decompress(below.packed), against=text)
+        below = UndoPoint(command=below.command, packed=packed, chained=True)
+    return (*undo[:-1], below, newest)[-depth:]
+
+
+def pop_undo(undo: tuple[UndoPoint, ...]) -> tuple[SessionState, tuple[UndoPoint, ...]]:
+    """The newest saved state (its undo stack empty), and the stack without it."""
+    newest = undo[-1]
+    text = zlib.decompress(newest.packed)
+    rest = undo[:-1]
+    if rest and rest[-1].chained:
+        below = rest[-1]
+        unpacked = zlib.decompressobj(zdict=text).decompress(below.packed)
+        rest = (*rest[:-1], UndoPoint(command=below.command, packed=_pack(unpacked)))
+    return SessionState.model_validate_json(text), rest
+
+
+def _pack(text: bytes, against: bytes | None = None) -> bytes:
+    """zlib at a quick level (a point is packed once per turn); ``against`` is the dictionary.
+
+    A point popped back to the top is packed again alone: the same call, so the same bytes.
+    """
+    if against is None:
+        deflate = zlib.compressobj(1, zlib.DEFLATED, zlib.MAX_WBITS, 5)
+    else:
+        deflate = zlib.compressobj(3, zlib.DEFLATED, zlib.MAX_WBITS, 5, zdict=against)
+    return deflate.compress(text) + deflate.flush()
 
 
 class SessionState(Frozen):

@@ -1,0 +1,239 @@
+"""The bot under test in a process of its own, for bench/wire.py and bench/startup.py.
+
+    python bench/bot_process.py --bot castle|ping --api URL --gateway URL --database PATH --log PATH
+
+Starts the bot against the fake Discord at ``--api``/``--gateway``, syncs its commands, prints one
+line ``ready {json}`` (timings and what it restored), then runs until its stdin closes.
+"""
+
+from __future__ import annotations
+
+import time
+
+STARTED = time.time()  # as near to the process's start as Python code gets
+
+import argparse  # noqa: E402
+import asyncio  # noqa: E402
+import contextlib  # noqa: E402
+import json  # noqa: E402
+import logging  # noqa: E402
+import random  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+from collections.abc import AsyncIterator, Awaitable  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
+
+# Run as a script, bench/ comes first on sys.path, and bench/db.py would shadow the db package.
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) in sys.path:
+    sys.path.remove(str(ROOT))
+sys.path.insert(0, str(ROOT))
+
+import discord  # noqa: E402
+import yarl  # noqa: E402
+from discord import app_commands  # noqa: E402
+from discord.gateway import DiscordWebSocket  # noqa: E402
+from discord.http import Route  # noqa: E402
+
+TOKEN = "MTA5ODc2NTQzMjEwOTg3NjU0Mw.GfAkEd.castle-in-the-rain-bench-token-0123456789"
+START_TIMEOUT = 60.0
+
+
+class PingBot(discord.Client):
+    """The floor: discord.py and the fake, with nothing of ours in between."""
+
+    def __init__(self, guild_ready_timeout: float = 0.05) -> None:
+        super().__init__(intents=discord.Intents.default(), guild_ready_timeout=guild_ready_timeout)
+        self.tree = app_commands.CommandTree(self)
+
+        @self.tree.command(name="ping")
+        async def ping(interaction: discord.Interaction) -> None:
+            """Pong."""
+            await interaction.response.send_message("pong")
+
+
+@dataclass
+class BotOptions:
+    """What the bot's process is told: which bot, where the fake is, where its files go."""
+
+    kind: str  # "castle" or "ping"
+    api: str
+    gateway: str
+    database: Path
+    log: Path
+    log_level: str = "INFO"
+    seed: int = 0
+    # discord.py waits this long after the last GUILD_CREATE before ready (its default is 2 s).
+    guild_ready_timeout: float = 0.05
+
+    def argv(self) -> list[str]:
+        return [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            *("--bot", self.kind, "--api", self.api, "--gateway", self.gateway),
+            *("--database", str(self.database), "--log", str(self.log)),
+            *("--log-level", self.log_level, "--seed", str(self.seed)),
+            *("--guild-ready-timeout", str(self.guild_ready_timeout)),
+        ]
+
+
+class Stopwatch:
+    """Wall time spent in a few of the bot's start-up steps (wrapped before the bot starts)."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self.states_loaded = 0
+
+    def wrap(self, owner: Any, name: str, label: str) -> None:
+        original = getattr(owner, name)
+
+        async def timed(*args: Any, **kwargs: Any) -> Any:
+            began = time.perf_counter()
+            try:
+                return await original(*args, **kwargs)
+            finally:
+                self.seconds[label] = self.seconds.get(label, 0.0) + time.perf_counter() - began
+
+        setattr(owner, name, timed)
+
+    def count_loads(self) -> None:
+        """Count the session states parsed from the database (ended ones must not be)."""
+        import db.store
+
+        original = db.store._loaded
+
+        def loaded(row: Any) -> Any:
+            self.states_loaded += 1
+            return original(row)
+
+        db.store._loaded = loaded
+
+
+def make_bot(options: BotOptions, watch: Stopwatch) -> discord.Client:
+    if options.kind == "ping":
+        return PingBot(options.guild_ready_timeout)
+    from bot import CastleBot, Settings
+    from db.sessions import SessionService
+    from db.store import SqliteStore
+
+    watch.wrap(CastleBot, "setup_hook", "setup_hook")
+    watch.wrap(SqliteStore, "open", "open_store")
+    watch.wrap(SessionService, "restore", "restore")
+    watch.count_loads()
+    settings = Settings(discord_token=TOKEN, database_path=options.database, dev_guild_id=None)
+    return CastleBot(
+        settings,
+        seeds=random.Random(options.seed),
+        guild_ready_timeout=options.guild_ready_timeout,
+    )
+
+
+async def serve(options: BotOptions) -> None:
+    """Start, sync the commands, print ``ready {facts}``, run until stdin closes."""
+    handler = logging.FileHandler(options.log, encoding="utf-8")
+    level = getattr(logging, options.log_level)
+    discord.utils.setup_logging(handler=handler, level=level, root=True)
+    # What fake_discord.point_discord_at does: discord.py's two base URLs, at the fake.
+    Route.BASE = options.api
+    DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(options.gateway)
+    watch = Stopwatch()
+    bot = make_bot(options, watch)
+    imported = time.time()
+    running = asyncio.create_task(bot.start(TOKEN))
+    ready = asyncio.create_task(bot.wait_until_ready())
+    await asyncio.wait({running, ready}, return_when=asyncio.FIRST_COMPLETED)
+    if running.done():
+        running.result()  # why it stopped
+        raise SystemExit("the bot stopped before it was ready")
+    at_ready = time.time()
+    await bot.tree.sync()  # type: ignore[attr-defined]
+    service = getattr(bot, "service", None)
+    facts = {
+        "started": STARTED,
+        "imported": imported,
+        "ready": at_ready,
+        "steps": watch.seconds,
+        "open_sessions": len(service.open_sessions) if service else 0,
+        "states_loaded": watch.states_loaded,
+    }
+    print("ready " + json.dumps(facts), flush=True)
+    await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
+    await bot.close()
+    with contextlib.suppress(Exception):
+        await running
+
+
+@dataclass
+class BotProcess:
+    process: asyncio.subprocess.Process
+    facts: dict[str, Any]
+
+    async def watch(self, work: Awaitable[Any]) -> Any:
+        """Run ``work``; fail at once if the bot's process dies meanwhile."""
+        task = asyncio.ensure_future(work)
+        died = asyncio.ensure_future(self.process.wait())
+        await asyncio.wait({task, died}, return_when=asyncio.FIRST_COMPLETED)
+        if not task.done():
+            task.cancel()
+            raise RuntimeError(f"the bot's process exited ({self.process.returncode})")
+        died.cancel()
+        return task.result()
+
+
+@contextlib.asynccontextmanager
+async def bot_process(options: BotOptions, fake: Any) -> AsyncIterator[BotProcess]:
+    """Start the bot in its own process; yield once it is ready; stop it and let it close.
+
+    ``fake`` is the FakeDiscord the bot connects to (its gateway sessions are watched).
+    """
+    before = {s.id for s in fake.sessions}
+    process = await asyncio.create_subprocess_exec(
+        *options.argv(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=ROOT
+    )
+    assert process.stdin is not None and process.stdout is not None
+    try:
+        line = await asyncio.wait_for(process.stdout.readline(), START_TIMEOUT)
+        if not line.startswith(b"ready "):
+            raise RuntimeError(f"the {options.kind} bot did not start (see {options.log})")
+        yield BotProcess(process, json.loads(line[len(b"ready ") :]))
+    finally:
+        process.stdin.close()
+        try:
+            await asyncio.wait_for(process.wait(), 20)
+        except TimeoutError:
+            process.kill()
+            await process.wait()
+        for _ in range(400):  # let the fake see the close, so the next bot finds it settled
+            if all(s.id in before for s in fake.sessions):
+                break
+            await asyncio.sleep(0.01)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--bot", choices=["castle", "ping"], required=True)
+    parser.add_argument("--api", required=True)
+    parser.add_argument("--gateway", required=True)
+    parser.add_argument("--database", type=Path, required=True)
+    parser.add_argument("--log", type=Path, required=True)
+    parser.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING"])
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--guild-ready-timeout", type=float, default=0.05)
+    args = parser.parse_args(argv)
+    options = BotOptions(
+        args.bot,
+        args.api,
+        args.gateway,
+        args.database,
+        args.log,
+        args.log_level,
+        args.seed,
+        args.guild_ready_timeout,
+    )
+    asyncio.run(serve(options))
+
+
+if __name__ == "__main__":
+    main()

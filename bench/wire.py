@@ -1,0 +1,510 @@
+"""Load on the wire: N concurrent sessions on the fake Discord, against a bare /ping floor.
+
+    python bench/wire.py --sessions 100 [--think 1.0] [--seed 0] [--log-level INFO]
+
+This process runs the fake Discord (tests/fake_discord) and the players; the bot under test runs
+in a process of its own, as in production (the fake stands for Discord, which does not share the
+bot's CPU). First a bare discord.py bot answering ``/ping`` (the floor), then the real CastleBot
+on a fresh database in a temporary folder, each against the same fake with the same N tables.
+
+Each castle table (a GM and three to six players) plays a whole scene through slash commands:
+the lobby, then the scripted players of ``scenes.engine.autoplay`` on their turns, with free
+commands (/say, /act, /roll, /status, /roles) mixed in, then /recap and /gm end. A table issues
+one command at a time, a think time (uniform in 0..2*think s) after the previous answer; it reads
+the session's state from the bot's database, as a player reads the channel. The floor's tables
+send /ping at the same pace. Latency is measured at the fake, from the INTERACTION_CREATE
+dispatch to the arrival of the bot's initial-response callback.
+
+Memory and start-up have their own scripts: bench/memory.py and bench/startup.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import math
+import os
+import random
+import sqlite3
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Awaitable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+# Run as a script, bench/ comes first on sys.path, and bench/db.py would shadow the db package:
+# the project's root goes first. tests/ goes on the path so that fake_discord imports, and bench/
+# so that bot_process does when this file is imported (as the test does).
+ROOT = Path(__file__).resolve().parents[1]
+for _path in (ROOT / "bench", ROOT / "tests", ROOT):
+    if str(_path) in sys.path:
+        sys.path.remove(str(_path))
+    sys.path.insert(0, str(_path))
+
+from bot_process import TOKEN, BotOptions, bot_process  # noqa: E402
+from fake_discord import FakeDiscord, Perm  # noqa: E402
+from fake_discord.interactions import InteractionHandle  # noqa: E402
+from fake_discord.models import Channel, Guild, Member  # noqa: E402
+from fake_discord.waiters import WaitTimeout  # noqa: E402
+
+from scenes.engine import commands as c  # noqa: E402
+from scenes.engine.autoplay import StallWatch, next_move  # noqa: E402
+from scenes.engine.state import SessionState  # noqa: E402
+
+SESSIONS_PER_GUILD = 25
+FLOOR_PINGS = 30  # interactions per floor table
+MAX_ROUNDS = 40  # a scene still running then is ended by its GM
+MAX_COMMANDS = 400
+FREE_SHARE = 0.35  # of a table's commands during play, the share of free ones
+PEAK_WINDOW = 10.0
+ANSWER_TIMEOUT = 10.0  # how long a table waits for an answer before it counts it missed
+TURN, FREE, GM, PING = "turn-using", "free", "gm/lobby", "ping"
+LINES = (
+    "The rain will not stop.",
+    "Hold the line!",
+    "You should not have come back.",
+    "I can hear them on the stairs.",
+)
+POSES = ("wipes the rain from her eyes", "listens at the door", "tightens the bandage")
+QUERY_STATE = (
+    "SELECT snapshots.state FROM sessions JOIN snapshots ON snapshots.session_id = sessions.id "
+    "WHERE sessions.channel_id = ? AND sessions.status <> 'ended'"
+)
+
+
+# --- figures ----------------------------------------------------------------------------------
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The ``q``-quantile (0..1) by nearest rank; 0 for no values."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(q * len(ordered)) - 1))]
+
+
+@dataclass
+class Figures:
+    """Latencies (seconds) of one kind of interaction, and how many got no answer."""
+
+    latencies: list[float] = field(default_factory=list)
+    unanswered: int = 0
+
+    @property
+    def count(self) -> int:
+        return len(self.latencies) + self.unanswered
+
+    def ms(self, q: float) -> float:
+        return 1000 * percentile(self.latencies, q)
+
+    def line(self, name: str) -> str:
+        return (
+            f"  {name:10} n={self.count:6}  p50 {self.ms(0.5):7.2f} ms  "
+            f"p99 {self.ms(0.99):7.2f} ms  max {self.ms(1.0):7.2f} ms"
+        )
+
+
+@dataclass
+class Phase:
+    """One bot's run on the fake: its interactions by kind, the wall time, missed deadlines."""
+
+    name: str
+    sessions: int
+    kinds: dict[str, Figures] = field(default_factory=dict)
+    seconds: float = 0.0
+    peak: float = 0.0  # commands/s over the busiest 10 s
+    missed: int = 0
+    endings: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def all(self) -> Figures:
+        merged = Figures()
+        for figures in self.kinds.values():
+            merged.latencies += figures.latencies
+            merged.unanswered += figures.unanswered
+        return merged
+
+    def kind(self, name: str) -> Figures:
+        return self.kinds.get(name, Figures())
+
+    @property
+    def per_second(self) -> float:
+        return self.all.count / self.seconds if self.seconds else 0.0
+
+    def lines(self) -> list[str]:
+        out = [
+            f"{self.name}: {self.sessions} sessions, {self.all.count} interactions in "
+            f"{self.seconds:.1f} s = {self.per_second:.0f} commands/s (busiest 10 s: "
+            f"{self.peak:.0f}/s), missed 3 s deadlines: {self.missed}"
+        ]
+        if self.endings:
+            endings = ", ".join(f"{k} {v}" for k, v in self.endings.most_common())
+            out.append(f"  scenes played to an ending: {sum(self.endings.values())} ({endings})")
+        out += [figures.line(kind) for kind, figures in sorted(self.kinds.items())]
+        out.append(self.all.line("all"))
+        return out
+
+
+@dataclass
+class Report:
+    sessions: int
+    think: float
+    floor: Phase
+    castle: Phase
+    violations: list[str]
+
+    @property
+    def missed(self) -> int:
+        return self.floor.missed + self.castle.missed
+
+    @property
+    def ratio(self) -> float:
+        """Our turn-using commands' p50 over the floor's p50."""
+        floor = self.floor.all.ms(0.5)
+        return self.castle.kind(TURN).ms(0.5) / floor if floor else math.inf
+
+    def lines(self) -> list[str]:
+        return [
+            f"cores: {os.cpu_count()}, sessions: {self.sessions}, "
+            f"think time: uniform 0..{2 * self.think:g} s",
+            *self.floor.lines(),
+            *self.castle.lines(),
+            f"turn-using p50 / floor p50: {self.ratio:.2f}x (target <= 1.5x at 100 sessions); "
+            f"turn-using p99: {self.castle.kind(TURN).ms(0.99):.1f} ms (target < 50 ms at 100)",
+            f"missed 3 s deadlines: {self.missed} (target 0 at 500); "
+            f"fake Discord violations: {len(self.violations)}",
+            *(f"  - {v}" for v in self.violations[:20]),
+        ]
+
+
+class Recorder:
+    """Sends interactions, waits for their answers, and files each under its kind."""
+
+    def __init__(self, fake: FakeDiscord, timeout: float = ANSWER_TIMEOUT) -> None:
+        self.fake = fake
+        self.timeout = timeout
+        self.handles: list[tuple[str, InteractionHandle]] = []
+
+    async def slash(
+        self,
+        kind: str,
+        command: str,
+        member: Member,
+        channel: Channel,
+        options: dict[str, Any] | None = None,
+    ) -> InteractionHandle:
+        handle = await self.fake.send_slash(
+            command, member=member, channel=channel, options=options or {}
+        )
+        self.handles.append((kind, handle))
+        with contextlib.suppress(WaitTimeout):
+            await handle.response(self.timeout)
+        return handle
+
+    def phase(self, name: str, sessions: int, seconds: float) -> Phase:
+        answered = sorted(h.answered_at for _, h in self.handles if h.answered_at is not None)
+        window = min(PEAK_WINDOW, seconds) or 1.0
+        phase = Phase(name, sessions, seconds=seconds, peak=busiest(answered, window))
+        for kind, handle in self.handles:
+            figures = phase.kinds.setdefault(kind, Figures())
+            if handle.latency is None:
+                figures.unanswered += 1
+                phase.missed += 1
+            else:
+                figures.latencies.append(handle.latency)
+                phase.missed += handle.latency > self.fake.response_deadline
+        return phase
+
+
+def busiest(moments: list[float], window: float) -> float:
+    """The most events per second within any ``window`` seconds (``moments`` sorted)."""
+    most, first = 0, 0
+    for last, moment in enumerate(moments):
+        while moment - moments[first] > window:
+            first += 1
+        most = max(most, last - first + 1)
+    return most / window
+
+
+def refused(handle: InteractionHandle) -> bool:
+    """Whether the answer was an ephemeral message (how the bot says no), or none came."""
+    events = handle.events
+    message = events[0].message if events else None
+    return message is None or message.ephemeral
+
+
+# --- the world --------------------------------------------------------------------------------
+
+
+@dataclass
+class Table:
+    """One session's channel and people: a GM and three to six players."""
+
+    guild: Guild
+    channel: Channel
+    gm: Member
+    players: list[Member]
+    rng: random.Random
+
+    @property
+    def defenders(self) -> int:
+        return len(self.players) - 2
+
+
+@dataclass
+class World:
+    guilds: list[Guild]
+    recaps: dict[int, Channel]
+    admins: dict[int, Member]
+    tables: list[Table]
+
+
+def build_world(fake: FakeDiscord, sessions: int, seed: int) -> World:
+    """Servers of up to 25 tables, each server with a recap channel and an admin."""
+    rng = random.Random(seed)
+    world = World([], {}, {}, [])
+    gm_role = None
+    for n in range(sessions):
+        if n % SESSIONS_PER_GUILD == 0:
+            guild = fake.add_guild(f"Castle {len(world.guilds) + 1}")
+            world.guilds.append(guild)
+            world.recaps[guild.id] = fake.add_text_channel(guild, "recaps")
+            admin_perms = Perm.MANAGE_CHANNELS | Perm.MANAGE_GUILD
+            world.admins[guild.id] = fake.add_member(guild, "admin", permissions=admin_perms)
+            gm_role = fake.add_role(guild, "Game Master", permissions=Perm.MANAGE_CHANNELS)
+        assert gm_role is not None
+        channel = fake.add_text_channel(guild, f"table-{n + 1}")
+        gm = fake.add_member(guild, f"gm-{n + 1}", roles=[gm_role])
+        count = rng.randint(3, 6)
+        players = [fake.add_member(guild, f"player-{n + 1}-{k + 1}") for k in range(count)]
+        world.tables.append(Table(guild, channel, gm, players, random.Random(rng.getrandbits(32))))
+    return world
+
+
+# --- the floor: /ping at the same pace --------------------------------------------------------
+
+
+async def ping_table(recorder: Recorder, table: Table, think: float, pings: int) -> None:
+    people = [table.gm, *table.players]
+    for _ in range(pings):
+        await asyncio.sleep(table.rng.uniform(0, 2 * think))
+        await recorder.slash(PING, "ping", table.rng.choice(people), table.channel)
+
+
+# --- the castle: whole scenes -----------------------------------------------------------------
+
+
+class StateReader:
+    """Sessions' current states, read from the bot's database as the bot committed them."""
+
+    def __init__(self, database: Path) -> None:
+        self._db = sqlite3.connect(f"file:{database}?mode=ro", uri=True, isolation_level=None)
+
+    def current(self, channel_id: int) -> SessionState | None:
+        rows = self._db.execute(QUERY_STATE, (channel_id,)).fetchall()
+        return SessionState.model_validate_json(rows[0][0]) if rows else None
+
+    def close(self) -> None:
+        self._db.close()
+
+
+class Session:
+    """One table playing a whole scene through slash commands, as its people would."""
+
+    def __init__(
+        self, recorder: Recorder, states: StateReader, table: Table, think: float, rounds: int
+    ) -> None:
+        self.recorder = recorder
+        self.states = states
+        self.table = table
+        self.think = think
+        self.rounds = rounds
+        self.rng = table.rng
+        self.members = {m.id: m for m in (table.gm, *table.players)}
+        self.ending: str | None = None
+
+    async def send(
+        self, kind: str, command: str, member: Member, options: dict[str, Any] | None = None
+    ) -> InteractionHandle:
+        await asyncio.sleep(self.rng.uniform(0, 2 * self.think))
+        return await self.recorder.slash(kind, command, member, self.table.channel, options)
+
+    def state(self) -> SessionState | None:
+        return self.states.current(self.table.channel.id)
+
+    async def play(self) -> None:
+        table = self.table
+        await self.send(GM, "gm open", table.gm, {"defenders": table.defenders})
+        roles = ["sakura", "sasuke"] + ["defender"] * table.defenders
+        for n, (member, role) in enumerate(zip(table.players, roles, strict=True)):
+            options = {"role": role} | ({"name": f"Ren {n - 1}"} if role == "defender" else {})
+            await self.send(GM, "claim", member, options)
+        await self.send(GM, "gm begin", table.gm)
+        watch = StallWatch()
+        for _ in range(MAX_COMMANDS):
+            state = self.state()
+            if state is None or not self._goes_on(state):
+                break
+            if self.rng.random() < FREE_SHARE:
+                await self._free()
+            elif watch.stalled(state):
+                await self.send(GM, "gm advance", table.gm)
+            else:
+                await self._turn(state)
+        state = self.state()
+        if state is not None and state.ending is not None:
+            self.ending = state.ending.key
+        await self.send(FREE, "recap", self.rng.choice(table.players), {"private": True})
+        await self.send(GM, "gm end", table.gm, {"reason": "the storm passes"})
+
+    def _goes_on(self, state: SessionState) -> bool:
+        waiting = state.turn is not None or state.decision is not None
+        return state.ending is None and state.round <= self.rounds and waiting
+
+    async def _turn(self, state: SessionState) -> None:
+        actor, command = next_move(state, self.rng)
+        if actor.gm:
+            await self.send(GM, "gm skip", self.table.gm)
+            return
+        member = self.members[actor.member_id]
+        name, options = slash_form(command)
+        handle = await self.send(TURN, name, member, options)
+        if refused(handle):  # a plan the scene refused: guard instead, or the GM moves on
+            handle = await self.send(TURN, "defend", member)
+            if refused(handle):
+                await self.send(GM, "gm skip", self.table.gm)
+
+    async def _free(self) -> None:
+        rng, table = self.rng, self.table
+        member = rng.choice(table.players)
+        pick = rng.random()
+        if pick < 0.3:
+            await self.send(FREE, "say", member, {"text": rng.choice(LINES)})
+        elif pick < 0.55:
+            await self.send(FREE, "act", member, {"text": rng.choice(POSES)})
+        elif pick < 0.8:
+            await self.send(FREE, "roll", member, {"dice": "1d20+3", "reason": "nerve"})
+        elif pick < 0.95:
+            await self.send(FREE, "status", member)
+        else:
+            await self.send(FREE, "roles", table.gm)
+
+
+def slash_form(command: c.Command) -> tuple[str, dict[str, Any]]:
+    """An engine command as the slash command a player types."""
+    match command:
+        case c.Jutsu(name=name, target=target):
+            return "jutsu", {"name": name} | ({"target": target} if target else {})
+        case c.Defend():
+            return "defend", {}
+        case c.Move(to=to):
+            return "move", {"to": to}
+        case c.Interact(object=obj, how=how):
+            return "interact", {"object": obj, "how": how}
+        case c.Choose(option=option):
+            return "choose", {"option": option}
+    raise ValueError(f"no slash form for {command.kind}")
+
+
+# --- running ----------------------------------------------------------------------------------
+
+
+async def timed(fake: FakeDiscord, drivers: Iterator[Awaitable[None]]) -> float:
+    start = fake.clock()
+    await asyncio.gather(*drivers)
+    return fake.clock() - start
+
+
+async def run_floor(
+    fake: FakeDiscord, world: World, folder: Path, think: float, pings: int, level: str
+) -> Phase:
+    recorder = Recorder(fake)
+    options = BotOptions(
+        "ping", fake.api_url, fake.gateway_url, folder / "unused", folder / "ping.log", level
+    )
+    async with bot_process(options, fake) as bot:
+        drivers = (ping_table(recorder, t, think, pings) for t in world.tables)
+        seconds = await bot.watch(timed(fake, drivers))
+    return recorder.phase("floor (bare discord.py /ping)", len(world.tables), seconds)
+
+
+async def run_castle(
+    fake: FakeDiscord, world: World, folder: Path, think: float, seed: int, level: str
+) -> Phase:
+    recorder = Recorder(fake)
+    database = folder / "castle.sqlite3"
+    options = BotOptions(
+        "castle", fake.api_url, fake.gateway_url, database, folder / "castle.log", level, seed
+    )
+    async with bot_process(options, fake) as bot:
+        for guild in world.guilds:  # each server's admin points recaps at its recap channel
+            recaps = world.recaps[guild.id]
+            config = {"recap_channel": recaps}
+            await recorder.slash(GM, "gm config", world.admins[guild.id], recaps, config)
+        recorder.handles.clear()  # set-up, not play
+        states = StateReader(database)
+        sessions = [Session(recorder, states, t, think, MAX_ROUNDS) for t in world.tables]
+        try:
+            seconds = await bot.watch(timed(fake, (s.play() for s in sessions)))
+            await asyncio.sleep(0.5)  # let the last follow-ups and recaps land
+        finally:
+            states.close()
+    phase = recorder.phase("castle bot", len(world.tables), seconds)
+    phase.endings = Counter(s.ending for s in sessions if s.ending)
+    return phase
+
+
+async def run(
+    sessions: int,
+    *,
+    think: float = 1.0,
+    seed: int = 0,
+    pings: int = FLOOR_PINGS,
+    log_level: str = "INFO",
+    folder: Path | None = None,
+    strict: bool = False,
+) -> Report:
+    """The floor, then the castle, on one fake; ``strict`` raises on any fake violation."""
+    with contextlib.ExitStack() as stack:
+        if folder is None:
+            folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="wire-")))
+        async with FakeDiscord(token=TOKEN) as fake:
+            world = build_world(fake, sessions, seed)
+            floor = await run_floor(fake, world, folder, think, pings, log_level)
+            castle = await run_castle(fake, world, folder, think, seed, log_level)
+            violations = [str(v) for v in fake.violations]
+            violations += [f"interaction {i.id} unanswered" for i in fake.unanswered_interactions()]
+            if strict:
+                fake.assert_clean()
+    return Report(sessions, think, floor, castle, violations)
+
+
+def main(argv: list[str] | None = None) -> Report:
+    began = time.perf_counter()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", type=int, default=10, help="concurrent sessions (N)")
+    parser.add_argument("--think", type=float, default=1.0, help="mean seconds between commands")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--pings", type=int, default=FLOOR_PINGS, help="pings per floor table")
+    parser.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING"])
+    args = parser.parse_args(argv)
+    report = asyncio.run(
+        run(
+            args.sessions,
+            think=args.think,
+            seed=args.seed,
+            pings=args.pings,
+            log_level=args.log_level,
+        )
+    )
+    print("\n".join(report.lines()))
+    print(f"(whole run {time.perf_counter() - began:.0f} s)")
+    return report
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,33 @@
+"""The wire benchmark in its tiny form: two sessions play whole scenes on the fake Discord.
+
+Only that it completes cleanly is asserted here; its timing targets live in bench/wire.py.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+WIRE = Path(__file__).resolve().parents[2] / "bench" / "wire.py"
+
+
+def load_wire() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("bench_wire", WIRE)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while the file runs
+    spec.loader.exec_module(module)
+    return module
+
+
+async def test_two_sessions_play_to_the_end_with_no_violation_and_no_missed_deadline(
+    tmp_path: Path,
+) -> None:
+    wire = load_wire()
+    report = await wire.run(2, think=0.01, pings=5, folder=tmp_path, strict=True)
+    assert report.violations == []
+    assert report.missed == 0
+    assert report.floor.all.count == 10
+    assert report.castle.kind(wire.TURN).count > 0
