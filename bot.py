@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import multiprocessing
 import random
 import re
 import sys
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -133,6 +135,7 @@ class CastleBot(commands.Bot):
         self.clock = clock
         # A store opened before login (``run`` does, so a bad file stops start-up at once).
         self.store = store
+        self._chart_pool: ProcessPoolExecutor | None = None
         self.service: SessionService
 
     async def setup_hook(self) -> None:
@@ -154,8 +157,19 @@ class CastleBot(commands.Bot):
             synced = await self.tree.sync(guild=guild)
             log.info("synced %d commands to the dev guild %s", len(synced), guild.id)
 
+    def chart_pool(self) -> ProcessPoolExecutor:
+        """One worker process for recap charts: matplotlib holds the GIL for ~0.1 s a chart,
+        which in a thread would stall every other interaction. Started on first use (spawn:
+        forking a process with threads is unsafe)."""
+        if self._chart_pool is None:
+            context = multiprocessing.get_context("spawn")
+            self._chart_pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
+        return self._chart_pool
+
     async def close(self) -> None:
         service = getattr(self, "service", None)
+        if self._chart_pool is not None:
+            self._chart_pool.shutdown(wait=False, cancel_futures=True)
         await super().close()
         if service is not None:
             await service.close()

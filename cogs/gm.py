@@ -27,7 +27,7 @@ from cogs.views import decision_view, lobby_view
 from db.models import Settings
 from db.sessions import Ran
 from scenes.engine import commands as cmd
-from scenes.engine.recap import course, recap_pages
+from scenes.engine.recap import Course, course, recap_pages
 from scenes.engine.session import Refused
 from scenes.engine.transcript import transcript
 from scenes.schema import SHIPPED_SCENES
@@ -295,11 +295,19 @@ class GM(commands.GroupCog, group_name="gm", group_description="Game master comm
         log = await bot_of(interaction).service.log(session)
         pages = recap_pages(stored.state, log, final=not stored.record.open)
         plotted = course(stored.state, log)
-        chart = await asyncio.to_thread(chart_png, plotted) if plotted else None
+        chart = await draw_chart(interaction, plotted)
         text = transcript(stored.state, log)
         link = f"Session #{session} in <#{stored.record.channel_id}>"
         for message in render.recap_posts(session, link, render.recap_messages(pages), text, chart):
             await interaction.followup.send(**message)
+
+
+async def draw_chart(interaction: discord.Interaction, plotted: Course | None) -> bytes | None:
+    """The recap chart, drawn in the bot's chart process so the event loop keeps answering."""
+    if plotted is None:
+        return None
+    pool = bot_of(interaction).chart_pool()
+    return await asyncio.get_running_loop().run_in_executor(pool, chart_png, plotted)
 
 
 async def post_final_recap(interaction: discord.Interaction, session_id: int) -> None:
@@ -312,7 +320,7 @@ async def post_final_recap(interaction: discord.Interaction, session_id: int) ->
     log = await service.log(session_id)
     pages = recap_pages(stored.state, log, final=True)
     plotted = course(stored.state, log)
-    chart = await asyncio.to_thread(chart_png, plotted) if plotted else None
+    chart = await draw_chart(interaction, plotted)
     text = transcript(stored.state, log)
     messages = render.recap_messages(pages)
     link = f"Session #{session_id} in <#{stored.record.channel_id}>"
