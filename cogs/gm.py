@@ -10,7 +10,6 @@ from discord import app_commands
 from discord.ext import commands
 
 from cogs import render
-from cogs.chart import chart_png
 from cogs.common import (
     NO_SESSION,
     accepted,
@@ -306,6 +305,8 @@ async def draw_chart(interaction: discord.Interaction, plotted: Course | None) -
     """The recap chart, drawn in the bot's chart process so the event loop keeps answering."""
     if plotted is None:
         return None
+    from cogs.chart import chart_png  # matplotlib loads only when a chart is drawn, not at start
+
     pool = bot_of(interaction).chart_pool()
     return await asyncio.get_running_loop().run_in_executor(pool, chart_png, plotted)
 

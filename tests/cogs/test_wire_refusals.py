@@ -5,14 +5,7 @@ from __future__ import annotations
 from fake_discord import Perm
 
 from cogs.views import lobby_view
-from tests.cogs.world import buttons, castle, running, session_state
-
-
-async def _begun(world) -> None:
-    await world.slash("gm open", world.gm, {"defenders": 1})
-    await world.slash("claim", world.players["sakura"], {"role": "sakura"})
-    await world.slash("claim", world.players["sasuke"], {"role": "sasuke"})
-    await world.slash("gm begin", world.gm)
+from tests.cogs.world import begun, buttons, castle, running, session_state
 
 
 async def _refused(world, command: str, who, options=None, channel=None) -> str:
@@ -26,14 +19,14 @@ async def _refused(world, command: str, who, options=None, channel=None) -> str:
 
 async def test_turn_commands_without_a_seat_are_refused_with_how_to_claim(tmp_path) -> None:
     async with castle(tmp_path) as world, running(world):
-        await _begun(world)
+        await begun(world)
         message = await _refused(world, "defend", world.stranger)
         assert "no seat" in message and "/claim" in message
 
 
 async def test_out_of_turn_commands_name_whose_turn_it_is(tmp_path) -> None:
     async with castle(tmp_path) as world, running(world):
-        await _begun(world)
+        await begun(world)
         state = await session_state(world)
         waiting = "sasuke" if state.turn == "sakura" else "sakura"
         message = await _refused(world, "defend", world.players[waiting])
@@ -42,7 +35,7 @@ async def test_out_of_turn_commands_name_whose_turn_it_is(tmp_path) -> None:
 
 async def test_paused_scene_refuses_turns_but_takes_free_commands(tmp_path) -> None:
     async with castle(tmp_path) as world, running(world):
-        await _begun(world)
+        await begun(world)
         await world.slash("gm pause", world.gm, {"reason": "storm break"})
         turn = (await session_state(world)).turn
         message = await _refused(world, "defend", world.players[turn])
@@ -53,7 +46,7 @@ async def test_paused_scene_refuses_turns_but_takes_free_commands(tmp_path) -> N
 
 async def test_a_muted_member_is_refused_and_told_to_ask_the_gm(tmp_path) -> None:
     async with castle(tmp_path) as world, running(world):
-        await _begun(world)
+        await begun(world)
         await world.slash("gm mute", world.gm, {"member": world.players["sasuke"]})
         message = await _refused(world, "act", world.players["sasuke"], {"text": "glares"})
         assert "muted" in message and "/gm unmute" in message
@@ -61,7 +54,7 @@ async def test_a_muted_member_is_refused_and_told_to_ask_the_gm(tmp_path) -> Non
 
 async def test_commands_in_a_channel_without_a_session_say_how_to_open_one(tmp_path) -> None:
     async with castle(tmp_path) as world, running(world):
-        await _begun(world)
+        await begun(world)
         handle = await world.slash("defend", world.players["sakura"], channel=world.other)
         answer = await handle.message()
         assert answer.ephemeral and "/gm open" in answer.content
@@ -108,7 +101,7 @@ async def test_only_the_owner_syncs_commands_globally(tmp_path) -> None:
 
 async def test_another_servers_sessions_cannot_be_reached(tmp_path) -> None:
     async with castle(tmp_path) as world, running(world):
-        await _begun(world)
+        await begun(world)
         owner = world.guild.members[world.guild.owner_id]
         synced = await world.slash("sync", owner, {"scope": "global"})
         await synced.message()
@@ -123,7 +116,7 @@ async def test_another_servers_sessions_cannot_be_reached(tmp_path) -> None:
 
 async def test_absurd_dice_and_out_of_range_numbers_are_refused_with_the_bound(tmp_path) -> None:
     async with castle(tmp_path) as world, running(world):
-        await _begun(world)
+        await begun(world)
         message = await _refused(world, "roll", world.players["sakura"], {"dice": "1000d6"})
         assert "At most 100 dice" in message
         message = await _refused(
@@ -134,7 +127,7 @@ async def test_absurd_dice_and_out_of_range_numbers_are_refused_with_the_bound(t
 
 async def test_spamming_a_free_command_hits_a_cooldown_with_a_clear_wait(tmp_path) -> None:
     async with castle(tmp_path) as world, running(world):
-        await _begun(world)
+        await begun(world)
         for n in range(5):
             await world.slash("say", world.players["sakura"], {"text": f"line {n}"})
         handle = await world.slash("say", world.players["sakura"], {"text": "one too many"})

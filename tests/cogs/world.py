@@ -138,3 +138,21 @@ async def perform(world: World, member: Member, command) -> Any:
     if kind == "choose":
         return await world.slash("choose", member, {"option": command.option})
     raise AssertionError(f"no slash form for {kind}")
+
+
+async def begun(world: World, defenders: int = 1) -> None:
+    """A session in the hall with Sakura and Sasuke seated, begun."""
+    await world.slash("gm open", world.gm, {"defenders": defenders})
+    await world.slash("claim", world.players["sakura"], {"role": "sakura"})
+    await world.slash("claim", world.players["sasuke"], {"role": "sasuke"})
+    await world.slash("gm begin", world.gm)
+
+
+async def suggestions(
+    world: World, command: str, member: Member, focused: str, options: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """What autocomplete offers ``member`` for ``focused`` in the hall."""
+    handle = await world.fake.autocomplete(
+        command, member=member, channel=world.hall, focused=focused, options=options
+    )
+    return await handle.choices()
