@@ -65,8 +65,13 @@ class BotOptions:
     log: Path
     log_level: str = "INFO"
     seed: int = 0
-    # discord.py waits this long after the last GUILD_CREATE before ready (its default is 2 s).
-    guild_ready_timeout: float = 0.05
+    # discord.py waits this long after the last GUILD_CREATE before ready (its default is 2 s);
+    # None: the bot's own (bot.GUILD_READY_TIMEOUT for the castle, 0.05 s for the ping bot).
+    guild_ready_timeout: float | None = None
+    synchronous: str = "FULL"  # the castle bot's DATABASE_SYNCHRONOUS
+
+    def _timeout(self, flag: str) -> list[str]:
+        return [] if self.guild_ready_timeout is None else [flag, str(self.guild_ready_timeout)]
 
     def argv(self) -> list[str]:
         return [
@@ -75,7 +80,8 @@ class BotOptions:
             *("--bot", self.kind, "--api", self.api, "--gateway", self.gateway),
             *("--database", str(self.database), "--log", str(self.log)),
             *("--log-level", self.log_level, "--seed", str(self.seed)),
-            *("--guild-ready-timeout", str(self.guild_ready_timeout)),
+            *self._timeout("--guild-ready-timeout"),
+            *("--synchronous", self.synchronous),
         ]
 
 
@@ -113,7 +119,7 @@ class Stopwatch:
 
 def make_bot(options: BotOptions, watch: Stopwatch) -> discord.Client:
     if options.kind == "ping":
-        return PingBot(options.guild_ready_timeout)
+        return PingBot(options.guild_ready_timeout or 0.05)
     from bot import CastleBot, Settings
     from db.sessions import SessionService
     from db.store import SqliteStore
@@ -122,12 +128,15 @@ def make_bot(options: BotOptions, watch: Stopwatch) -> discord.Client:
     watch.wrap(SqliteStore, "open", "open_store")
     watch.wrap(SessionService, "restore", "restore")
     watch.count_loads()
-    settings = Settings(discord_token=TOKEN, database_path=options.database, dev_guild_id=None)
-    return CastleBot(
-        settings,
-        seeds=random.Random(options.seed),
-        guild_ready_timeout=options.guild_ready_timeout,
+    settings = Settings(
+        discord_token=TOKEN,
+        database_path=options.database,
+        dev_guild_id=None,
+        database_synchronous=options.synchronous,
     )
+    timeout = options.guild_ready_timeout
+    chosen = {} if timeout is None else {"guild_ready_timeout": timeout}
+    return CastleBot(settings, seeds=random.Random(options.seed), **chosen)
 
 
 async def serve(options: BotOptions) -> None:
@@ -220,7 +229,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--log", type=Path, required=True)
     parser.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING"])
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--guild-ready-timeout", type=float, default=0.05)
+    parser.add_argument("--guild-ready-timeout", type=float, default=None)
+    parser.add_argument("--synchronous", choices=["FULL", "NORMAL"], default="FULL")
     args = parser.parse_args(argv)
     options = BotOptions(
         args.bot,
@@ -231,6 +241,7 @@ def main(argv: list[str] | None = None) -> None:
         args.log_level,
         args.seed,
         args.guild_ready_timeout,
+        args.synchronous,
     )
     asyncio.run(serve(options))
 

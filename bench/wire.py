@@ -1,6 +1,7 @@
 """Load on the wire: N concurrent sessions on the fake Discord, against a bare /ping floor.
 
     python bench/wire.py --sessions 100 [--think 1.0] [--seed 0] [--log-level INFO]
+                         [--synchronous FULL|NORMAL]
 
 This process runs the fake Discord (tests/fake_discord) and the players; the bot under test runs
 in a process of its own, as in production (the fake stands for Discord, which does not share the
@@ -153,6 +154,7 @@ class Phase:
 class Report:
     sessions: int
     think: float
+    synchronous: str
     floor: Phase
     castle: Phase
     violations: list[str]
@@ -170,7 +172,8 @@ class Report:
     def lines(self) -> list[str]:
         return [
             f"cores: {os.cpu_count()}, sessions: {self.sessions}, "
-            f"think time: uniform 0..{2 * self.think:g} s",
+            f"think time: uniform 0..{2 * self.think:g} s, "
+            f"castle database synchronous={self.synchronous}",
             *self.floor.lines(),
             *self.castle.lines(),
             f"turn-using p50 / floor p50: {self.ratio:.2f}x (target <= 1.5x at 100 sessions); "
@@ -433,13 +436,20 @@ async def run_floor(
 
 
 async def run_castle(
-    fake: FakeDiscord, world: World, folder: Path, think: float, seed: int, level: str
+    fake: FakeDiscord,
+    world: World,
+    folder: Path,
+    think: float,
+    seed: int,
+    level: str,
+    synchronous: str = "FULL",
 ) -> Phase:
     recorder = Recorder(fake)
     database = folder / "castle.sqlite3"
     options = BotOptions(
         "castle", fake.api_url, fake.gateway_url, database, folder / "castle.log", level, seed
     )
+    options.synchronous = synchronous
     async with bot_process(options, fake) as bot:
         for guild in world.guilds:  # each server's admin points recaps at its recap channel
             recaps = world.recaps[guild.id]
@@ -465,6 +475,7 @@ async def run(
     seed: int = 0,
     pings: int = FLOOR_PINGS,
     log_level: str = "INFO",
+    synchronous: str = "FULL",
     folder: Path | None = None,
     strict: bool = False,
 ) -> Report:
@@ -475,12 +486,12 @@ async def run(
         async with FakeDiscord(token=TOKEN) as fake:
             world = build_world(fake, sessions, seed)
             floor = await run_floor(fake, world, folder, think, pings, log_level)
-            castle = await run_castle(fake, world, folder, think, seed, log_level)
+            castle = await run_castle(fake, world, folder, think, seed, log_level, synchronous)
             violations = [str(v) for v in fake.violations]
             violations += [f"interaction {i.id} unanswered" for i in fake.unanswered_interactions()]
             if strict:
                 fake.assert_clean()
-    return Report(sessions, think, floor, castle, violations)
+    return Report(sessions, think, synchronous, floor, castle, violations)
 
 
 def main(argv: list[str] | None = None) -> Report:
@@ -491,6 +502,9 @@ def main(argv: list[str] | None = None) -> Report:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--pings", type=int, default=FLOOR_PINGS, help="pings per floor table")
     parser.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING"])
+    parser.add_argument(
+        "--synchronous", default="FULL", choices=["FULL", "NORMAL"], help="DATABASE_SYNCHRONOUS"
+    )
     args = parser.parse_args(argv)
     report = asyncio.run(
         run(
@@ -499,6 +513,7 @@ def main(argv: list[str] | None = None) -> Report:
             seed=args.seed,
             pings=args.pings,
             log_level=args.log_level,
+            synchronous=args.synchronous,
         )
     )
     print("\n".join(report.lines()))

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs import render
+from cogs import chart_process, render
 from cogs.common import (
     NO_SESSION,
     accepted,
@@ -30,6 +30,9 @@ from scenes.engine.recap import Course, course, recap_pages
 from scenes.engine.session import Refused
 from scenes.engine.transcript import transcript
 from scenes.schema import SHIPPED_SCENES
+
+if TYPE_CHECKING:
+    from bot import CastleBot
 
 NOT_GM = (
     "Only this session's GM, members with Manage Channels or Manage Server, or the "
@@ -294,21 +297,19 @@ class GM(commands.GroupCog, group_name="gm", group_description="Game master comm
         log = await bot_of(interaction).service.log(session)
         pages = recap_pages(stored.state, log, final=not stored.record.open)
         plotted = course(stored.state, log)
-        chart = await draw_chart(interaction, plotted)
+        chart = await draw_chart(bot_of(interaction), plotted)
         text = transcript(stored.state, log)
         link = f"Session #{session} in <#{stored.record.channel_id}>"
         for message in render.recap_posts(session, link, render.recap_messages(pages), text, chart):
             await interaction.followup.send(**message)
 
 
-async def draw_chart(interaction: discord.Interaction, plotted: Course | None) -> bytes | None:
+async def draw_chart(bot: CastleBot, plotted: Course | None) -> bytes | None:
     """The recap chart, drawn in the bot's chart process so the event loop keeps answering."""
     if plotted is None:
         return None
-    from cogs.chart import chart_png  # matplotlib loads only when a chart is drawn, not at start
-
-    pool = bot_of(interaction).chart_pool()
-    return await asyncio.get_running_loop().run_in_executor(pool, chart_png, plotted)
+    pool = bot.chart_pool()
+    return await asyncio.get_running_loop().run_in_executor(pool, chart_process.draw, plotted)
 
 
 async def post_final_recap(interaction: discord.Interaction, session_id: int) -> None:
@@ -321,7 +322,7 @@ async def post_final_recap(interaction: discord.Interaction, session_id: int) ->
     log = await service.log(session_id)
     pages = recap_pages(stored.state, log, final=True)
     plotted = course(stored.state, log)
-    chart = await draw_chart(interaction, plotted)
+    chart = await draw_chart(bot_of(interaction), plotted)
     text = transcript(stored.state, log)
     messages = render.recap_messages(pages)
     link = f"Session #{session_id} in <#{stored.record.channel_id}>"

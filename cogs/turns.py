@@ -41,14 +41,23 @@ class Turns(commands.Cog):
                 continue
             if ran is not None and isinstance(ran.outcome, Accepted):
                 log.info("session %s: turn timed out", record.id)
-                await self._post(record.channel_id, ran)
+                try:
+                    await self._post(record.channel_id, ran)
+                except discord.HTTPException as error:  # the skip is stored; only the post failed
+                    log.warning(
+                        "session %s: could not post the timeout in channel %s (%s)",
+                        record.id,
+                        record.channel_id,
+                        error.status,
+                    )
 
     @check.before_loop
     async def _ready(self) -> None:
         await self.bot.wait_until_ready()
 
     async def _post(self, channel_id: int, ran: Ran) -> None:
-        channel = self.bot.get_channel(channel_id)
+        # A channel not (yet) in the cache is still postable by id.
+        channel = self.bot.get_channel(channel_id) or self.bot.get_partial_messageable(channel_id)
         if not isinstance(channel, discord.abc.Messageable):
             return
         outcome = ran.outcome

@@ -7,9 +7,10 @@ face comes from the ``Random`` carried by the roll context instead. Nothing glob
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import MutableMapping, Sequence
 from typing import TypeVar
 
+import cachetools
 import d20
 from d20 import diceast
 from pydantic import BaseModel, ConfigDict
@@ -21,6 +22,7 @@ MAX_DICE = 100
 MAX_SIDES = 1000
 MAX_ROLLS = 250
 MAX_BREAKDOWN = 500
+PARSE_CACHE_SIZE = 256  # notations kept parsed (the scene's few, and players' frequent /roll)
 
 T = TypeVar("T")
 
@@ -48,6 +50,9 @@ class Roll(BaseModel):
         if self.outcome:
             line += f" → {self.outcome}"
         return line
+
+
+_PARSED: MutableMapping[str, diceast.Node] = cachetools.LRUCache(PARSE_CACHE_SIZE)
 
 
 class _Context(d20.RollContext):
@@ -83,6 +88,16 @@ class _Dice(d20.Dice):
 
 
 class _Roller(d20.Roller):
+    """d20's roller with our dice, and one parse cache shared by every roller.
+
+    A roller is made per command (it carries that command's RNG), so d20's own per-roller cache
+    would start empty each time; parsed trees are never changed by a roll, so sharing is safe.
+    """
+
+    def __init__(self, context: _Context) -> None:
+        super().__init__(context)
+        self._parse_cache = _PARSED
+
     def _eval_dice(self, node: diceast.Dice) -> _Dice:
         return _Dice.new(node.num, node.size, context=self.context)
 

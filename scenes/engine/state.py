@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import zlib
+from collections.abc import Mapping
 from enum import StrEnum
-from typing import Any
+from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict, model_validator
 from pydantic.dataclasses import dataclass
@@ -14,6 +15,25 @@ from scenes.schema import Side
 
 class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """Pydantic's shallow ``model_copy(update=...)``, without its generic ``copy.copy`` steps.
+
+        Every change to a state is one of these (a dozen per action), so the short path counts:
+        a frozen model with no extra fields and no private attributes needs only a new ``__dict__``
+        and the updated set of fields. Deep copies and copies without changes go the usual way.
+        """
+        if deep or not update:
+            return super().model_copy(update=update, deep=deep)
+        copied = type(self).__new__(type(self))
+        _set(copied, "__dict__", {**self.__dict__, **update})
+        _set(copied, "__pydantic_extra__", None)
+        _set(copied, "__pydantic_fields_set__", self.__pydantic_fields_set__ | update.keys())
+        _set(copied, "__pydantic_private__", None)
+        return copied
+
+
+_set = object.__setattr__
 
 
 _UNDO_CONFIG = ConfigDict(extra="forbid", ser_json_bytes="base64", val_json_bytes="base64")
@@ -166,11 +186,14 @@ class UndoPoint:
         return data
 
 
+_NO_UNDO = {"undo"}
+
+
 def push_undo(
     undo: tuple[UndoPoint, ...], command: str, state: SessionState, depth: int
 ) -> tuple[UndoPoint, ...]:
     """``undo`` with ``state`` (from before ``command``) on top, keeping the newest ``depth``."""
-    text = state.model_copy(update={"undo": ()}).model_dump_json().encode()
+    text = state.model_dump_json(exclude=_NO_UNDO).encode()  # read back, its undo is empty
     newest = UndoPoint(command=command, packed=_pack(text))
     if not undo:
         return (newest,)

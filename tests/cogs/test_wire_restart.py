@@ -5,6 +5,9 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
+from fake_discord import Perm
+from fake_discord.models import Overwrite
+
 from scenes.engine.autoplay import next_move
 from tests.cogs.world import buttons, castle, perform, running, session_state
 
@@ -80,3 +83,29 @@ async def test_a_turn_deadline_that_passed_while_the_bot_was_down_is_skipped(tmp
             )
             assert "turn is skipped" in str(notice.embeds[0])
             assert (await session_state(world)).turn != idle
+
+
+async def test_a_timeout_that_cannot_be_posted_does_not_stop_the_other_timeouts(tmp_path) -> None:
+    clock = Clock()
+    async with castle(tmp_path) as world:
+        async with running(world, clock=clock):
+            await world.slash("gm config", world.gm, {"turn_timeout": 1})
+            for table in (world.recaps, world.hall):  # the first session is checked first
+                await world.slash("gm open", world.gm, {"defenders": 1}, table)
+                await world.slash("claim", world.players["sakura"], {"role": "sakura"}, table)
+                await world.slash("claim", world.players["sasuke"], {"role": "sasuke"}, table)
+                await world.slash("gm begin", world.gm, None, table)
+            tables = (world.recaps, world.hall)
+            idle = {table.id: (await session_state(world, table)).turn for table in tables}
+        # while the bot was down, it lost the right to post there (Discord answers 403)
+        deny = int(Perm.VIEW_CHANNEL | Perm.SEND_MESSAGES)
+        world.recaps.overwrites.append(Overwrite(world.fake.bot_user.id, 1, 0, deny))
+        clock.now += timedelta(minutes=2)
+        async with running(world, clock=clock):
+            notice = await world.fake.wait_for_message(
+                lambda m: any("timed out" in (e.get("title") or "") for e in m.embeds),
+                channel=world.hall,
+            )
+            assert "turn is skipped" in str(notice.embeds[0])
+            for table in tables:  # both skips are stored
+                assert (await session_state(world, table)).turn != idle[table.id]

@@ -95,3 +95,35 @@ def test_the_chart_and_the_recap_import_neither_discord_nor_the_store() -> None:
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["[]", "agg"]
+
+
+PROBE_BOT_PROCESS = """
+import asyncio, sys
+
+from bot import EXTENSIONS, CastleBot, Settings
+from cogs.gm import draw_chart
+from scenes.engine.recap import course
+from tests.recap.chronicle import autoplay
+
+TOKEN = "MTA5ODc2NTQzMjEwOTg3NjU0Mw.GfAkEd.castle-in-the-rain-probe-token-0123456789"
+
+async def main():
+    for extension in EXTENSIONS:
+        __import__(extension)
+    table = autoplay(5, defenders=2, rounds=6)
+    castle = CastleBot(Settings(discord_token=TOKEN, _env_file=None))
+    before = "matplotlib" in sys.modules
+    png = await draw_chart(castle, course(table.state, table.log))
+    castle.chart_pool().shutdown()
+    print(before, "matplotlib" in sys.modules, png[:4] == b"\\x89PNG")
+
+asyncio.run(main())
+"""
+
+
+def test_the_bot_process_never_imports_matplotlib_even_to_have_a_chart_drawn() -> None:
+    """Importing matplotlib holds the event loop ~0.5 s: only the chart process may do it."""
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE_BOT_PROCESS], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split() == ["False", "False", "True"]
