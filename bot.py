@@ -132,7 +132,11 @@ class CastleBot(commands.Bot):
         store: SqliteStore | None = None,
         **options: object,
     ) -> None:
-        intents = discord.Intents.default()
+        # Only the guilds intent (servers, channels, roles, permissions). Slash commands, buttons
+        # and modals arrive as interactions whatever the intents; the bot never reads messages,
+        # typing or reactions, so Discord need not send it a busy server's chatter at all.
+        intents = discord.Intents.none()
+        intents.guilds = True
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents,

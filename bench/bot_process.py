@@ -69,6 +69,7 @@ class BotOptions:
     # None: the bot's own (bot.GUILD_READY_TIMEOUT for the castle, 0.05 s for the ping bot).
     guild_ready_timeout: float | None = None
     synchronous: str = "FULL"  # the castle bot's DATABASE_SYNCHRONOUS
+    stages: Path | None = None  # where to write bench/stages.py's samples (None: no timers)
 
     def _timeout(self, flag: str) -> list[str]:
         return [] if self.guild_ready_timeout is None else [flag, str(self.guild_ready_timeout)]
@@ -82,6 +83,7 @@ class BotOptions:
             *("--log-level", self.log_level, "--seed", str(self.seed)),
             *self._timeout("--guild-ready-timeout"),
             *("--synchronous", self.synchronous),
+            *([] if self.stages is None else ["--stages", str(self.stages)]),
         ]
 
 
@@ -147,6 +149,12 @@ async def serve(options: BotOptions) -> None:
     # What fake_discord.point_discord_at does: discord.py's two base URLs, at the fake.
     Route.BASE = options.api
     DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(options.gateway)
+    stages = None
+    if options.stages is not None:
+        from stages import Stages
+
+        stages = Stages()
+        stages.install(castle=options.kind == "castle")
     watch = Stopwatch()
     bot = make_bot(options, watch)
     imported = time.time()
@@ -172,6 +180,8 @@ async def serve(options: BotOptions) -> None:
     await bot.close()
     with contextlib.suppress(Exception):
         await running
+    if stages is not None and options.stages is not None:
+        options.stages.write_text(json.dumps(stages.summary()), encoding="utf-8")
 
 
 @dataclass
@@ -231,6 +241,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--guild-ready-timeout", type=float, default=None)
     parser.add_argument("--synchronous", choices=["FULL", "NORMAL"], default="FULL")
+    parser.add_argument("--stages", type=Path, default=None)
     args = parser.parse_args(argv)
     options = BotOptions(
         args.bot,
@@ -242,6 +253,7 @@ def main(argv: list[str] | None = None) -> None:
         args.seed,
         args.guild_ready_timeout,
         args.synchronous,
+        args.stages,
     )
     asyncio.run(serve(options))
 

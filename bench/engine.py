@@ -1,10 +1,14 @@
 """Engine speed: time to decide and apply one action, and whether it grows with a session's age.
 
-    python bench/engine.py [--sessions 3] [--actions 6000]
+    python bench/engine.py [--sessions 3] [--actions 6000] [--idle MS]
 
 Prints the median and p99 over every action of several long seeded sessions (sensible players
 with free poses and rolls mixed in), and the ratio of the per-action time around a session's
 5,000th action to that around its 10th. Targets: median < 200 µs, ratio < 1.2.
+
+``--idle 20`` sleeps 20 ms before each action, as the bot idles between players' commands: the
+same work then runs on a cold CPU cache, which is what a command costs inside the bot (try
+``--sessions 1 --actions 500 --idle 20``).
 """
 
 from __future__ import annotations
@@ -57,14 +61,16 @@ def _next(state: SessionState, rng: random.Random) -> tuple[c.Actor, c.Command]:
     return next_move(state, rng)
 
 
-def run_session(seed: int, actions: int) -> list[float]:
-    """Seconds per action, in order, for one long session."""
+def run_session(seed: int, actions: int, idle: float = 0.0) -> list[float]:
+    """Seconds per action, in order, for one long session (``idle`` seconds before each)."""
     rng = random.Random(seed)
     state = _open(seed, rng)
     times: list[float] = []
     clock = time.perf_counter
     for _ in range(actions):
         actor, command = _next(state, rng)
+        if idle:
+            time.sleep(idle)  # as in the bot, where players think between commands
         start = clock()
         outcome = play(state, actor, command, rng)
         times.append(clock() - start)
@@ -79,17 +85,24 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sessions", type=int, default=3)
     parser.add_argument("--actions", type=int, default=6000)
+    parser.add_argument(
+        "--idle", type=float, default=0.0, help="ms asleep before each action (a cold CPU cache)"
+    )
     args = parser.parse_args()
     gc.collect()
-    per_session = [run_session(seed, args.actions) for seed in range(args.sessions)]
+    idle = args.idle / 1000
+    per_session = [run_session(seed, args.actions, idle) for seed in range(args.sessions)]
     every = sorted(t for times in per_session for t in times)
-    early = statistics.mean(t for times in per_session for t in times[10 : 10 + WINDOW])
-    late = statistics.mean(t for times in per_session for t in times[5000 : 5000 + WINDOW])
-    print(f"actions timed: {len(every)} over {args.sessions} sessions of {args.actions}")
+    print(f"actions timed: {len(every)} over {args.sessions} sessions of {args.actions}", end="")
+    print(f", {args.idle:g} ms idle before each" if args.idle else "")
     print(
         f"decide+apply per action: median {statistics.median(every) * 1e6:.1f} µs, "
         f"p99 {every[int(len(every) * 0.99)] * 1e6:.1f} µs (target median < 200 µs)"
     )
+    if args.actions < 5000 + WINDOW:
+        return
+    early = statistics.mean(t for times in per_session for t in times[10 : 10 + WINDOW])
+    late = statistics.mean(t for times in per_session for t in times[5000 : 5000 + WINDOW])
     print(f"mean around action 10: {early * 1e6:.1f} µs; around action 5,000: {late * 1e6:.1f} µs")
     print(f"ratio 5,000th / 10th: {late / early:.2f} (target < 1.2)")
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import math
 import os
 import random
@@ -51,6 +52,7 @@ from fake_discord import FakeDiscord, Perm  # noqa: E402
 from fake_discord.interactions import InteractionHandle  # noqa: E402
 from fake_discord.models import Channel, Guild, Member  # noqa: E402
 from fake_discord.waiters import WaitTimeout  # noqa: E402
+from stages import STEPS, Summary, medians  # noqa: E402
 
 from scenes.engine import commands as c  # noqa: E402
 from scenes.engine.autoplay import StallWatch, next_move  # noqa: E402
@@ -64,6 +66,8 @@ FREE_SHARE = 0.35  # of a table's commands during play, the share of free ones
 PEAK_WINDOW = 10.0
 ANSWER_TIMEOUT = 10.0  # how long a table waits for an answer before it counts it missed
 TURN, FREE, GM, PING = "turn-using", "free", "gm/lobby", "ping"
+TURN_COMMANDS = {"jutsu", "defend", "move", "interact", "choose"}
+FREE_COMMANDS = {"say", "act", "roll", "status", "roles"}
 LINES = (
     "The rain will not stop.",
     "Hold the line!",
@@ -120,6 +124,7 @@ class Phase:
     peak: float = 0.0  # commands/s over the busiest 10 s
     missed: int = 0
     endings: Counter[str] = field(default_factory=Counter)
+    stages: Summary | None = None  # bench/stages.py's samples, with --stages
 
     @property
     def all(self) -> Figures:
@@ -153,8 +158,7 @@ class Phase:
 @dataclass
 class Report:
     sessions: int
-    think: float
-    synchronous: str
+    options: RunOptions
     floor: Phase
     castle: Phase
     violations: list[str]
@@ -172,8 +176,8 @@ class Report:
     def lines(self) -> list[str]:
         return [
             f"cores: {os.cpu_count()}, sessions: {self.sessions}, "
-            f"think time: uniform 0..{2 * self.think:g} s, "
-            f"castle database synchronous={self.synchronous}",
+            f"think time: uniform 0..{2 * self.options.think:g} s, "
+            f"castle database synchronous={self.options.synchronous}",
             *self.floor.lines(),
             *self.castle.lines(),
             f"turn-using p50 / floor p50: {self.ratio:.2f}x (target <= 1.5x at 100 sessions); "
@@ -181,7 +185,22 @@ class Report:
             f"missed 3 s deadlines: {self.missed} (target 0 at 500); "
             f"fake Discord violations: {len(self.violations)}",
             *(f"  - {v}" for v in self.violations[:20]),
+            *self.stage_lines(),
         ]
+
+    def stage_lines(self) -> list[str]:
+        """With --stages: each step's median inside the bots (see bench/stages.py)."""
+        rows = [("floor /ping", self.floor.stages, None)]
+        rows.append(("castle turn-using", self.castle.stages, TURN_COMMANDS))
+        rows.append(("castle free", self.castle.stages, FREE_COMMANDS))
+        lines = []
+        for label, summary, commands in rows:
+            if summary is None:
+                continue
+            steps = medians(summary, commands)
+            shown = ", ".join(f"{s} {steps[s][1]:.2f}" for s in STEPS if s in steps)
+            lines.append(f"  {label:<18} (medians, ms) {shown}")
+        return ["inside the bots (--stages):", *lines] if lines else []
 
 
 class Recorder:
@@ -422,34 +441,42 @@ async def timed(fake: FakeDiscord, drivers: Iterator[Awaitable[None]]) -> float:
     return fake.clock() - start
 
 
-async def run_floor(
-    fake: FakeDiscord, world: World, folder: Path, think: float, pings: int, level: str
-) -> Phase:
+@dataclass
+class RunOptions:
+    """How a run goes: pace, seed, the bots' logging and database, optional stage timers."""
+
+    think: float = 1.0
+    seed: int = 0
+    pings: int = FLOOR_PINGS
+    log_level: str = "INFO"
+    synchronous: str = "FULL"
+    stages: bool = False
+
+    def bot(self, kind: str, fake: FakeDiscord, folder: Path, database: Path) -> BotOptions:
+        options = BotOptions(
+            kind, fake.api_url, fake.gateway_url, database, folder / f"{kind}.log", self.log_level
+        )
+        options.seed, options.synchronous = self.seed, self.synchronous
+        if self.stages:
+            options.stages = folder / f"{kind}-stages.json"
+        return options
+
+
+async def run_floor(fake: FakeDiscord, world: World, folder: Path, run: RunOptions) -> Phase:
     recorder = Recorder(fake)
-    options = BotOptions(
-        "ping", fake.api_url, fake.gateway_url, folder / "unused", folder / "ping.log", level
-    )
+    options = run.bot("ping", fake, folder, folder / "unused")
     async with bot_process(options, fake) as bot:
-        drivers = (ping_table(recorder, t, think, pings) for t in world.tables)
+        drivers = (ping_table(recorder, t, run.think, run.pings) for t in world.tables)
         seconds = await bot.watch(timed(fake, drivers))
-    return recorder.phase("floor (bare discord.py /ping)", len(world.tables), seconds)
+    phase = recorder.phase("floor (bare discord.py /ping)", len(world.tables), seconds)
+    phase.stages = read_stages(options)
+    return phase
 
 
-async def run_castle(
-    fake: FakeDiscord,
-    world: World,
-    folder: Path,
-    think: float,
-    seed: int,
-    level: str,
-    synchronous: str = "FULL",
-) -> Phase:
+async def run_castle(fake: FakeDiscord, world: World, folder: Path, run: RunOptions) -> Phase:
     recorder = Recorder(fake)
     database = folder / "castle.sqlite3"
-    options = BotOptions(
-        "castle", fake.api_url, fake.gateway_url, database, folder / "castle.log", level, seed
-    )
-    options.synchronous = synchronous
+    options = run.bot("castle", fake, folder, database)
     async with bot_process(options, fake) as bot:
         for guild in world.guilds:  # each server's admin points recaps at its recap channel
             recaps = world.recaps[guild.id]
@@ -457,7 +484,7 @@ async def run_castle(
             await recorder.slash(GM, "gm config", world.admins[guild.id], recaps, config)
         recorder.handles.clear()  # set-up, not play
         states = StateReader(database)
-        sessions = [Session(recorder, states, t, think, MAX_ROUNDS) for t in world.tables]
+        sessions = [Session(recorder, states, t, run.think, MAX_ROUNDS) for t in world.tables]
         try:
             seconds = await bot.watch(timed(fake, (s.play() for s in sessions)))
             await asyncio.sleep(0.5)  # let the last follow-ups and recaps land
@@ -465,33 +492,38 @@ async def run_castle(
             states.close()
     phase = recorder.phase("castle bot", len(world.tables), seconds)
     phase.endings = Counter(s.ending for s in sessions if s.ending)
+    phase.stages = read_stages(options)
     return phase
+
+
+def read_stages(options: BotOptions) -> Summary | None:
+    """The bot process's stage timers (written as it closed), when they were asked for."""
+    if options.stages is None:
+        return None
+    return json.loads(options.stages.read_text(encoding="utf-8"))
 
 
 async def run(
     sessions: int,
+    options: RunOptions | None = None,
     *,
-    think: float = 1.0,
-    seed: int = 0,
-    pings: int = FLOOR_PINGS,
-    log_level: str = "INFO",
-    synchronous: str = "FULL",
     folder: Path | None = None,
     strict: bool = False,
 ) -> Report:
     """The floor, then the castle, on one fake; ``strict`` raises on any fake violation."""
+    options = options or RunOptions()
     with contextlib.ExitStack() as stack:
         if folder is None:
             folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="wire-")))
         async with FakeDiscord(token=TOKEN) as fake:
-            world = build_world(fake, sessions, seed)
-            floor = await run_floor(fake, world, folder, think, pings, log_level)
-            castle = await run_castle(fake, world, folder, think, seed, log_level, synchronous)
+            world = build_world(fake, sessions, options.seed)
+            floor = await run_floor(fake, world, folder, options)
+            castle = await run_castle(fake, world, folder, options)
             violations = [str(v) for v in fake.violations]
             violations += [f"interaction {i.id} unanswered" for i in fake.unanswered_interactions()]
             if strict:
                 fake.assert_clean()
-    return Report(sessions, think, synchronous, floor, castle, violations)
+    return Report(sessions, options, floor, castle, violations)
 
 
 def main(argv: list[str] | None = None) -> Report:
@@ -505,17 +537,14 @@ def main(argv: list[str] | None = None) -> Report:
     parser.add_argument(
         "--synchronous", default="FULL", choices=["FULL", "NORMAL"], help="DATABASE_SYNCHRONOUS"
     )
-    args = parser.parse_args(argv)
-    report = asyncio.run(
-        run(
-            args.sessions,
-            think=args.think,
-            seed=args.seed,
-            pings=args.pings,
-            log_level=args.log_level,
-            synchronous=args.synchronous,
-        )
+    parser.add_argument(
+        "--stages", action="store_true", help="time the steps inside each bot (bench/stages.py)"
     )
+    args = parser.parse_args(argv)
+    options = RunOptions(
+        args.think, args.seed, args.pings, args.log_level, args.synchronous, args.stages
+    )
+    report = asyncio.run(run(args.sessions, options))
     print("\n".join(report.lines()))
     print(f"(whole run {time.perf_counter() - began:.0f} s)")
     return report

@@ -216,6 +216,7 @@ MOMENT_PLACEHOLDERS: dict[str, frozenset[str]] = {
     "critical": _ATTACK,
     "fumble": _ACTOR | {"technique"},
     "heal": _PAIR | {"amount"},
+    "heal_self": _ACTOR | {"amount"},
     "move": _ACTOR | {"from_place", "place"},
     "defend": _ACTOR | {"place"},
     "down": _TARGET,
@@ -254,6 +255,7 @@ class Narration(Frozen):
     critical: Lines
     fumble: Lines
     heal: Lines
+    heal_self: Lines
     move: Lines
     defend: Lines
     down: Lines

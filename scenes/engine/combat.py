@@ -235,7 +235,10 @@ def _heal(tx: Tx, key: str, technique: Technique, targets: tuple[str, ...]) -> N
     roll = tx.roll(technique.dice or "0", technique.name)
     tx.record(roll, key, outcome="healing")
     heal(tx, target_key, roll.total)
-    tx.narrate("heal", actor=key, target=target_key, amount=roll.total)
+    if target_key == key:
+        tx.narrate("heal_self", actor=key, amount=roll.total)
+    else:
+        tx.narrate("heal", actor=key, target=target_key, amount=roll.total)
 
 
 def _break_free(tx: Tx, key: str, technique: Technique, targets: tuple[str, ...]) -> None:

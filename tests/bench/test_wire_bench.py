@@ -26,8 +26,14 @@ async def test_two_sessions_play_to_the_end_with_no_violation_and_no_missed_dead
     tmp_path: Path,
 ) -> None:
     wire = load_wire()
-    report = await wire.run(2, think=0.01, pings=5, folder=tmp_path, strict=True)
+    options = wire.RunOptions(think=0.01, pings=5, stages=True)
+    report = await wire.run(2, options, folder=tmp_path, strict=True)
     assert report.violations == []
     assert report.missed == 0
     assert report.floor.all.count == 10
     assert report.castle.kind(wire.TURN).count > 0
+    # the stage timers saw the commands they time, in both bots
+    assert report.floor.stages["ping"]["reach"]
+    turns = wire.medians(report.castle.stages, wire.TURN_COMMANDS)
+    assert {"reach", "decide", "commit", "service", "before reply", "reply"} <= turns.keys()
+    assert any(line.startswith("inside the bots") for line in report.lines())

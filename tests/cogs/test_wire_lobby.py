@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+from fake_discord.state import GUILDS_INTENT
+
 from tests.cogs.world import castle, running
 
 
@@ -53,3 +55,16 @@ async def test_many_players_racing_for_one_seat_seats_exactly_one(tmp_path) -> N
         lost = [a for a in answers if a.ephemeral]
         assert len(won) == 1 and len(lost) == 7
         assert all("taken" in a.content for a in lost)
+
+
+async def test_the_bot_asks_discord_for_the_guilds_intent_only_and_gets_no_chatter(
+    tmp_path,
+) -> None:
+    async with castle(tmp_path) as world, running(world):
+        (identify,) = [e for e in world.fake.gateway_log if e.name == "IDENTIFY"]
+        assert identify.data["intents"] == GUILDS_INTENT
+        await world.slash("gm open", world.gm, {"defenders": 1})
+        await world.slash("say", world.gm, {"text": "Nobody is seated yet."})
+        sent = [e.name for e in world.fake.gateway_log if e.direction == "send"]
+        assert "INTERACTION_CREATE" in sent and "GUILD_CREATE" in sent
+        assert "MESSAGE_CREATE" not in sent  # the bot's own posts are not echoed back to it

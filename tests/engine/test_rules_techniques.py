@@ -533,6 +533,14 @@ def test_mystic_palm_heals_2d6_plus_2() -> None:
     assert table.ch("sakura").chakra == 20 - 3
 
 
+def test_mystic_palm_on_oneself_is_told_as_self_healing() -> None:
+    table = sakura_hurt(by=12)
+    events = table.do("sakura", c.Jutsu(name="mystic_palm"), faces=[3, 4])
+    (told,) = [e for e in of_kind(events, "narrated") if e.moment.startswith("heal")]
+    assert told.moment == "heal_self"
+    assert "Sakura" in told.text and "9" in told.text and "{" not in told.text
+
+
 def test_mystic_palm_never_heals_above_the_maximum() -> None:
     table = sakura_hurt(by=5)
     events = table.do("sakura", c.Jutsu(name="mystic_palm"), faces=[6, 6])
