@@ -21,6 +21,8 @@ from discord.ext import commands
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from cogs.voices import Voices
+
 if TYPE_CHECKING:
     from db.sessions import SessionService
     from db.store import SqliteStore
@@ -154,6 +156,7 @@ class CastleBot(commands.Bot):
         self.store = store
         self._chart_pool: ProcessPoolExecutor | None = None
         self.service: SessionService
+        self.voices = Voices()
 
     async def setup_hook(self) -> None:
         from cogs.views import register_views

@@ -101,6 +101,8 @@ class Players(commands.Cog):
         await self._pose(interaction, cmd.Say(text=text))
 
     async def _pose(self, interaction: discord.Interaction, command: cmd.Act | cmd.Say) -> None:
+        """Stored first; then posted as the character through the channel's webhook, or, where
+        the bot may not, as its own embed with the character's name."""
         ran = await play_here(interaction, command)
         if ran is None:
             return
@@ -108,9 +110,17 @@ class Players(commands.Cog):
         seat = state.seat_of(interaction.user.id)
         assert seat is not None
         text = accepted(ran).events[-1].text  # type: ignore[union-attr]
-        await interaction.response.send_message(
-            embed=render.pose_embed(state, seat.key, command.kind, text)
-        )
+        voices, channel = bot_of(interaction).voices, interaction.channel
+        if not voices.may_speak(channel):
+            embed = render.pose_embed(state, seat.key, command.kind, text)
+            return await interaction.response.send_message(embed=embed)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        voiced = render.pose_embed(state, seat.key, command.kind, text, named=False)
+        name = state.character(seat.key).name
+        if not await voices.speak(channel, name, voiced):
+            embed = render.pose_embed(state, seat.key, command.kind, text)
+            await interaction.channel.send(embed=embed)  # type: ignore[union-attr]
+        await interaction.delete_original_response()
 
     @app_commands.command(name="jutsu")
     @app_commands.guild_only()

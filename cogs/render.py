@@ -159,15 +159,19 @@ def fit(embed: discord.Embed) -> discord.Embed:
     return embed
 
 
-def pose_embed(state: SessionState, seat: str, style: str, text: str) -> discord.Embed:
-    """An in-character action or line, shown as the character."""
+def pose_embed(
+    state: SessionState, seat: str, style: str, text: str, named: bool = True
+) -> discord.Embed:
+    """An in-character action or line in the character's colour; ``named``: with the character's
+    name on top (not when it is posted under that name already, through a webhook)."""
     character = state.character(seat)
     scene = load_scene(state.scene)
     body = f"*{text}*" if style == "act" else f"“{text}”"
     embed = discord.Embed(
         description=clip(body, EMBED_DESCRIPTION), colour=colour_of(scene, character)
     )
-    embed.set_author(name=clip(character.name, 256))
+    if named:
+        embed.set_author(name=clip(character.name, 256))
     return embed
 
 

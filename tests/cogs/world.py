@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from fake_discord import FakeDiscord, Perm, point_discord_at, run_bot
-from fake_discord.models import Channel, Guild, Member
+from fake_discord.models import Channel, Guild, Member, Message
 
 from bot import CastleBot, Settings
 
@@ -114,6 +114,16 @@ async def session_state(world: World, channel: Channel | None = None):
     assert world.bot is not None
     stored = await world.bot.service.current((channel or world.hall).id)
     return stored.state if stored else None
+
+
+async def spoken(world: World, name: str, words: str, channel: Channel | None = None) -> Message:
+    """The line or pose ``name`` posted through the channel's webhook, once it is there."""
+
+    def said(message: Message) -> bool:
+        text = " ".join(e.get("description") or "" for e in message.embeds)
+        return message.webhook_id is not None and message.username == name and words in text
+
+    return await world.fake.wait_for_message(said, channel=channel or world.hall)
 
 
 def buttons(message) -> dict[str, str]:
