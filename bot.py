@@ -156,7 +156,7 @@ class CastleBot(commands.Bot):
         self.store = store
         self._chart_pool: ProcessPoolExecutor | None = None
         self.service: SessionService
-        self.voices = Voices()
+        self.voices = Voices(self)
 
     async def setup_hook(self) -> None:
         from cogs.views import register_views

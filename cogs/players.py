@@ -111,7 +111,7 @@ class Players(commands.Cog):
         assert seat is not None
         text = accepted(ran).events[-1].text  # type: ignore[union-attr]
         voices, channel = bot_of(interaction).voices, interaction.channel
-        if not voices.may_speak(channel):
+        if not voices.may_speak(channel, interaction.app_permissions):
             embed = render.pose_embed(state, seat.key, command.kind, text)
             return await interaction.response.send_message(embed=embed)
         await interaction.response.defer(ephemeral=True, thinking=True)

@@ -7,6 +7,7 @@ the bot's own embed with the character's name and colour: nothing a player write
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 import discord
@@ -26,13 +27,16 @@ def _parent(channel: object) -> discord.TextChannel | None:
 class Voices:
     """One webhook per channel, found or made on first use and remembered."""
 
-    def __init__(self) -> None:
+    def __init__(self, client: discord.Client) -> None:
+        self._client = client
         self._hooks: dict[int, discord.Webhook] = {}
+        self._locks: dict[int, asyncio.Lock] = {}
 
-    def may_speak(self, channel: object) -> bool:
-        """Whether the bot may post in ``channel`` through a webhook (it needs Manage Webhooks)."""
-        parent = _parent(channel)
-        return parent is not None and parent.permissions_for(parent.guild.me).manage_webhooks
+    def may_speak(self, channel: object, permissions: discord.Permissions) -> bool:
+        """Whether the bot may post in ``channel`` through a webhook: a text channel (or its
+        thread) where ``permissions`` (the bot's there, as the interaction reports them) include
+        Manage Webhooks."""
+        return _parent(channel) is not None and permissions.manage_webhooks
 
     async def speak(self, channel: object, name: str, embed: discord.Embed) -> bool:
         """Post ``embed`` in ``channel`` as ``name``; False when Discord refuses.
@@ -44,15 +48,17 @@ class Voices:
         if parent is None:
             return False
         thread = channel if isinstance(channel, discord.Thread) else discord.utils.MISSING
-        for fresh in (False, True):
+        for _ in range(2):
+            hook = None
             try:
-                hook = await self._hook(parent, fresh)
+                hook = await self._hook(parent)
                 await hook.send(
                     embed=embed, username=name, thread=thread, allowed_mentions=NO_MENTIONS
                 )
                 return True
             except discord.NotFound:
-                self._hooks.pop(parent.id, None)
+                if hook is not None and self._hooks.get(parent.id) is hook:
+                    del self._hooks[parent.id]  # deleted by someone: find or make another
             except discord.HTTPException as error:
                 log.warning(
                     "cannot speak through a webhook in channel %s (%s %s)",
@@ -63,15 +69,18 @@ class Voices:
                 return False
         return False
 
-    async def _hook(self, channel: discord.TextChannel, fresh: bool) -> discord.Webhook:
-        hook = None if fresh else self._hooks.get(channel.id)
-        if hook is None:
-            me = channel.guild.me.id
-            ours = [
-                h
-                for h in await channel.webhooks()
-                if h.name == WEBHOOK_NAME and h.token and h.user is not None and h.user.id == me
-            ]
-            hook = ours[0] if ours else await channel.create_webhook(name=WEBHOOK_NAME)
-            self._hooks[channel.id] = hook
-        return hook
+    async def _hook(self, channel: discord.TextChannel) -> discord.Webhook:
+        """The channel's webhook: remembered, else ours among its webhooks, else a new one (one
+        at a time per channel, so that two first lines at once do not make two)."""
+        async with self._locks.setdefault(channel.id, asyncio.Lock()):
+            hook = self._hooks.get(channel.id)
+            if hook is None:
+                me = self._client.user
+                ours = [
+                    h
+                    for h in await channel.webhooks()
+                    if h.name == WEBHOOK_NAME and h.token and me is not None and h.user == me
+                ]
+                hook = ours[0] if ours else await channel.create_webhook(name=WEBHOOK_NAME)
+                self._hooks[channel.id] = hook
+            return hook

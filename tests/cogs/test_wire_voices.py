@@ -3,6 +3,8 @@ bot's own embed wherever that cannot be done."""
 
 from __future__ import annotations
 
+import asyncio
+
 from fake_discord import Perm
 from fake_discord.models import Overwrite
 
@@ -85,3 +87,30 @@ async def test_a_name_discord_refuses_for_a_webhook_falls_back_to_the_embed(tmp_
         assert [e.kind for e in said.events] == ["callback", "delete_original"]
         refused = world.fake.pop_violations()  # Discord's 400 for that name, expected here
         assert refused and all("clyde" in str(v).lower() for v in refused)
+
+
+async def test_after_a_restart_the_channels_webhook_is_found_again_not_duplicated(
+    tmp_path,
+) -> None:
+    async with castle(tmp_path) as world:
+        async with running(world):
+            await seated(world)
+            await world.slash("say", world.players["sakura"], {"text": "Before."})
+            await spoken(world, "Sakura", "Before.")
+        async with running(world):
+            await world.slash("say", world.players["sakura"], {"text": "After."})
+            await spoken(world, "Sakura", "After.")
+        assert len(hooks(world)) == 1
+
+
+async def test_first_lines_spoken_at_once_share_one_new_webhook(tmp_path) -> None:
+    async with castle(tmp_path) as world, running(world):
+        await seated(world)
+        await world.slash("claim", world.players["sasuke"], {"role": "sasuke"})
+        lines = [("sakura", "Who goes there?"), ("sasuke", "You know who."), ("sakura", "Stop.")]
+        await asyncio.gather(
+            *(world.slash("say", world.players[who], {"text": text}) for who, text in lines)
+        )
+        for who, text in lines:
+            await spoken(world, who.capitalize(), text)
+        assert len(hooks(world)) == 1
