@@ -65,47 +65,49 @@ class Clock:
         return self.now
 
 
+async def timed_table(world, table=None) -> str:
+    """A begun session at ``table`` (the hall by default); the seat whose turn it is."""
+    await world.slash("gm open", world.gm, {"defenders": 1}, table)
+    await world.slash("claim", world.players["sakura"], {"role": "sakura"}, table)
+    await world.slash("claim", world.players["sasuke"], {"role": "sasuke"}, table)
+    await world.slash("gm begin", world.gm, None, table)
+    return (await session_state(world, table)).turn
+
+
+async def timeout_notice(world):
+    """The turn-timeout post in the hall, once it comes."""
+    notice = await world.fake.wait_for_message(
+        lambda m: any("timed out" in (e.get("title") or "") for e in m.embeds),
+        channel=world.hall,
+    )
+    assert "turn is skipped" in str(notice.embeds[0])
+    return notice
+
+
 async def test_a_turn_deadline_that_passed_while_the_bot_was_down_is_skipped(tmp_path) -> None:
     clock = Clock()
     async with castle(tmp_path) as world:
         async with running(world, clock=clock):
             await world.slash("gm config", world.gm, {"turn_timeout": 1})
-            await world.slash("gm open", world.gm, {"defenders": 1})
-            await world.slash("claim", world.players["sakura"], {"role": "sakura"})
-            await world.slash("claim", world.players["sasuke"], {"role": "sasuke"})
-            await world.slash("gm begin", world.gm)
-            idle = (await session_state(world)).turn
+            idle = await timed_table(world)
         clock.now += timedelta(minutes=2)
         async with running(world, clock=clock):
-            notice = await world.fake.wait_for_message(
-                lambda m: any("timed out" in (e.get("title") or "") for e in m.embeds),
-                channel=world.hall,
-            )
-            assert "turn is skipped" in str(notice.embeds[0])
+            await timeout_notice(world)
             assert (await session_state(world)).turn != idle
 
 
 async def test_a_timeout_that_cannot_be_posted_does_not_stop_the_other_timeouts(tmp_path) -> None:
     clock = Clock()
     async with castle(tmp_path) as world:
+        tables = (world.recaps, world.hall)  # the first session is checked first
         async with running(world, clock=clock):
             await world.slash("gm config", world.gm, {"turn_timeout": 1})
-            for table in (world.recaps, world.hall):  # the first session is checked first
-                await world.slash("gm open", world.gm, {"defenders": 1}, table)
-                await world.slash("claim", world.players["sakura"], {"role": "sakura"}, table)
-                await world.slash("claim", world.players["sasuke"], {"role": "sasuke"}, table)
-                await world.slash("gm begin", world.gm, None, table)
-            tables = (world.recaps, world.hall)
-            idle = {table.id: (await session_state(world, table)).turn for table in tables}
+            idle = {table.id: await timed_table(world, table) for table in tables}
         # while the bot was down, it lost the right to post there (Discord answers 403)
         deny = int(Perm.VIEW_CHANNEL | Perm.SEND_MESSAGES)
         world.recaps.overwrites.append(Overwrite(world.fake.bot_user.id, 1, 0, deny))
         clock.now += timedelta(minutes=2)
         async with running(world, clock=clock):
-            notice = await world.fake.wait_for_message(
-                lambda m: any("timed out" in (e.get("title") or "") for e in m.embeds),
-                channel=world.hall,
-            )
-            assert "turn is skipped" in str(notice.embeds[0])
+            await timeout_notice(world)
             for table in tables:  # both skips are stored
                 assert (await session_state(world, table)).turn != idle[table.id]
