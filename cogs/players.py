@@ -110,16 +110,14 @@ class Players(commands.Cog):
         seat = state.seat_of(interaction.user.id)
         assert seat is not None
         text = accepted(ran).events[-1].text  # type: ignore[union-attr]
+        embed = render.pose_embed(state, seat.key, command.kind, text)
         voices, channel = bot_of(interaction).voices, interaction.channel
         if not voices.may_speak(channel, interaction.app_permissions):
-            embed = render.pose_embed(state, seat.key, command.kind, text)
             return await interaction.response.send_message(embed=embed)
         await interaction.response.defer(ephemeral=True, thinking=True)
         voiced = render.pose_embed(state, seat.key, command.kind, text, named=False)
-        name = state.character(seat.key).name
-        if not await voices.speak(channel, name, voiced):
-            embed = render.pose_embed(state, seat.key, command.kind, text)
-            await interaction.channel.send(embed=embed)  # type: ignore[union-attr]
+        if not await voices.speak(channel, state.character(seat.key).name, voiced):
+            await channel.send(embed=embed)  # type: ignore[union-attr]
         await interaction.delete_original_response()
 
     @app_commands.command(name="jutsu")
