@@ -114,3 +114,15 @@ async def test_first_lines_spoken_at_once_share_one_new_webhook(tmp_path) -> Non
         for who, text in lines:
             await spoken(world, who.capitalize(), text)
         assert len(hooks(world)) == 1
+
+
+async def test_in_a_thread_the_parent_channels_webhook_posts_into_the_thread(tmp_path) -> None:
+    async with castle(tmp_path) as world:
+        thread = world.fake.add_thread(world.hall, "the east wing")
+        async with running(world):
+            await world.slash("gm open", world.gm, {"defenders": 1}, thread)
+            await world.slash("claim", world.players["sakura"], {"role": "sakura"}, thread)
+            await world.slash("say", world.players["sakura"], {"text": "Quietly."}, thread)
+            line = await spoken(world, "Sakura", "Quietly.", channel=thread)
+            assert line.channel_id == thread.id
+            assert [h.name for h in hooks(world)] == ["Castle in the Rain"]  # the hall's
