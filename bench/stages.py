@@ -68,7 +68,8 @@ class Stages:
         parse = state.ConnectionState.parse_interaction_create
 
         def parse_interaction_create(self: Any, data: Any) -> None:
-            stages._dispatched[int(data["id"])] = stages._frame_at
+            if data.get("type") == 2:  # slash commands (what the callback timer pops)
+                stages._dispatched[int(data["id"])] = stages._frame_at
             parse(self, data)
 
         invoke = commands.Command._invoke_with_namespace
