@@ -1,7 +1,7 @@
 """Load on the wire: N concurrent sessions on the fake Discord, against a bare /ping floor.
 
     python bench/wire.py --sessions 100 [--think 1.0] [--seed 0] [--log-level INFO]
-                         [--synchronous FULL|NORMAL]
+                         [--synchronous FULL|NORMAL] [--stages]
 
 This process runs the fake Discord (tests/fake_discord) and the players; the bot under test runs
 in a process of its own, as in production (the fake stands for Discord, which does not share the
@@ -14,7 +14,8 @@ commands (/say, /act, /roll, /status, /roles) mixed in, then /recap and /gm end.
 one command at a time, a think time (uniform in 0..2*think s) after the previous answer; it reads
 the session's state from the bot's database, as a player reads the channel. The floor's tables
 send /ping at the same pace. Latency is measured at the fake, from the INTERACTION_CREATE
-dispatch to the arrival of the bot's initial-response callback.
+dispatch to the arrival of the bot's initial-response callback. ``--stages`` also times steps
+inside both bots (bench/stages.py) and prints each step's median.
 
 Memory and start-up have their own scripts: bench/memory.py and bench/startup.py.
 """
