@@ -1,6 +1,7 @@
 """The bot under test in a process of its own, for bench/wire.py and bench/startup.py.
 
-    python bench/bot_process.py --bot castle|ping --api URL --gateway URL --database PATH --log PATH
+    python bench/bot_process.py --bot castle|ping|durable-ping --api URL --gateway URL \
+        --database PATH --log PATH
 
 Starts the bot against the fake Discord at ``--api``/``--gateway``, syncs its commands, prints one
 line ``ready {json}`` (timings and what it restored), then runs until its stdin closes.
@@ -31,6 +32,7 @@ if str(ROOT) in sys.path:
     sys.path.remove(str(ROOT))
 sys.path.insert(0, str(ROOT))
 
+import aiosqlite  # noqa: E402
 import discord  # noqa: E402
 import yarl  # noqa: E402
 from discord import app_commands  # noqa: E402
@@ -39,6 +41,7 @@ from discord.http import Route  # noqa: E402
 
 TOKEN = "MTA5ODc2NTQzMjEwOTg3NjU0Mw.GfAkEd.castle-in-the-rain-bench-token-0123456789"
 START_TIMEOUT = 60.0
+COMMIT_BYTES = 5_000  # a castle commit's snapshot and log entry, in a played scene (about)
 
 
 class PingBot(discord.Client):
@@ -51,14 +54,50 @@ class PingBot(discord.Client):
         @self.tree.command(name="ping")
         async def ping(interaction: discord.Interaction) -> None:
             """Pong."""
+            await self.before_pong()
             await interaction.response.send_message("pong")
+
+    async def before_pong(self) -> None:
+        """Nothing: the floor answers at once."""
+
+
+class DurablePingBot(PingBot):
+    """The durable floor: the floor, storing one row before it answers, as the castle must.
+
+    The row is the size of a castle commit (``COMMIT_BYTES``: a session's snapshot and its log
+    entry), written through aiosqlite on a WAL database with the castle's ``synchronous``: what
+    "a command the bot acknowledged is committed" costs by itself, with no engine and no render.
+    """
+
+    def __init__(self, database: Path, synchronous: str, guild_ready_timeout: float) -> None:
+        super().__init__(guild_ready_timeout)
+        self.database = database
+        self.synchronous = synchronous
+        self.db: aiosqlite.Connection | None = None
+
+    async def setup_hook(self) -> None:
+        self.db = await aiosqlite.connect(self.database, isolation_level=None)
+        await self.db.execute("PRAGMA journal_mode = WAL")
+        await self.db.execute(f"PRAGMA synchronous = {self.synchronous}")
+        await self.db.execute("CREATE TABLE pings (id INTEGER PRIMARY KEY, at REAL, body TEXT)")
+
+    async def before_pong(self) -> None:
+        assert self.db is not None
+        await self.db.execute(
+            "INSERT INTO pings (at, body) VALUES (?, ?)", (time.time(), "x" * COMMIT_BYTES)
+        )
+
+    async def close(self) -> None:
+        if self.db is not None:
+            await self.db.close()
+        await super().close()
 
 
 @dataclass
 class BotOptions:
     """What the bot's process is told: which bot, where the fake is, where its files go."""
 
-    kind: str  # "castle" or "ping"
+    kind: str  # "castle", "ping" or "durable-ping"
     api: str
     gateway: str
     database: Path
@@ -122,6 +161,9 @@ class Stopwatch:
 def make_bot(options: BotOptions, watch: Stopwatch) -> discord.Client:
     if options.kind == "ping":
         return PingBot(options.guild_ready_timeout or 0.05)
+    if options.kind == "durable-ping":
+        timeout = options.guild_ready_timeout or 0.05
+        return DurablePingBot(options.database, options.synchronous, timeout)
     from bot import CastleBot, Settings
     from db.sessions import SessionService
     from db.store import SqliteStore
@@ -232,7 +274,7 @@ async def bot_process(options: BotOptions, fake: Any) -> AsyncIterator[BotProces
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--bot", choices=["castle", "ping"], required=True)
+    parser.add_argument("--bot", choices=["castle", "ping", "durable-ping"], required=True)
     parser.add_argument("--api", required=True)
     parser.add_argument("--gateway", required=True)
     parser.add_argument("--database", type=Path, required=True)

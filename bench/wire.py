@@ -1,7 +1,7 @@
 """Load on the wire: N concurrent sessions on the fake Discord, against a bare /ping floor.
 
     python bench/wire.py --sessions 100 [--think 1.0] [--seed 0] [--log-level INFO]
-                         [--synchronous FULL|NORMAL] [--stages]
+                         [--synchronous FULL|NORMAL] [--stages] [--durable-floor]
 
 This process runs the fake Discord (tests/fake_discord) and the players; the bot under test runs
 in a process of its own, as in production (the fake stands for Discord, which does not share the
@@ -15,7 +15,9 @@ one command at a time, a think time (uniform in 0..2*think s) after the previous
 the session's state from the bot's database, as a player reads the channel. The floor's tables
 send /ping at the same pace. Latency is measured at the fake, from the INTERACTION_CREATE
 dispatch to the arrival of the bot's initial-response callback. ``--stages`` also times steps
-inside both bots (bench/stages.py) and prints each step's median.
+inside both bots (bench/stages.py) and prints each step's median. ``--durable-floor`` adds a
+third bot between the two: the /ping bot storing one castle-sized row through aiosqlite (same
+``--synchronous``) before it answers, the cost of "acknowledged means committed" on its own.
 
 Memory and start-up have their own scripts: bench/memory.py and bench/startup.py.
 """
@@ -163,10 +165,15 @@ class Report:
     floor: Phase
     castle: Phase
     violations: list[str]
+    durable: Phase | None = None  # with --durable-floor
 
     @property
     def missed(self) -> int:
-        return self.floor.missed + self.castle.missed
+        return sum(phase.missed for phase in self.phases)
+
+    @property
+    def phases(self) -> list[Phase]:
+        return [self.floor, *([self.durable] if self.durable else []), self.castle]
 
     @property
     def ratio(self) -> float:
@@ -179,19 +186,32 @@ class Report:
             f"cores: {os.cpu_count()}, sessions: {self.sessions}, "
             f"think time: uniform 0..{2 * self.options.think:g} s, "
             f"castle database synchronous={self.options.synchronous}",
-            *self.floor.lines(),
-            *self.castle.lines(),
+            *(line for phase in self.phases for line in phase.lines()),
             f"turn-using p50 / floor p50: {self.ratio:.2f}x (target <= 1.5x at 100 sessions); "
             f"turn-using p99: {self.castle.kind(TURN).ms(0.99):.1f} ms (target < 50 ms at 100)",
+            *self.durable_lines(),
             f"missed 3 s deadlines: {self.missed} (target 0 at 500); "
             f"fake Discord violations: {len(self.violations)}",
             *(f"  - {v}" for v in self.violations[:20]),
             *self.stage_lines(),
         ]
 
+    def durable_lines(self) -> list[str]:
+        """With --durable-floor: what storing before answering costs, beside the floor."""
+        if self.durable is None:
+            return []
+        floor, durable = self.floor.all.ms(0.5), self.durable.all.ms(0.5)
+        turn = self.castle.kind(TURN).ms(0.5)
+        return [
+            f"durable floor p50 / floor p50: {durable / floor if floor else math.inf:.2f}x; "
+            f"turn-using p50 / durable floor p50: {turn / durable if durable else math.inf:.2f}x"
+        ]
+
     def stage_lines(self) -> list[str]:
         """With --stages: each step's median inside the bots (see bench/stages.py)."""
         rows = [("floor /ping", self.floor.stages, None)]
+        if self.durable is not None:
+            rows.append(("durable floor /ping", self.durable.stages, None))
         rows.append(("castle turn-using", self.castle.stages, TURN_COMMANDS))
         rows.append(("castle free", self.castle.stages, FREE_COMMANDS))
         lines = []
@@ -200,7 +220,7 @@ class Report:
                 continue
             steps = medians(summary, commands)
             shown = ", ".join(f"{s} {steps[s][1]:.2f}" for s in STEPS if s in steps)
-            lines.append(f"  {label:<18} (medians, ms) {shown}")
+            lines.append(f"  {label:<19} (medians, ms) {shown}")
         return ["inside the bots (--stages):", *lines] if lines else []
 
 
@@ -452,6 +472,7 @@ class RunOptions:
     log_level: str = "INFO"
     synchronous: str = "FULL"
     stages: bool = False
+    durable_floor: bool = False
 
     def bot(self, kind: str, fake: FakeDiscord, folder: Path, database: Path) -> BotOptions:
         options = BotOptions(
@@ -463,13 +484,21 @@ class RunOptions:
         return options
 
 
-async def run_floor(fake: FakeDiscord, world: World, folder: Path, run: RunOptions) -> Phase:
+FLOORS = {
+    "ping": "floor (bare discord.py /ping)",
+    "durable-ping": "durable floor (/ping storing one row first)",
+}
+
+
+async def run_floor(
+    fake: FakeDiscord, world: World, folder: Path, run: RunOptions, kind: str = "ping"
+) -> Phase:
     recorder = Recorder(fake)
-    options = run.bot("ping", fake, folder, folder / "unused")
+    options = run.bot(kind, fake, folder, folder / f"{kind}.sqlite3")
     async with bot_process(options, fake) as bot:
         drivers = (ping_table(recorder, t, run.think, run.pings) for t in world.tables)
         seconds = await bot.watch(timed(fake, drivers))
-    phase = recorder.phase("floor (bare discord.py /ping)", len(world.tables), seconds)
+    phase = recorder.phase(FLOORS[kind], len(world.tables), seconds)
     phase.stages = read_stages(options)
     return phase
 
@@ -511,7 +540,10 @@ async def run(
     folder: Path | None = None,
     strict: bool = False,
 ) -> Report:
-    """The floor, then the castle, on one fake; ``strict`` raises on any fake violation."""
+    """The floor (and the durable floor), then the castle, on one fake.
+
+    ``strict`` raises on any fake violation.
+    """
     options = options or RunOptions()
     with contextlib.ExitStack() as stack:
         if folder is None:
@@ -519,12 +551,15 @@ async def run(
         async with FakeDiscord(token=TOKEN) as fake:
             world = build_world(fake, sessions, options.seed)
             floor = await run_floor(fake, world, folder, options)
+            durable = None
+            if options.durable_floor:
+                durable = await run_floor(fake, world, folder, options, "durable-ping")
             castle = await run_castle(fake, world, folder, options)
             violations = [str(v) for v in fake.violations]
             violations += [f"interaction {i.id} unanswered" for i in fake.unanswered_interactions()]
             if strict:
                 fake.assert_clean()
-    return Report(sessions, options, floor, castle, violations)
+    return Report(sessions, options, floor, castle, violations, durable)
 
 
 def main(argv: list[str] | None = None) -> Report:
@@ -541,9 +576,20 @@ def main(argv: list[str] | None = None) -> Report:
     parser.add_argument(
         "--stages", action="store_true", help="time the steps inside each bot (bench/stages.py)"
     )
+    parser.add_argument(
+        "--durable-floor",
+        action="store_true",
+        help="also run the /ping bot storing one row before it answers",
+    )
     args = parser.parse_args(argv)
     options = RunOptions(
-        args.think, args.seed, args.pings, args.log_level, args.synchronous, args.stages
+        args.think,
+        args.seed,
+        args.pings,
+        args.log_level,
+        args.synchronous,
+        args.stages,
+        args.durable_floor,
     )
     report = asyncio.run(run(args.sessions, options))
     print("\n".join(report.lines()))

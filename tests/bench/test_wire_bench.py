@@ -6,6 +6,7 @@ Only that it completes cleanly is asserted here; its timing targets live in benc
 from __future__ import annotations
 
 import importlib.util
+import sqlite3
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -26,14 +27,19 @@ async def test_two_sessions_play_to_the_end_with_no_violation_and_no_missed_dead
     tmp_path: Path,
 ) -> None:
     wire = load_wire()
-    options = wire.RunOptions(think=0.01, pings=5, stages=True)
+    options = wire.RunOptions(think=0.01, pings=5, stages=True, durable_floor=True)
     report = await wire.run(2, options, folder=tmp_path, strict=True)
     assert report.violations == []
     assert report.missed == 0
     assert report.floor.all.count == 10
+    assert report.durable.all.count == 10
     assert report.castle.kind(wire.TURN).count > 0
     # the stage timers saw the commands they time, in both bots
     assert report.floor.stages["ping"]["reach"]
     turns = wire.medians(report.castle.stages, wire.TURN_COMMANDS)
     assert {"reach", "decide", "commit", "service", "before reply", "reply"} <= turns.keys()
     assert any(line.startswith("inside the bots") for line in report.lines())
+    # the durable floor stored a row for each ping it answered, before answering
+    with sqlite3.connect(tmp_path / "durable-ping.sqlite3") as stored:
+        assert stored.execute("SELECT count(*) FROM pings").fetchone() == (10,)
+    assert any(line.startswith("durable floor p50 / floor p50") for line in report.lines())
