@@ -291,7 +291,15 @@ class Table:
     channel: Channel
     gm: Member
     players: list[Member]
-    rng: random.Random
+    seed: int
+    rng: random.Random = field(init=False)  # the castle's players'
+
+    def __post_init__(self) -> None:
+        self.rng = random.Random(self.seed)
+
+    def ping_rng(self) -> random.Random:
+        """The floors' own: a floor run leaves the castle's players' choices as they were."""
+        return random.Random(f"ping-{self.seed}")
 
     @property
     def defenders(self) -> int:
@@ -324,7 +332,7 @@ def build_world(fake: FakeDiscord, sessions: int, seed: int) -> World:
         gm = fake.add_member(guild, f"gm-{n + 1}", roles=[gm_role])
         count = rng.randint(3, 6)
         players = [fake.add_member(guild, f"player-{n + 1}-{k + 1}") for k in range(count)]
-        world.tables.append(Table(guild, channel, gm, players, random.Random(rng.getrandbits(32))))
+        world.tables.append(Table(guild, channel, gm, players, rng.getrandbits(32)))
     return world
 
 
@@ -333,9 +341,10 @@ def build_world(fake: FakeDiscord, sessions: int, seed: int) -> World:
 
 async def ping_table(recorder: Recorder, table: Table, think: float, pings: int) -> None:
     people = [table.gm, *table.players]
+    rng = table.ping_rng()
     for _ in range(pings):
-        await asyncio.sleep(table.rng.uniform(0, 2 * think))
-        await recorder.slash(PING, "ping", table.rng.choice(people), table.channel)
+        await asyncio.sleep(rng.uniform(0, 2 * think))
+        await recorder.slash(PING, "ping", rng.choice(people), table.channel)
 
 
 # --- the castle: whole scenes -----------------------------------------------------------------
