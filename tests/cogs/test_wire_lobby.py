@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 
 from fake_discord.state import GUILDS_INTENT
 
@@ -68,3 +69,13 @@ async def test_the_bot_asks_discord_for_the_guilds_intent_only_and_gets_no_chatt
         sent = [e.name for e in world.fake.gateway_log if e.direction == "send"]
         assert "INTERACTION_CREATE" in sent and "GUILD_CREATE" in sent
         assert "MESSAGE_CREATE" not in sent  # the bot's own posts are not echoed back to it
+
+
+async def test_start_up_freezes_its_heap_so_full_collections_skip_it(tmp_path) -> None:
+    gc.unfreeze()
+    async with castle(tmp_path) as world, running(world):
+        # the modules, the scene data and the restored sessions: tens of thousands of objects
+        assert gc.get_freeze_count() > 10_000
+        handle = await world.slash("gm open", world.gm, {"defenders": 2})
+        assert "seats" in (await handle.message()).embeds[0]["title"]
+    gc.unfreeze()
