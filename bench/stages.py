@@ -9,12 +9,16 @@ never in shipped code), and each sample is filed under the slash command it serv
 - ``service``: ``SessionService`` running the command (decide + commit + the cache)
 - ``before reply``: the callback starts → it calls ``send_message`` (all our work)
 - ``reply``: ``send_message`` called → returned (the POST, the fake's answer, discord.py's parse)
+
+and, filed under ``GC``, each pause of Python's garbage collector by generation (``gen0`` to
+``gen2``): every answer waiting at that moment waits for it.
 """
 
 from __future__ import annotations
 
 import contextvars
 import functools
+import gc
 import statistics
 import time
 from collections import defaultdict
@@ -22,6 +26,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 STEPS = ("reach", "decide", "commit", "service", "before reply", "reply")
+GC = "(garbage collector)"  # not a command: the collector's pauses, by generation
 Summary = dict[str, dict[str, list[float]]]  # command -> step -> samples (ms)
 
 _command: contextvars.ContextVar[tuple[str, float] | None] = contextvars.ContextVar(
@@ -36,9 +41,11 @@ class Stages:
         self.samples: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
         self._frame_at = 0.0
         self._dispatched: dict[int, float] = {}
+        self._collecting_since = 0.0
 
     def install(self, castle: bool) -> None:
         self._install_discord()
+        gc.callbacks.append(self._collected)
         if castle:
             self._install_castle()
 
@@ -52,6 +59,13 @@ class Stages:
                 return
             command = current[0]
         self.samples[command][step].append(seconds * 1000)
+
+    def _collected(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._collecting_since = time.perf_counter()
+        else:
+            paused = time.perf_counter() - self._collecting_since
+            self._add(f"gen{info['generation']}", paused, GC)
 
     def _install_discord(self) -> None:
         from discord import gateway, interactions, state
@@ -137,7 +151,17 @@ def medians(summary: Summary, commands: set[str] | None = None) -> dict[str, tup
     """Each step's sample count and median (ms) over the given commands (all when None)."""
     pooled: dict[str, list[float]] = defaultdict(list)
     for command, steps in summary.items():
-        if commands is None or command in commands:
+        if command != GC and (commands is None or command in commands):
             for step, values in steps.items():
                 pooled[step].extend(values)
     return {step: (len(v), statistics.median(v)) for step, v in pooled.items() if v}
+
+
+def collector_pauses(summary: Summary) -> str:
+    """The garbage collector's pauses: per generation, how many, their median and longest (ms)."""
+    pauses = summary.get(GC, {})
+    return ", ".join(
+        f"{generation} n={len(v)} median {statistics.median(v):.2f} max {max(v):.2f}"
+        for generation, v in sorted(pauses.items())
+        if v
+    )

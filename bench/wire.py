@@ -55,7 +55,7 @@ from fake_discord import FakeDiscord, Perm  # noqa: E402
 from fake_discord.interactions import InteractionHandle  # noqa: E402
 from fake_discord.models import Channel, Guild, Member  # noqa: E402
 from fake_discord.waiters import WaitTimeout  # noqa: E402
-from stages import STEPS, Summary, medians  # noqa: E402
+from stages import STEPS, Summary, collector_pauses, medians  # noqa: E402
 
 from scenes.engine import commands as c  # noqa: E402
 from scenes.engine.autoplay import StallWatch, next_move  # noqa: E402
@@ -221,6 +221,10 @@ class Report:
             steps = medians(summary, commands)
             shown = ", ".join(f"{s} {steps[s][1]:.2f}" for s in STEPS if s in steps)
             lines.append(f"  {label:<19} (medians, ms) {shown}")
+        for phase in self.phases:
+            if phase.stages is not None:
+                pauses = collector_pauses(phase.stages)
+                lines.append(f"  {phase.name}: garbage collector pauses (ms) {pauses}")
         return ["inside the bots (--stages):", *lines] if lines else []
 
 

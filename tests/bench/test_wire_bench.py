@@ -39,6 +39,8 @@ async def test_two_sessions_play_to_the_end_with_no_violation_and_no_missed_dead
     turns = wire.medians(report.castle.stages, wire.TURN_COMMANDS)
     assert {"reach", "decide", "commit", "service", "before reply", "reply"} <= turns.keys()
     assert any(line.startswith("inside the bots") for line in report.lines())
+    # and the garbage collector's pauses inside the castle's process
+    assert "gen0 n=" in wire.collector_pauses(report.castle.stages)
     # the durable floor stored a row for each ping it answered, before answering
     with sqlite3.connect(tmp_path / "durable-ping.sqlite3") as stored:
         assert stored.execute("SELECT count(*) FROM pings").fetchone() == (10,)
