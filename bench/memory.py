@@ -28,7 +28,7 @@ sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != 
 from db.sessions import SessionService  # noqa: E402
 from db.store import SqliteStore  # noqa: E402
 from scenes.engine import commands as c  # noqa: E402
-from scenes.engine.autoplay import GM, next_move  # noqa: E402
+from scenes.engine.autoplay import GM, next_move, seating  # noqa: E402
 from scenes.engine.state import SessionState  # noqa: E402
 
 TARGET = 20 * 1024
@@ -48,11 +48,10 @@ async def play_one(
         guild, channel, GM, c.Open(defenders=players - 2, seed=rng.getrandbits(48))
     )
     assert opened.accepted, opened.outcome
-    roles = ["sakura", "sasuke"] + ["defender"] * (players - 2)
-    people = [c.Actor(member_id=channel * 10 + n, name=f"Player {n}") for n in range(players)]
-    for n, (actor, role) in enumerate(zip(people, roles, strict=True)):
-        name = f"Ren {n}" if role == "defender" else None
-        await service.run(channel, actor, c.Claim(role=role, name=name))
+    seats = seating(players, channel * 10)
+    for actor, claim in seats:
+        await service.run(channel, actor, claim)
+    people = [actor for actor, _ in seats]
     await service.run(channel, GM, c.Begin())
     for _ in range(commands):
         stored = await service.current(channel)

@@ -41,7 +41,7 @@ from bot import GUILD_READY_TIMEOUT  # noqa: E402
 from db.sessions import SessionService  # noqa: E402
 from db.store import SqliteStore  # noqa: E402
 from scenes.engine import commands as c  # noqa: E402
-from scenes.engine.autoplay import GM, StallWatch, next_move  # noqa: E402
+from scenes.engine.autoplay import GM, StallWatch, next_move, seating  # noqa: E402
 
 TARGET_SECONDS = 2.0
 DISCORD_PY_GUILD_READY_TIMEOUT = 2.0  # discord.py's default, for comparison (bot.py sets 0.5 s)
@@ -80,11 +80,10 @@ async def play_template(
     await service.open_session(
         1, channel, GM, c.Open(defenders=players - 2, seed=rng.getrandbits(48))
     )
-    roles = ["sakura", "sasuke"] + ["defender"] * (players - 2)
-    people = [c.Actor(member_id=channel * 10 + n, name=f"Player {n}") for n in range(players)]
-    for n, (actor, role) in enumerate(zip(people, roles, strict=True)):
-        name = f"Ren {n}" if role == "defender" else None
-        await service.run(channel, actor, c.Claim(role=role, name=name))
+    seats = seating(players, channel * 10)
+    for actor, claim in seats:
+        await service.run(channel, actor, claim)
+    people = [actor for actor, _ in seats]
     await service.run(channel, GM, c.Begin())
     watch = StallWatch()
     budget = 400 if end else rng.randint(5, 60)

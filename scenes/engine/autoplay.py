@@ -10,6 +10,21 @@ from scenes.engine.state import Character, Condition, Door, ScrollsAt, SessionSt
 GM = c.Actor(member_id=1, name="GM", gm=True)
 
 
+def seating(players: int, first_member: int) -> list[tuple[c.Actor, c.Claim]]:
+    """Who claims what at a table of ``players`` (3 to 6): Sakura, Sasuke, then the defenders.
+
+    Members are numbered from ``first_member``; the defenders are named "Ren 2", "Ren 3"...
+    """
+    roles = ["sakura", "sasuke"] + ["defender"] * (players - 2)
+    return [
+        (
+            c.Actor(member_id=first_member + n, name=f"Player {n}"),
+            c.Claim(role=role, name=f"Ren {n}" if role == "defender" else None),
+        )
+        for n, role in enumerate(roles)
+    ]
+
+
 def _enemy_here(state: SessionState, me: Character) -> Character | None:
     return next(
         (
