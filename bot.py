@@ -205,7 +205,7 @@ def settle_garbage_collector() -> None:
 
     Python's full collections walk every tracked object, and every answer waits for them: with
     the start-up heap among them each took about 28 ms inside the bot at 100 sessions, about
-    3 ms without it (bench/RESULTS.md). Done before the gateway fills discord.py's caches, whose
+    5 ms without it (bench/RESULTS.md). Done before the gateway fills discord.py's caches, whose
     objects come and go (a frozen cycle is never freed).
     """
     gc.collect()

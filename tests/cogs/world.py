@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import random
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -90,10 +91,13 @@ def settings(world: World) -> Settings:
 async def running(world: World, seed: int = 7, clock=None) -> AsyncIterator[CastleBot]:
     """Start (or restart) the bot process against the world's fake and database."""
     bot = TestBot(settings(world), seeds=random.Random(seed), clock=clock, guild_ready_timeout=0.05)
-    async with run_bot(bot, world.fake) as started:
-        world.bot = started
-        yield started
-    world.bot = None
+    try:
+        async with run_bot(bot, world.fake) as started:
+            world.bot = started
+            yield started
+    finally:
+        world.bot = None
+        gc.unfreeze()  # the bot froze this test process's heap as it started: collect it again
 
 
 @contextlib.asynccontextmanager
