@@ -22,9 +22,9 @@ import random  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 from collections.abc import AsyncIterator, Awaitable  # noqa: E402
-from dataclasses import dataclass  # noqa: E402
+from dataclasses import dataclass, fields  # noqa: E402
 from pathlib import Path  # noqa: E402
-from typing import Any  # noqa: E402
+from typing import Any, TypeVar  # noqa: E402
 
 # Run as a script, bench/ comes first on sys.path, and bench/db.py would shadow the db package.
 ROOT = Path(__file__).resolve().parents[1]
@@ -41,6 +41,7 @@ from discord.http import Route  # noqa: E402
 
 TOKEN = "MTA5ODc2NTQzMjEwOTg3NjU0Mw.GfAkEd.castle-in-the-rain-bench-token-0123456789"
 START_TIMEOUT = 60.0
+OptionsT = TypeVar("OptionsT")
 COMMIT_BYTES = 5_000  # a castle commit's snapshot and log entry, in a played scene (about)
 
 
@@ -272,9 +273,16 @@ async def bot_process(options: BotOptions, fake: Any) -> AsyncIterator[BotProces
             await asyncio.sleep(0.01)
 
 
+def from_args(options: type[OptionsT], args: argparse.Namespace) -> OptionsT:
+    """A dataclass of options filled from parsed arguments of the same names."""
+    return options(**{f.name: getattr(args, f.name) for f in fields(options)})  # type: ignore[arg-type]
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--bot", choices=["castle", "ping", "durable-ping"], required=True)
+    parser.add_argument(
+        "--bot", dest="kind", choices=["castle", "ping", "durable-ping"], required=True
+    )
     parser.add_argument("--api", required=True)
     parser.add_argument("--gateway", required=True)
     parser.add_argument("--database", type=Path, required=True)
@@ -284,20 +292,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--guild-ready-timeout", type=float, default=None)
     parser.add_argument("--synchronous", choices=["FULL", "NORMAL"], default="FULL")
     parser.add_argument("--stages", type=Path, default=None)
-    args = parser.parse_args(argv)
-    options = BotOptions(
-        args.bot,
-        args.api,
-        args.gateway,
-        args.database,
-        args.log,
-        args.log_level,
-        args.seed,
-        args.guild_ready_timeout,
-        args.synchronous,
-        args.stages,
-    )
-    asyncio.run(serve(options))
+    asyncio.run(serve(from_args(BotOptions, parser.parse_args(argv))))
 
 
 if __name__ == "__main__":

@@ -50,7 +50,7 @@ for _path in (ROOT / "bench", ROOT / "tests", ROOT):
         sys.path.remove(str(_path))
     sys.path.insert(0, str(_path))
 
-from bot_process import TOKEN, BotOptions, bot_process  # noqa: E402
+from bot_process import TOKEN, BotOptions, bot_process, from_args  # noqa: E402
 from fake_discord import FakeDiscord, Perm  # noqa: E402
 from fake_discord.interactions import InteractionHandle  # noqa: E402
 from fake_discord.models import Channel, Guild, Member  # noqa: E402
@@ -595,16 +595,7 @@ def main(argv: list[str] | None = None) -> Report:
         help="also run the /ping bot storing one row before it answers",
     )
     args = parser.parse_args(argv)
-    options = RunOptions(
-        args.think,
-        args.seed,
-        args.pings,
-        args.log_level,
-        args.synchronous,
-        args.stages,
-        args.durable_floor,
-    )
-    report = asyncio.run(run(args.sessions, options))
+    report = asyncio.run(run(args.sessions, from_args(RunOptions, args)))
     print("\n".join(report.lines()))
     print(f"(whole run {time.perf_counter() - began:.0f} s)")
     return report
