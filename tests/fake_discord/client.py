@@ -58,10 +58,25 @@ async def run_bot(
         yield bot
     finally:
         mine = [s for s in fake.sessions if s.id not in before]
+        await _stop_waiting_for_ready(bot)
         await bot.close()
         with contextlib.suppress(asyncio.CancelledError, asyncio.TimeoutError, Exception):
             await asyncio.wait_for(task, timeout)
         await _until_sessions_end(fake, mine, timeout)
+
+
+async def _stop_waiting_for_ready(bot: discord.Client) -> None:
+    """Cancel discord.py's wait for the last GUILD_CREATE if it is still going on.
+
+    ``Client.close`` leaves that task running, and sets ``Client.loop`` to MISSING: if the wait
+    ends during or after the close, it dispatches ``on_ready`` on a client with no loop, and the
+    event's coroutine is dropped unstarted ("coroutine 'Client._run_event' was never awaited").
+    A cancelled wait dispatches nothing.
+    """
+    waiting = bot._connection._ready_task
+    if waiting is not None and not waiting.done():
+        waiting.cancel()
+        await asyncio.gather(waiting, return_exceptions=True)
 
 
 async def _until_sessions_end(
