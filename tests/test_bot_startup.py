@@ -75,3 +75,12 @@ def test_a_file_that_is_not_sqlite_stops_start_up_in_one_line_naming_it(tmp_path
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and str(bad) in lines[0] and "not an SQLite database" in lines[0]
     assert bad.read_text() == "these are not the scrolls you are looking for\n"
+
+
+def test_discord_py_parses_and_writes_json_through_orjson() -> None:
+    """A dependency, not a hope: without orjson discord.py falls back to the slower json module."""
+    import discord.utils
+
+    assert discord.utils.HAS_ORJSON
+    assert discord.utils._from_json('{"op": 0}') == {"op": 0}
+    assert discord.utils._from_json.__module__ == "orjson"
