@@ -109,15 +109,17 @@ class Players(commands.Cog):
         state = accepted(ran).state
         seat = state.seat_of(interaction.user.id)
         assert seat is not None
-        text = accepted(ran).events[-1].text  # type: ignore[union-attr]
-        embed = render.pose_embed(state, seat.key, command.kind, text)
+        key, text = seat.key, accepted(ran).events[-1].text  # type: ignore[union-attr]
+
+        def shown(named: bool = True) -> discord.Embed:
+            return render.pose_embed(state, key, command.kind, text, named=named)
+
         voices, channel = bot_of(interaction).voices, interaction.channel
         if not voices.may_speak(channel, interaction.app_permissions):
-            return await interaction.response.send_message(embed=embed)
+            return await interaction.response.send_message(embed=shown())
         await interaction.response.defer(ephemeral=True, thinking=True)
-        voiced = render.pose_embed(state, seat.key, command.kind, text, named=False)
-        if not await voices.speak(channel, state.character(seat.key).name, voiced):
-            await channel.send(embed=embed)  # type: ignore[union-attr]
+        if not await voices.speak(channel, state.character(key).name, shown(named=False)):
+            await channel.send(embed=shown())  # type: ignore[union-attr]
         await interaction.delete_original_response()
 
     @app_commands.command(name="jutsu")
