@@ -219,7 +219,9 @@ async def serve(options: BotOptions) -> None:
         "states_loaded": watch.states_loaded,
     }
     print("ready " + json.dumps(facts), flush=True)
+    cpu_at_ready = time.process_time()  # every thread's: aiosqlite's too
     await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
+    print("cpu " + json.dumps({"seconds": time.process_time() - cpu_at_ready}), flush=True)
     await bot.close()
     with contextlib.suppress(Exception):
         await running
@@ -231,6 +233,7 @@ async def serve(options: BotOptions) -> None:
 class BotProcess:
     process: asyncio.subprocess.Process
     facts: dict[str, Any]
+    cpu_seconds: float | None = None  # the process's CPU from ready to stop, once it has stopped
 
     async def watch(self, work: Awaitable[Any]) -> Any:
         """Run ``work``; fail at once if the bot's process dies meanwhile."""
@@ -255,13 +258,17 @@ async def bot_process(options: BotOptions, fake: Any) -> AsyncIterator[BotProces
         *options.argv(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=ROOT
     )
     assert process.stdin is not None and process.stdout is not None
+    bot = None
     try:
         line = await asyncio.wait_for(process.stdout.readline(), START_TIMEOUT)
         if not line.startswith(b"ready "):
             raise RuntimeError(f"the {options.kind} bot did not start (see {options.log})")
-        yield BotProcess(process, json.loads(line[len(b"ready ") :]))
+        bot = BotProcess(process, json.loads(line[len(b"ready ") :]))
+        yield bot
     finally:
         process.stdin.close()
+        if bot is not None:
+            bot.cpu_seconds = await _cpu_seconds(process.stdout)
         try:
             await asyncio.wait_for(process.wait(), 20)
         except TimeoutError:
@@ -271,6 +278,17 @@ async def bot_process(options: BotOptions, fake: Any) -> AsyncIterator[BotProces
             if all(s.id in before for s in fake.sessions):
                 break
             await asyncio.sleep(0.01)
+
+
+async def _cpu_seconds(stdout: asyncio.StreamReader) -> float | None:
+    """The ``cpu {json}`` line a stopping bot prints (None if it printed none in time)."""
+    try:
+        line = await asyncio.wait_for(stdout.readline(), 20)
+    except TimeoutError:
+        return None
+    if not line.startswith(b"cpu "):
+        return None
+    return float(json.loads(line[len(b"cpu ") :])["seconds"])
 
 
 def from_args(options: type[OptionsT], args: argparse.Namespace) -> OptionsT:

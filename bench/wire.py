@@ -36,7 +36,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Awaitable, Iterator
+from collections.abc import Awaitable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -71,6 +71,9 @@ ANSWER_TIMEOUT = 10.0  # how long a table waits for an answer before it counts i
 TURN, FREE, GM, PING = "turn-using", "free", "gm/lobby", "ping"
 TURN_COMMANDS = {"jutsu", "defend", "move", "interact", "choose"}
 FREE_COMMANDS = {"say", "act", "roll", "status", "roles"}
+# Free commands that read the cached session and store nothing: the castle's answer (an embed)
+# without the cost of "acknowledged means committed", beside the floor's bare "pong".
+STORES_NOTHING = ("status", "roles")
 LINES = (
     "The rain will not stop.",
     "Hold the line!",
@@ -116,6 +119,14 @@ class Figures:
         )
 
 
+def merged(parts: Iterable[Figures]) -> Figures:
+    whole = Figures()
+    for figures in parts:
+        whole.latencies += figures.latencies
+        whole.unanswered += figures.unanswered
+    return whole
+
+
 @dataclass
 class Phase:
     """One bot's run on the fake: its interactions by kind, the wall time, missed deadlines."""
@@ -123,22 +134,24 @@ class Phase:
     name: str
     sessions: int
     kinds: dict[str, Figures] = field(default_factory=dict)
+    commands: dict[str, Figures] = field(default_factory=dict)  # the same, by slash command
     seconds: float = 0.0
     peak: float = 0.0  # commands/s over the busiest 10 s
     missed: int = 0
     endings: Counter[str] = field(default_factory=Counter)
     stages: Summary | None = None  # bench/stages.py's samples, with --stages
+    cpu: float | None = None  # the bot process's CPU seconds over the phase (all its threads)
 
     @property
     def all(self) -> Figures:
-        merged = Figures()
-        for figures in self.kinds.values():
-            merged.latencies += figures.latencies
-            merged.unanswered += figures.unanswered
-        return merged
+        return merged(self.kinds.values())
 
     def kind(self, name: str) -> Figures:
         return self.kinds.get(name, Figures())
+
+    def of(self, commands: Iterable[str]) -> Figures:
+        """The named slash commands' figures, merged."""
+        return merged(self.commands.get(name, Figures()) for name in commands)
 
     @property
     def per_second(self) -> float:
@@ -150,11 +163,19 @@ class Phase:
             f"{self.seconds:.1f} s = {self.per_second:.0f} commands/s (busiest 10 s: "
             f"{self.peak:.0f}/s), missed 3 s deadlines: {self.missed}"
         ]
+        if self.cpu is not None and self.all.count:
+            per = 1000 * self.cpu / self.all.count
+            out.append(f"  the bot's CPU: {self.cpu:.2f} s, {per:.2f} ms per interaction")
         if self.endings:
             endings = ", ".join(f"{k} {v}" for k, v in self.endings.most_common())
             out.append(f"  scenes played to an ending: {sum(self.endings.values())} ({endings})")
         out += [figures.line(kind) for kind, figures in sorted(self.kinds.items())]
         out.append(self.all.line("all"))
+        if len(self.commands) > 1:
+            out.append("  by command:")
+            out += [
+                f"  {figures.line('/' + name)}" for name, figures in sorted(self.commands.items())
+            ]
         return out
 
 
@@ -181,6 +202,12 @@ class Report:
         floor = self.floor.all.ms(0.5)
         return self.castle.kind(TURN).ms(0.5) / floor if floor else math.inf
 
+    @property
+    def stores_nothing_ratio(self) -> float:
+        """The castle's commands that store nothing: their p50 over the floor's p50."""
+        floor = self.floor.all.ms(0.5)
+        return self.castle.of(STORES_NOTHING).ms(0.5) / floor if floor else math.inf
+
     def lines(self) -> list[str]:
         return [
             f"cores: {os.cpu_count()}, sessions: {self.sessions}, "
@@ -189,6 +216,8 @@ class Report:
             *(line for phase in self.phases for line in phase.lines()),
             f"turn-using p50 / floor p50: {self.ratio:.2f}x (target <= 1.5x at 100 sessions); "
             f"turn-using p99: {self.castle.kind(TURN).ms(0.99):.1f} ms (target < 50 ms at 100)",
+            f"castle commands that store nothing ({', '.join('/' + c for c in STORES_NOTHING)}) "
+            f"p50 / floor p50: {self.stores_nothing_ratio:.2f}x",
             *self.durable_lines(),
             f"missed 3 s deadlines: {self.missed} (target 0 at 500); "
             f"fake Discord violations: {len(self.violations)}",
@@ -234,7 +263,7 @@ class Recorder:
     def __init__(self, fake: FakeDiscord, timeout: float = ANSWER_TIMEOUT) -> None:
         self.fake = fake
         self.timeout = timeout
-        self.handles: list[tuple[str, InteractionHandle]] = []
+        self.handles: list[tuple[str, str, InteractionHandle]] = []  # kind, command, handle
 
     async def slash(
         self,
@@ -247,22 +276,27 @@ class Recorder:
         handle = await self.fake.send_slash(
             command, member=member, channel=channel, options=options or {}
         )
-        self.handles.append((kind, handle))
+        self.handles.append((kind, command, handle))
         with contextlib.suppress(WaitTimeout):
             await handle.response(self.timeout)
         return handle
 
     def phase(self, name: str, sessions: int, seconds: float) -> Phase:
-        answered = sorted(h.answered_at for _, h in self.handles if h.answered_at is not None)
+        answered = sorted(h.answered_at for *_, h in self.handles if h.answered_at is not None)
         window = min(PEAK_WINDOW, seconds) or 1.0
         phase = Phase(name, sessions, seconds=seconds, peak=busiest(answered, window))
-        for kind, handle in self.handles:
-            figures = phase.kinds.setdefault(kind, Figures())
+        for kind, command, handle in self.handles:
+            filed = (
+                phase.kinds.setdefault(kind, Figures()),
+                phase.commands.setdefault(command, Figures()),
+            )
             if handle.latency is None:
-                figures.unanswered += 1
+                for figures in filed:
+                    figures.unanswered += 1
                 phase.missed += 1
             else:
-                figures.latencies.append(handle.latency)
+                for figures in filed:
+                    figures.latencies.append(handle.latency)
                 phase.missed += handle.latency > self.fake.response_deadline
         return phase
 
@@ -512,7 +546,7 @@ async def run_floor(
         drivers = (ping_table(recorder, t, run.think, run.pings) for t in world.tables)
         seconds = await bot.watch(timed(fake, drivers))
     phase = recorder.phase(FLOORS[kind], len(world.tables), seconds)
-    phase.stages = read_stages(options)
+    phase.stages, phase.cpu = read_stages(options), bot.cpu_seconds
     return phase
 
 
@@ -535,7 +569,7 @@ async def run_castle(fake: FakeDiscord, world: World, folder: Path, run: RunOpti
             states.close()
     phase = recorder.phase("castle bot", len(world.tables), seconds)
     phase.endings = Counter(s.ending for s in sessions if s.ending)
-    phase.stages = read_stages(options)
+    phase.stages, phase.cpu = read_stages(options), bot.cpu_seconds
     return phase
 
 

@@ -34,6 +34,17 @@ async def test_two_sessions_play_to_the_end_with_no_violation_and_no_missed_dead
     assert report.floor.all.count == 10
     assert report.durable.all.count == 10
     assert report.castle.kind(wire.TURN).count > 0
+    # filed by slash command too: the kinds' interactions, each under its own command
+    commands = report.castle.commands
+    assert sum(figures.count for figures in commands.values()) == report.castle.all.count
+    assert report.castle.of(wire.TURN_COMMANDS).count == report.castle.kind(wire.TURN).count
+    assert report.castle.of(wire.STORES_NOTHING).count > 0
+    assert "  by command:" in report.lines()
+    assert any(line.startswith("castle commands that store nothing") for line in report.lines())
+    # each bot's process reported the CPU it spent while it played
+    for phase in report.phases:
+        assert phase.cpu is not None and phase.cpu > 0
+    assert any(line.startswith("  the bot's CPU") for line in report.lines())
     # the stage timers saw the commands they time, in both bots
     assert report.floor.stages["ping"]["reach"]
     turns = wire.medians(report.castle.stages, wire.TURN_COMMANDS)
