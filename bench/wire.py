@@ -14,7 +14,8 @@ commands (/say, /act, /roll, /status, /roles) mixed in, then /recap and /gm end.
 one command at a time, a think time (uniform in 0..2*think s) after the previous answer; it reads
 the session's state from the bot's database, as a player reads the channel. The floor's tables
 send /ping at the same pace. Latency is measured at the fake, from the INTERACTION_CREATE
-dispatch to the arrival of the bot's initial-response callback. ``--stages`` also times steps
+dispatch to the arrival of the bot's initial-response callback, by kind and by slash command;
+each bot's process reports its CPU per interaction. ``--stages`` also times steps
 inside both bots (bench/stages.py) and prints each step's median. ``--durable-floor`` adds a
 third bot between the two: the /ping bot storing one castle-sized row through aiosqlite (same
 ``--synchronous``) before it answers, the cost of "acknowledged means committed" on its own.
