@@ -121,6 +121,7 @@ class Figures:
 
 
 def merged(parts: Iterable[Figures]) -> Figures:
+    """Several kinds' or commands' figures as one."""
     whole = Figures()
     for figures in parts:
         whole.latencies += figures.latencies
