@@ -261,9 +261,10 @@ async def bot_process(options: BotOptions, fake: Any) -> AsyncIterator[BotProces
     bot = None
     try:
         line = await asyncio.wait_for(process.stdout.readline(), START_TIMEOUT)
-        if not line.startswith(b"ready "):
+        facts = _tagged(line, "ready")
+        if facts is None:
             raise RuntimeError(f"the {options.kind} bot did not start (see {options.log})")
-        bot = BotProcess(process, json.loads(line[len(b"ready ") :]))
+        bot = BotProcess(process, facts)
         yield bot
     finally:
         process.stdin.close()
@@ -283,12 +284,16 @@ async def bot_process(options: BotOptions, fake: Any) -> AsyncIterator[BotProces
 async def _cpu_seconds(stdout: asyncio.StreamReader) -> float | None:
     """The ``cpu {json}`` line a stopping bot prints (None if it printed none in time)."""
     try:
-        line = await asyncio.wait_for(stdout.readline(), 20)
+        cpu = _tagged(await asyncio.wait_for(stdout.readline(), 20), "cpu")
     except TimeoutError:
         return None
-    if not line.startswith(b"cpu "):
-        return None
-    return float(json.loads(line[len(b"cpu ") :])["seconds"])
+    return None if cpu is None else float(cpu["seconds"])
+
+
+def _tagged(line: bytes, tag: str) -> Any:
+    """The JSON of a ``{tag} {json}`` line the bot's process printed; None for any other line."""
+    prefix = f"{tag} ".encode()
+    return json.loads(line[len(prefix) :]) if line.startswith(prefix) else None
 
 
 def from_args(options: type[OptionsT], args: argparse.Namespace) -> OptionsT:

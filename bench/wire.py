@@ -129,6 +129,12 @@ def merged(parts: Iterable[Figures]) -> Figures:
     return whole
 
 
+def p50_ratio(ours: Figures, base: Figures) -> float:
+    """``ours`` p50 over ``base``'s p50 (infinite when ``base`` has none)."""
+    below = base.ms(0.5)
+    return ours.ms(0.5) / below if below else math.inf
+
+
 @dataclass
 class Phase:
     """One bot's run on the fake: its interactions by kind, the wall time, missed deadlines."""
@@ -201,14 +207,12 @@ class Report:
     @property
     def ratio(self) -> float:
         """Our turn-using commands' p50 over the floor's p50."""
-        floor = self.floor.all.ms(0.5)
-        return self.castle.kind(TURN).ms(0.5) / floor if floor else math.inf
+        return p50_ratio(self.castle.kind(TURN), self.floor.all)
 
     @property
     def stores_nothing_ratio(self) -> float:
         """The castle's commands that store nothing: their p50 over the floor's p50."""
-        floor = self.floor.all.ms(0.5)
-        return self.castle.of(STORES_NOTHING).ms(0.5) / floor if floor else math.inf
+        return p50_ratio(self.castle.of(STORES_NOTHING), self.floor.all)
 
     def lines(self) -> list[str]:
         return [
@@ -231,11 +235,11 @@ class Report:
         """With --durable-floor: what storing before answering costs, beside the floor."""
         if self.durable is None:
             return []
-        floor, durable = self.floor.all.ms(0.5), self.durable.all.ms(0.5)
-        turn = self.castle.kind(TURN).ms(0.5)
+        durable = self.durable.all
         return [
-            f"durable floor p50 / floor p50: {durable / floor if floor else math.inf:.2f}x; "
-            f"turn-using p50 / durable floor p50: {turn / durable if durable else math.inf:.2f}x"
+            f"durable floor p50 / floor p50: {p50_ratio(durable, self.floor.all):.2f}x; "
+            f"turn-using p50 / durable floor p50: "
+            f"{p50_ratio(self.castle.kind(TURN), durable):.2f}x"
         ]
 
     def stage_lines(self) -> list[str]:
