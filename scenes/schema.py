@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import string
 import tomllib
+from collections.abc import Mapping
 from enum import StrEnum
-from functools import cache
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import d20
 from pydantic import (
@@ -16,14 +16,20 @@ from pydantic import (
     ConfigDict,
     Field,
     Strict,
+    TypeAdapter,
     ValidationError,
-    ValidationInfo,
-    field_validator,
     model_validator,
 )
 
+from scenes.engine.moments import NONE, PLACEHOLDERS, Moment, beat_moment, ending_moment
+from scenes.engine.state import Skill
+
+if TYPE_CHECKING:
+    from scenes.engine.scene import SceneRules
+
 SCENES_DIR = Path(__file__).parent
 SCENE_FILES = ("places", "roles", "techniques", "rules", "narration")
+
 
 
 def _parses(notation: str) -> str:
@@ -51,11 +57,6 @@ Bool = Annotated[bool, Strict()]
 
 class SceneFileError(Exception):
     """A scene data file that is missing or malformed; the message names file, field, reason."""
-
-
-class Side(StrEnum):
-    CASTLE = "castle"
-    INVADERS = "invaders"
 
 
 class Frozen(BaseModel):
@@ -89,7 +90,7 @@ class Role(Frozen):
     key: Key
     name: Annotated[str, Field(min_length=1, max_length=60)]
     title: Annotated[str, Field(min_length=1, max_length=80)]
-    side: Side
+    side: Key
     start: Key
     seats_min: Annotated[Int, Field(ge=1, le=4)] = 1
     seats_max: Annotated[Int, Field(ge=1, le=4)] = 1
@@ -105,40 +106,14 @@ class Role(Frozen):
         return self
 
 
-class Roll(StrEnum):
-    """How a technique is rolled."""
-
-    TAIJUTSU = "taijutsu"
-    NINJUTSU = "ninjutsu"
-    OPPOSED_TAIJUTSU = "opposed_taijutsu"
-    NONE = "none"
-
-
 class Target(StrEnum):
-    """Whom a technique may be aimed at."""
+    """Whom a technique may be aimed at (a scene may add targets that are not characters)."""
 
     ENEMY = "enemy"
     ENEMIES_IN_ROOM = "enemies_in_room"
     SELF_OR_ALLY = "self_or_ally"
     SELF = "self"
     HELD_BY = "held_by"
-    ENEMY_OR_ARMY = "enemy_or_army"
-    NORTH_WING_OR_ALLY = "north_wing_or_ally"
-
-
-class Effect(StrEnum):
-    """The rule a technique applies beyond plain damage or healing."""
-
-    DAMAGE = "damage"
-    STUN_ON_CRITICAL = "stun_on_critical"
-    HEAL = "heal"
-    BREAK_FREE = "break_free"
-    SHARINGAN = "sharingan"
-    THROAT_GRIP = "throat_grip"
-    BODY_FLICKER = "body_flicker"
-    VOLLEY = "volley"
-    EARTH_WALL = "earth_wall"
-    HOLD_THE_LINE = "hold_the_line"
 
 
 class Technique(Frozen):
@@ -147,54 +122,61 @@ class Technique(Frozen):
     name: Annotated[str, Field(min_length=1, max_length=40)]
     cost: Annotated[Int, Field(ge=0, le=20)]
     seals: Bool
-    roll: Roll
+    skill: Skill | None = None
     target: Target
-    effect: Effect
+    effect: Key
     dice: Notation | None = None
     kind: Annotated[str, Field(max_length=20)] = ""
     summary: Annotated[str, Field(min_length=1, max_length=100)]
 
     @model_validator(mode="after")
     def _dice_where_needed(self) -> Technique:
-        needs = self.effect in {Effect.DAMAGE, Effect.STUN_ON_CRITICAL, Effect.HEAL, Effect.VOLLEY}
-        if needs and not self.dice:
-            raise ValueError(f"effect {self.effect.value!r} needs a dice expression")
+        if self.effect in DICE_EFFECTS and not self.dice:
+            raise ValueError(f"effect {self.effect!r} needs a dice expression")
         return self
 
 
-class Siege(Frozen):
-    integrity: Annotated[Int, Field(ge=1, le=100)]
-    press: Notation
-    press_every: Annotated[Int, Field(ge=1, le=20)]
-    volley_relief: Annotated[Int, Field(ge=0, le=20)]
-    volley_dc: Annotated[Int, Field(ge=1, le=40)]
-    wall_relief: Annotated[Int, Field(ge=0, le=20)]
-    hold_relief: Annotated[Int, Field(ge=0, le=20)]
+# The core's technique effects; a scene adds its own (``SceneRules.effects``).
+CORE_EFFECTS = frozenset({"damage", "stun_on_critical", "heal", "break_free"})
+DICE_EFFECTS = frozenset({"damage", "stun_on_critical", "heal"})
 
 
-class Rules(Frozen):
-    """Every tunable number of the scene."""
+class SceneObject(Frozen):
+    """A thing in the scene that /interact acts on, and the ways it can be acted on."""
 
-    first_sight_dc: Annotated[Int, Field(ge=1, le=40)]
-    heart_dc: Annotated[Int, Field(ge=1, le=40)]
+    key: Key
+    name: Annotated[str, Field(min_length=1, max_length=60)]
+    hows: tuple[Key, ...] = Field(min_length=1)
+
+
+class CoreNumbers(Frozen):
+    """The tunable numbers the core's own rules read (the rest of ``[rules]`` is the scene's)."""
+
     resolve_weight: Annotated[Int, Field(ge=0, le=10)]
     guard_bonus: Annotated[Int, Field(ge=0, le=10)]
-    sharingan_evasion: Annotated[Int, Field(ge=0, le=10)]
-    sharingan_seal_penalty: Annotated[Int, Field(ge=0, le=10)]
-    wall_evasion: Annotated[Int, Field(ge=0, le=10)]
     choke_damage: Notation
-    door_burst_dc: Annotated[Int, Field(ge=1, le=40)]
-    find_hidden_dc: Annotated[Int, Field(ge=1, le=40)]
-    siege: Siege
+
+
+class Trigger(StrEnum):
+    """What reaches a beat: the GM's /gm begin, the first attack, the scene's end, or the
+    scene's own rules (and always the GM's /gm advance)."""
+
+    BEGIN = "begin"
+    ATTACK = "attack"
+    OVER = "over"
+    SCENE = "scene"
 
 
 class Beat(Frozen):
-    number: Annotated[Int, Field(ge=1, le=6)]
+    number: Annotated[Int, Field(ge=1, le=12)]
     key: Key
     name: Annotated[str, Field(min_length=1, max_length=40)]
+    trigger: Trigger = Trigger.SCENE
 
 
-class Ending(Frozen):
+class EndingEntry(Frozen):
+    """An ending the scene can reach: its key and the title players read."""
+
     key: Key
     title: Annotated[str, Field(min_length=1, max_length=60)]
 
@@ -202,112 +184,7 @@ class Ending(Frozen):
 Lines = Annotated[
     tuple[Annotated[str, Field(min_length=1, max_length=600)], ...], Field(min_length=3)
 ]
-
-_ACTOR = frozenset({"actor", "their", "them", "themself"})
-_TARGET = frozenset({"target", "target_their", "target_them", "target_themself"})
-_PAIR = _ACTOR | _TARGET
-_ATTACK = _PAIR | {"technique", "amount"}
-_NONE: frozenset[str] = frozenset()
-
-# The placeholders each moment's lines may use; the engine fills every one of them.
-MOMENT_PLACEHOLDERS: dict[str, frozenset[str]] = {
-    "hit": _ATTACK,
-    "miss": _ATTACK,
-    "critical": _ATTACK,
-    "fumble": _ACTOR | {"technique"},
-    "heal": _PAIR | {"amount"},
-    "heal_self": _ACTOR | {"amount"},
-    "move": _ACTOR | {"from_place", "place"},
-    "defend": _ACTOR | {"place"},
-    "down": _TARGET,
-    "door_bar": _ACTOR,
-    "door_open": _ACTOR,
-    "door_burst": _ACTOR,
-    "door_holds": _ACTOR,
-    "scrolls_hide": _ACTOR,
-    "scrolls_take": _ACTOR,
-    "scrolls_take_fails": _PAIR,
-    "scrolls_guard": _ACTOR,
-    "scrolls_lost": _NONE,
-    "first_sight": _PAIR,
-    "hesitation": _ACTOR,
-    "choking": _PAIR,
-    "break_free": _PAIR,
-    "body_flicker": _ACTOR,
-    "stunned": _TARGET,
-    "siege_holds": frozenset({"amount"}),
-    "siege_falls": _NONE,
-    "mercy_strike": _PAIR,
-    "mercy_spare": _PAIR,
-    "mercy_bind": _PAIR,
-    "mercy_heart_fails": _PAIR,
-    "standoff_bargain": _PAIR,
-    "standoff_yield": _PAIR,
-    "standoff_refuse": _PAIR,
-}
-
-
-class Narration(Frozen):
-    """Every recurring moment, each with at least three variants in the scene's voice."""
-
-    hit: Lines
-    miss: Lines
-    critical: Lines
-    fumble: Lines
-    heal: Lines
-    heal_self: Lines
-    move: Lines
-    defend: Lines
-    down: Lines
-    door_bar: Lines
-    door_open: Lines
-    door_burst: Lines
-    door_holds: Lines
-    scrolls_hide: Lines
-    scrolls_take: Lines
-    scrolls_take_fails: Lines
-    scrolls_guard: Lines
-    scrolls_lost: Lines
-    first_sight: Lines
-    hesitation: Lines
-    choking: Lines
-    break_free: Lines
-    body_flicker: Lines
-    stunned: Lines
-    siege_holds: Lines
-    siege_falls: Lines
-    beat_storm: Lines
-    beat_breach: Lines
-    beat_clash: Lines
-    beat_mercy: Lines
-    beat_scrolls: Lines
-    beat_aftermath: Lines
-    mercy_strike: Lines
-    mercy_spare: Lines
-    mercy_bind: Lines
-    mercy_heart_fails: Lines
-    standoff_bargain: Lines
-    standoff_yield: Lines
-    standoff_refuse: Lines
-    ending_rain_without_end: Lines
-    ending_scrolls_carried_off: Lines
-    ending_the_captive: Lines
-    ending_blood_on_the_stone: Lines
-    ending_the_guardian_falls: Lines
-    ending_ashes_of_the_archive: Lines
-    ending_the_north_wing_falls: Lines
-    ending_the_spent_intruder: Lines
-
-    @field_validator("*")
-    @classmethod
-    def _known_placeholders(cls, lines: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
-        allowed = MOMENT_PLACEHOLDERS.get(info.field_name or "", _NONE)
-        for line in lines:
-            for _, name, _, _ in string.Formatter().parse(line):
-                if name is not None and name not in allowed:
-                    known = ", ".join(sorted(allowed)) or "none"
-                    raise ValueError(f"{{{name}}} is not a placeholder here (allowed: {known})")
-        return lines
+_NARRATION = TypeAdapter(dict[Key, Lines])
 
 
 class Scene(Frozen):
@@ -318,10 +195,12 @@ class Scene(Frozen):
     places: tuple[Place, ...]
     roles: tuple[Role, ...]
     techniques: tuple[Technique, ...]
+    objects: tuple[SceneObject, ...] = ()
     beats: tuple[Beat, ...]
-    endings: tuple[Ending, ...]
-    rules: Rules
-    narration: Narration
+    endings: tuple[EndingEntry, ...]
+    rules: CoreNumbers
+    numbers: Any
+    narration: Mapping[str, Lines]
 
     def place(self, key: str) -> Place:
         return next(place for place in self.places if place.key == key)
@@ -335,8 +214,18 @@ class Scene(Frozen):
     def technique(self, role: str, key: str) -> Technique | None:
         return next((t for t in self.techniques if t.role == role and t.key == key), None)
 
-    def ending(self, key: str) -> Ending:
+    def ending(self, key: str) -> EndingEntry:
         return next(ending for ending in self.endings if ending.key == key)
+
+    def object(self, key: str) -> SceneObject | None:
+        return next((o for o in self.objects if o.key == key), None)
+
+    @property
+    def final_beat(self) -> int:
+        return len(self.beats)
+
+    def beat_with(self, trigger: Trigger) -> Beat | None:
+        return next((beat for beat in self.beats if beat.trigger is trigger), None)
 
 
 class _PlacesFile(Frozen):
@@ -358,9 +247,10 @@ class _SceneInfo(Frozen):
 
 class _RulesFile(Frozen):
     scene: _SceneInfo
-    rules: Rules
-    beats: tuple[Beat, ...] = Field(min_length=6, max_length=6)
-    endings: tuple[Ending, ...] = Field(min_length=1)
+    rules: dict[str, Any]
+    objects: tuple[SceneObject, ...] = ()
+    beats: tuple[Beat, ...] = Field(min_length=2, max_length=12)
+    endings: tuple[EndingEntry, ...] = Field(min_length=1)
 
 
 _FILE_MODELS: dict[str, type[BaseModel]] = {
@@ -368,7 +258,6 @@ _FILE_MODELS: dict[str, type[BaseModel]] = {
     "roles": _RolesFile,
     "techniques": _TechniquesFile,
     "rules": _RulesFile,
-    "narration": Narration,
 }
 
 
@@ -382,14 +271,27 @@ def _read(path: Path) -> dict[str, object]:
         raise SceneFileError(f"{path}: not valid TOML ({error})") from None
 
 
-def _validate(path: Path, model: type[BaseModel], data: dict[str, object]) -> BaseModel:
+def _validate(
+    path: Path, model: type[BaseModel], data: dict[str, Any], prefix: str = ""
+) -> BaseModel:
     try:
         return model.model_validate(data)
     except ValidationError as error:
-        first = error.errors()[0]
-        field = ".".join(str(part) for part in first["loc"]) or "(top level)"
-        reason = first["msg"].removeprefix("Value error, ")
-        raise SceneFileError(f"{path}: field {field}: {reason}") from None
+        raise _file_error(path, error, prefix) from None
+
+
+def _validate_adapter(path: Path, adapter: TypeAdapter[Any], data: object) -> Any:
+    try:
+        return adapter.validate_python(data)
+    except ValidationError as error:
+        raise _file_error(path, error) from None
+
+
+def _file_error(path: Path, error: ValidationError, prefix: str = "") -> SceneFileError:
+    first = error.errors()[0]
+    field = ".".join(str(part) for part in (prefix, *first["loc"]) if part != "") or "(top level)"
+    reason = first["msg"].removeprefix("Value error, ")
+    return SceneFileError(f"{path}: field {field}: {reason}")
 
 
 class _Checker:
@@ -446,22 +348,78 @@ class _Checker:
     def rules(self, rules: _RulesFile) -> None:
         self.unique("rules", "endings", rules.endings)
         self.unique("rules", "beats", rules.beats)
+        self.unique("rules", "objects", rules.objects)
         numbers = [beat.number for beat in rules.beats]
         if numbers != list(range(1, len(numbers) + 1)):
-            self.fail("rules", "beats", f"beats must be numbered 1 to 6 in order, not {numbers}")
-        moments = set(Narration.model_fields)
-        for index, ending in enumerate(rules.endings):
-            if f"ending_{ending.key}" not in moments:
+            self.fail("rules", "beats", f"beats must be numbered 1 to {len(numbers)} in order, not {numbers}")
+
+    def techniques_effects(self, techniques: tuple[Technique, ...], effects: frozenset[str]) -> None:
+        for index, technique in enumerate(techniques):
+            if technique.effect not in effects:
+                known = ", ".join(sorted(effects))
                 self.fail(
-                    "rules", f"endings.{index}.key", f"no narration moment ending_{ending.key}"
+                    "techniques",
+                    f"techniques.{index}.effect",
+                    f"unknown effect {technique.effect!r} (known: {known})",
                 )
-        for index, beat in enumerate(rules.beats):
-            if f"beat_{beat.key}" not in moments:
-                self.fail("rules", f"beats.{index}.key", f"no narration moment beat_{beat.key}")
+
+    def numbers(self, data: dict[str, Any], model: type[BaseModel]) -> tuple[CoreNumbers, Any]:
+        core = {k: v for k, v in data.items() if k in CoreNumbers.model_fields}
+        own = {k: v for k, v in data.items() if k not in CoreNumbers.model_fields}
+        path = self.folder / "rules.toml"
+        return (
+            _validate(path, CoreNumbers, core, prefix="rules"),  # type: ignore[return-value]
+            _validate(path, model, own, prefix="rules"),
+        )
+
+    def narration(
+        self, data: dict[str, object], rules: _RulesFile, kind: type[SceneRules] | None
+    ) -> dict[str, tuple[str, ...]]:
+        """Every moment the code asks for is there, no other, each line's placeholders known."""
+        path = self.folder / "narration.toml"
+        lines: dict[str, tuple[str, ...]] = _validate_adapter(path, _NARRATION, data)
+        allowed: dict[str, frozenset[str]] = {str(m): PLACEHOLDERS.get(m, NONE) for m in Moment}
+        if kind is not None:
+            for enum in kind.moments:
+                allowed.update({str(m): kind.placeholders.get(m, NONE) for m in enum})
+        for beat in rules.beats:
+            allowed[beat_moment(beat.key)] = NONE
+        for ending in rules.endings:
+            allowed[ending_moment(ending.key)] = NONE
+        for moment in allowed:
+            if moment not in lines:
+                self.fail("narration", moment, "the moment is missing (the scene narrates it)")
+        for moment, variants in lines.items():
+            if moment not in allowed:
+                self.fail("narration", moment, "no such moment (a misspelt or unused one?)")
+            for line in variants:
+                for _, name, _, _ in string.Formatter().parse(line):
+                    if name is not None and name not in allowed[moment]:
+                        known = ", ".join(sorted(allowed[moment])) or "none"
+                        self.fail(
+                            "narration",
+                            moment,
+                            f"{{{name}}} is not a placeholder here (allowed: {known})",
+                        )
+        return lines
 
 
-def load_scene_from(folder: Path) -> Scene:
-    """Load and validate the scene in ``folder``; raise SceneFileError naming file and field."""
+def _scene_kind(folder: Path, key: str) -> type[SceneRules] | None:
+    from scenes.engine.registry import SceneNotFound, find_scene
+
+    try:
+        return type(find_scene(key))
+    except SceneNotFound:
+        return None
+
+
+def load_scene_from(folder: Path, rules: SceneRules | type[SceneRules] | None = None) -> Scene:
+    """Load and validate the scene in ``folder``; raise SceneFileError naming file and field.
+
+    ``rules`` (the scene's ``SceneRules``, or its class) says what the scene's own code asks
+    of its data: its numbers, its moments and its effects; without it, the scene registered
+    under the folder's key is asked.
+    """
     parts = {
         name: _validate(folder / f"{name}.toml", model, _read(folder / f"{name}.toml"))
         for name, model in _FILE_MODELS.items()
@@ -469,31 +427,41 @@ def load_scene_from(folder: Path) -> Scene:
     places: _PlacesFile = parts["places"]  # type: ignore[assignment]
     roles: _RolesFile = parts["roles"]  # type: ignore[assignment]
     techniques: _TechniquesFile = parts["techniques"]  # type: ignore[assignment]
-    rules: _RulesFile = parts["rules"]  # type: ignore[assignment]
+    rules_file: _RulesFile = parts["rules"]  # type: ignore[assignment]
+    kind = rules if isinstance(rules, type) or rules is None else type(rules)
+    kind = kind or _scene_kind(folder, rules_file.scene.key)
     check = _Checker(folder)
     check.places(places.places)
     check.roles(roles.roles, {place.key for place in places.places})
     check.techniques(techniques.techniques, {role.key for role in roles.roles})
-    check.rules(rules)
+    check.techniques_effects(
+        techniques.techniques, CORE_EFFECTS | frozenset(kind.effects if kind else ())
+    )
+    check.rules(rules_file)
+    from scenes.engine.scene import NoNumbers
+
+    core, numbers = check.numbers(rules_file.rules, kind.numbers_type if kind else NoNumbers)
+    narration = check.narration(_read(folder / "narration.toml"), rules_file, kind)
     return Scene(
-        key=rules.scene.key,
-        name=rules.scene.name,
+        key=rules_file.scene.key,
+        name=rules_file.scene.name,
         places=places.places,
         roles=roles.roles,
         techniques=techniques.techniques,
-        beats=rules.beats,
-        endings=rules.endings,
-        rules=rules.rules,
-        narration=parts["narration"],  # type: ignore[arg-type]
+        objects=rules_file.objects,
+        beats=rules_file.beats,
+        endings=rules_file.endings,
+        rules=core,
+        numbers=numbers,
+        narration=narration,
     )
 
 
-SHIPPED_SCENES = ("castle",)
-
-
-@cache
 def load_scene(key: str) -> Scene:
-    """A shipped scene by key, loaded once."""
-    if key not in SHIPPED_SCENES:
-        raise SceneFileError(f"no scene called {key!r}")
-    return load_scene_from(SCENES_DIR / key)
+    """A registered scene's data by key (loaded once, when the scene registered)."""
+    from scenes.engine.registry import SceneNotFound, find_scene
+
+    try:
+        return find_scene(key).data
+    except SceneNotFound:
+        raise SceneFileError(f"no scene called {key!r}") from None

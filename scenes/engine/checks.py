@@ -2,10 +2,26 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from scenes.engine import events as ev
 from scenes.engine.dice import Roll
-from scenes.engine.state import Character, Condition
+from scenes.engine.state import Character, Condition, Skill
 from scenes.engine.tx import Tx
+
+
+class Purpose(StrEnum):
+    """What a roll of the core's was for (a scene's own rolls use an enum of the scene's)."""
+
+    INITIATIVE = "initiative"
+    ATTACK = "attack"
+    DAMAGE = "damage"
+    HEALING = "healing"
+    GUARD = "guard"
+    BREAK_FREE = "break_free"
+    CHOKING = "choking"
+    CHECK = "check"
+    FREE = "free"
 
 
 def d20(modifier: int, advantage: bool = False, disadvantage: bool = False) -> str:
@@ -20,11 +36,13 @@ def d20(modifier: int, advantage: bool = False, disadvantage: bool = False) -> s
     return die
 
 
-def check(tx: Tx, key: str, label: str, modifier: int, advantage: bool = False) -> Roll:
+def check(
+    tx: Tx, key: str, label: str, modifier: int, purpose: str, advantage: bool = False
+) -> Roll:
     """Roll a d20 check for ``key``; a hesitating character rolls at disadvantage, once."""
     character = tx.state.character(key)
     hesitating = character.has(Condition.HESITATING)
-    roll = tx.roll(d20(modifier, advantage, hesitating), label)
+    roll = tx.roll(d20(modifier, advantage, hesitating), label, purpose)
     if hesitating:
         tx.emit(ev.ConditionRemoved(seat=key, condition=Condition.HESITATING))
     return roll
@@ -34,9 +52,9 @@ def resolve_modifier(tx: Tx, character: Character) -> int:
     return (character.resolve or 0) * tx.scene.rules.resolve_weight
 
 
-def against_dc(tx: Tx, key: str, label: str, modifier: int, dc: int) -> bool:
+def against_dc(tx: Tx, key: str, label: str, modifier: int, dc: int, purpose: str) -> bool:
     """A check against a difficulty, recorded with its outcome; True on success."""
-    roll = check(tx, key, label, modifier)
+    roll = check(tx, key, label, modifier, purpose)
     success = roll.natural != 1 and (roll.natural == 20 or roll.total >= dc)
     tx.record(
         roll, key, against=dc, against_label="DC", outcome="success" if success else "failure"
@@ -44,12 +62,17 @@ def against_dc(tx: Tx, key: str, label: str, modifier: int, dc: int) -> bool:
     return success
 
 
-def opposed(tx: Tx, key: str, other: str, label: str, other_bonus: int = 0) -> bool:
+def opposed(
+    tx: Tx, key: str, other: str, label: str, purpose: str, other_bonus: int = 0
+) -> bool:
     """Opposed taijutsu: ``key`` wins only by beating ``other``'s roll (ties go to ``other``)."""
     attacker = tx.state.character(key)
     defender = tx.state.character(other)
-    mine = check(tx, key, f"{label} ({attacker.name})", attacker.taijutsu)
-    theirs = check(tx, other, f"{label} ({defender.name})", defender.taijutsu + other_bonus)
+    taijutsu = Skill.TAIJUTSU
+    mine = check(tx, key, f"{label} ({attacker.name})", attacker.skill(taijutsu), purpose)
+    theirs = check(
+        tx, other, f"{label} ({defender.name})", defender.skill(taijutsu) + other_bonus, purpose
+    )
     won = mine.total > theirs.total
     tx.record(
         mine,

@@ -1,36 +1,39 @@
-"""Techniques (jutsu): costs, seals, targets, attack rolls, damage, and each technique's effect."""
+"""Techniques (jutsu): costs, seals, targets, attack rolls, harm, and the core's own effects.
+
+A technique's ``effect`` names a function: the core's below, or one of the scene's own
+(``SceneRules.effects``), called with the same arguments.
+"""
 
 from __future__ import annotations
 
 import re
 
 from scenes.engine import events as ev
-from scenes.engine.beats import CLASH, door_opened, offer_mercy, reach_beat, shift_resolve
-from scenes.engine.checks import against_dc, check, d20, opposed
+from scenes.engine.beats import reach_trigger
+from scenes.engine.checks import Purpose, check, d20, opposed
 from scenes.engine.errors import Refusal
-from scenes.engine.harm import damage, heal, leave, release
-from scenes.engine.state import Character, Condition, Door, Fate
+from scenes.engine.harm import damage, heal, release
+from scenes.engine.moments import Moment
+from scenes.engine.queries import allies_here, enemies, find_character, held
+from scenes.engine.scene import Effect, SceneRules
+from scenes.engine.state import Character, Condition, SessionState, Skill
 from scenes.engine.tx import Tx
-from scenes.engine.world import allies_here, enemies, held, other_of_pair
-from scenes.schema import Effect, Target, Technique
-from scenes.schema import Roll as RollKind
-
-ARMY, NORTH_WING, DOOR = "army", "north_wing", "door"
+from scenes.schema import Target, Technique, Trigger
 
 
-def find_technique(tx: Tx, character: Character, name: str) -> Technique:
+def find_technique(rules: SceneRules, character: Character, name: str) -> Technique:
     wanted = name.strip().casefold()
-    for technique in tx.scene.techniques_of(character.role):
+    for technique in rules.data.techniques_of(character.role):
         if wanted in (technique.key, technique.name.casefold()):
             return technique
-    known = ", ".join(t.name for t in tx.scene.techniques_of(character.role))
+    known = ", ".join(t.name for t in rules.data.techniques_of(character.role))
     raise Refusal(f"{character.name} knows no technique called “{name[:40]}”. Known: {known}.")
 
 
 def use_technique(tx: Tx, key: str, name: str, target: str | None) -> None:
     """Check, pay for and resolve a technique used by ``key``."""
     character = tx.state.character(key)
-    technique = find_technique(tx, character, name)
+    technique = find_technique(tx.rules, character, name)
     if technique.seals and held(character):
         raise Refusal(
             f"With {character.name}'s hands held, {technique.name} cannot be formed: "
@@ -41,7 +44,7 @@ def use_technique(tx: Tx, key: str, name: str, target: str | None) -> None:
             f"{technique.name} costs {technique.cost} chakra; {character.name} has "
             f"{character.chakra}."
         )
-    targets = choose_targets(tx, character, technique, target)
+    targets = choose_targets(tx.state, tx.rules, character, technique, target)
     _check_sense(tx, technique, targets)
     tx.emit(
         ev.TechniqueUsed(
@@ -49,101 +52,117 @@ def use_technique(tx: Tx, key: str, name: str, target: str | None) -> None:
             technique=technique.key,
             name=technique.name,
             cost=technique.cost,
-            target=",".join(targets) or None,
+            targets=targets,
         )
     )
-    EFFECTS[technique.effect](tx, key, technique, targets)
+    effect(tx.rules, technique)(tx, key, technique, targets)
+    if any(_is_foe(tx.state, character, t) for t in targets):
+        reach_trigger(tx, Trigger.ATTACK)
+
+
+def _is_foe(state: SessionState, actor: Character, key: str) -> bool:
+    other = state.find(key)
+    return other is not None and other.side != actor.side
+
+
+def effect(rules: SceneRules, technique: Technique) -> Effect:
+    return {**CORE_EFFECTS, **rules.effects}[technique.effect]
 
 
 def _check_sense(tx: Tx, technique: Technique, targets: tuple[str, ...]) -> None:
-    """Refuse what would waste a turn for nothing: healing the unhurt, gripping the gripped."""
-    found = [tx.state.find(key) for key in targets]
-    for character in (c for c in found if c is not None):
-        if technique.effect is Effect.HEAL and character.vitality >= character.max_vitality:
+    """Refuse what would waste a turn for nothing: healing the unhurt (a scene's effect may
+    refuse its own senseless uses, such as gripping the gripped)."""
+    for character in (tx.state.find(key) for key in targets):
+        if character is None:
+            continue
+        if technique.effect == "heal" and character.vitality >= character.max_vitality:
             raise Refusal(f"{character.name} is unhurt; {technique.name} would do nothing.")
-        if technique.effect is Effect.THROAT_GRIP and held(character):
-            raise Refusal(f"{character.name} is already held.")
 
 
-def _find_character(tx: Tx, name: str) -> Character | None:
-    wanted = name.strip().casefold()
-    for character in tx.state.characters:
-        if wanted in (character.key, character.name.casefold()):
-            return character
-    return None
-
-
-def _enemy(tx: Tx, actor: Character, target: str | None, allow: set[str]) -> tuple[str, ...]:
-    if target and target.strip().casefold() in allow:
-        return (target.strip().casefold(),)
-    foes = enemies(tx.state, actor)
-    if target is None or not target.strip():
-        if len(foes) == 1:
-            return (foes[0].key,)
-        raise Refusal(
-            "Choose a target: " + (", ".join(f.name for f in foes) or "no enemy is here") + "."
-        )
-    chosen = _find_character(tx, target)
-    if chosen is None or chosen not in foes:
-        here = ", ".join(f.name for f in foes) or "none"
-        raise Refusal(
-            f"“{target[:40]}” is not an enemy standing in the room with "
-            f"{actor.name} (enemies here: {here})."
-        )
-    return (chosen.key,)
-
-
-def _ally(tx: Tx, actor: Character, target: str | None) -> tuple[str, ...]:
-    if target is None or not target.strip():
-        return (actor.key,)
-    chosen = _find_character(tx, target)
-    if chosen is None or chosen not in allies_here(tx.state, actor):
-        raise Refusal(f"“{target[:40]}” is not {actor.name} or an ally in the same room.")
-    return (chosen.key,)
+def target_options(
+    state: SessionState, rules: SceneRules, actor: Character, technique: Technique
+) -> dict[str, str]:
+    """Every target ``technique`` may be aimed at now, key to label: exactly what the engine
+    accepts (autocomplete offers these)."""
+    options = {s.key: s.label for s in rules.specials(state, actor, technique)}
+    match technique.target:
+        case Target.ENEMY | Target.ENEMIES_IN_ROOM:
+            people = enemies(state, actor)
+        case Target.SELF_OR_ALLY:
+            people = allies_here(state, actor)
+        case Target.SELF:
+            people = (actor,)
+        case Target.HELD_BY:
+            holder = state.find(actor.held_by) if held(actor) else None
+            people = (holder,) if holder is not None else ()
+    return {**{c.key: c.name for c in people}, **options}
 
 
 def choose_targets(
-    tx: Tx, actor: Character, technique: Technique, target: str | None
+    state: SessionState,
+    rules: SceneRules,
+    actor: Character,
+    technique: Technique,
+    target: str | None,
 ) -> tuple[str, ...]:
     """The target keys of a technique, or a refusal saying whom it can be aimed at."""
+    options = target_options(state, rules, actor, technique)
+    specials = rules.specials(state, actor, technique)
+    given = target.strip().casefold() if target and target.strip() else None
+    if given is not None:
+        if given in options and given not in {c.key for c in state.characters}:
+            return (given,)
+        chosen = find_character(state, given)
+        if chosen is None or chosen.key not in options:
+            raise Refusal(_not_a_target(state, actor, technique, target or ""))
+        if technique.target is Target.ENEMIES_IN_ROOM:
+            return tuple(c.key for c in enemies(state, actor))
+        if technique.target is Target.SELF:
+            return ()
+        return (chosen.key,)
+    default = next((s.key for s in specials if s.default), None)
+    if default is not None:
+        return (default,)
+    return _untargeted(state, actor, technique)
+
+
+def _untargeted(state: SessionState, actor: Character, technique: Technique) -> tuple[str, ...]:
     match technique.target:
         case Target.ENEMY:
-            allow = {DOOR} if _can_hit_door(tx, actor, technique) else set()
-            return _enemy(tx, actor, target, allow)
+            foes = enemies(state, actor)
+            if len(foes) == 1:
+                return (foes[0].key,)
+            names = ", ".join(f.name for f in foes) or "no enemy is here"
+            raise Refusal(f"Choose a target: {names}.")
         case Target.ENEMIES_IN_ROOM:
-            foes = enemies(tx.state, actor)
+            foes = enemies(state, actor)
             if not foes:
                 raise Refusal(f"No enemy stands in the room with {actor.name}.")
             return tuple(f.key for f in foes)
         case Target.SELF_OR_ALLY:
-            return _ally(tx, actor, target)
+            return (actor.key,)
         case Target.SELF:
             return ()
         case Target.HELD_BY:
-            if not held(actor):
+            if not held(actor) or actor.held_by is None:
                 raise Refusal(f"{actor.name} is not held by anyone.")
-            return (actor.held_by,) if actor.held_by else ()
-        case Target.ENEMY_OR_ARMY:
-            allow = {ARMY} if actor.place == NORTH_WING else set()
-            return _enemy(tx, actor, target, allow)
-        case Target.NORTH_WING_OR_ALLY:
-            if (
-                target is None or target.strip().casefold() == NORTH_WING
-            ) and actor.place == NORTH_WING:
-                return (NORTH_WING,)
-            if target is None:
-                raise Refusal("Aim the wall at the north wing (stand there) or at an ally here.")
-            return _ally(tx, actor, target)
-    raise Refusal(f"{technique.name} cannot be aimed at “{target}”.")  # pragma: no cover
+            return (actor.held_by,)
 
 
-def _can_hit_door(tx: Tx, actor: Character, technique: Technique) -> bool:
-    """An intruder at the oak door may aim a damaging technique at the door itself."""
+def _not_a_target(state: SessionState, actor: Character, technique: Technique, target: str) -> str:
+    match technique.target:
+        case Target.SELF_OR_ALLY:
+            return f"“{target[:40]}” is not {actor.name} or an ally in the same room."
+        case Target.SELF:
+            return f"{technique.name} is {actor.name}'s own: it takes no target."
+        case Target.HELD_BY:
+            if not held(actor):
+                return f"{actor.name} is not held by anyone."
+            return f"{technique.name} is aimed at whoever holds {actor.name}."
+    here = ", ".join(f.name for f in enemies(state, actor)) or "none"
     return (
-        technique.effect in (Effect.DAMAGE, Effect.STUN_ON_CRITICAL)
-        and actor.place in ("east_hall", "office")
-        and tx.state.door in (Door.CLOSED, Door.BARRED)
-        and actor.side.value == "invaders"
+        f"“{target[:40]}” is not an enemy standing in the room with "
+        f"{actor.name} (enemies here: {here})."
     )
 
 
@@ -152,93 +171,76 @@ def double_dice(notation: str) -> str:
     return re.sub(r"(\d*)d(\d+)", lambda m: f"{int(m.group(1) or 1) * 2}d{m.group(2)}", notation)
 
 
-def _stat(character: Character, technique: Technique) -> int:
-    return character.ninjutsu if technique.roll is RollKind.NINJUTSU else character.taijutsu
+def skill_of(character: Character, technique: Technique) -> int:
+    return character.skill(technique.skill or Skill.TAIJUTSU)
 
 
 def attack(tx: Tx, key: str, technique: Technique, target_key: str) -> None:
     """One attack roll against one target, then damage on a hit."""
     attacker, target = tx.state.character(key), tx.state.character(target_key)
-    modifier = _stat(attacker, technique)
-    if technique.seals and target.sharingan:
-        modifier -= tx.scene.rules.sharingan_seal_penalty
-    ambush = attacker.ambush and target_key == other_of_pair(key)
-    roll = check(tx, key, technique.name, modifier, advantage=ambush)
-    if ambush:
-        tx.emit(ev.AmbushSet(seat=key, ready=False))
+    modifier = skill_of(attacker, technique)
+    modifier += tx.rules.attack_modifier(tx.state, key, target_key, technique)
+    advantage = tx.rules.attack_advantage(tx, key, target_key)
+    roll = check(tx, key, technique.name, modifier, Purpose.ATTACK, advantage=advantage)
     hit, against, against_label = _lands(tx, roll.total, target)
     critical, fumble = roll.natural == 20, roll.natural == 1
     hit = critical or (hit and not fumble)
     outcome = "critical" if critical else "fumble" if fumble else "hit" if hit else "miss"
     tx.record(roll, key, against=against, against_label=against_label, outcome=outcome)
-    if other_of_pair(key) == target_key:
-        shift_resolve(tx, key, +1, "pressed the attack")
+    tx.rules.after_attack(tx, key, target_key, outcome)
     if hit:
         _strike(tx, key, technique, target_key, critical)
+    elif fumble:
+        tx.narrate(Moment.FUMBLE, actor=attacker.key, technique=technique.name)
     else:
-        fields = {"actor": key, "target": target_key, "technique": technique.name}
-        if fumble:
-            tx.narrate("fumble", actor=attacker.key, technique=technique.name)
-        else:
-            tx.narrate("miss", amount=0, **fields)
+        tx.narrate(Moment.MISS, actor=key, target=target_key, technique=technique.name, amount=0)
 
 
 def _lands(tx: Tx, total: int, target: Character) -> tuple[bool, int, str]:
     evasion = target.evasion + target.evasion_bonus
     if not target.has(Condition.GUARDING):
         return total >= evasion, evasion, "evasion"
-    guard = tx.roll(d20(evasion - 10), f"{target.name} guards")
+    guard = tx.roll(d20(evasion - 10), f"{target.name} guards", Purpose.GUARD)
     tx.record(guard, target.key)
     return total > guard.total, guard.total, "guard"
 
 
 def _strike(tx: Tx, key: str, technique: Technique, target_key: str, critical: bool) -> None:
     notation = technique.dice or "0"
-    roll = tx.roll(double_dice(notation) if critical else notation, f"{technique.name} damage")
+    label = f"{technique.name} damage"
+    roll = tx.roll(double_dice(notation) if critical else notation, label, Purpose.DAMAGE)
     tx.record(roll, key, outcome=technique.kind or None)
+    before = tx.state.character(target_key).vitality
     tx.narrate(
-        "critical" if critical else "hit",
+        Moment.CRITICAL if critical else Moment.HIT,
         actor=key,
         target=target_key,
         technique=technique.name,
-        amount=roll.total,
+        amount=min(roll.total, before),
     )
-    damage(tx, target_key, roll.total, technique.kind)
+    damage(tx, target_key, roll.total, ev.Cause.ATTACK, key, technique.key, technique.kind)
     target = tx.state.character(target_key)
-    if critical and technique.effect is Effect.STUN_ON_CRITICAL and target.standing:
+    if critical and technique.effect == "stun_on_critical" and target.standing:
         tx.emit(ev.ConditionAdded(seat=target_key, condition=Condition.STUNNED))
 
 
-def _damage_effect(tx: Tx, key: str, technique: Technique, targets: tuple[str, ...]) -> None:
-    if targets == (DOOR,):
-        _force_door(tx, key, technique)
-        return
+def damage_effect(tx: Tx, key: str, technique: Technique, targets: tuple[str, ...]) -> None:
+    """An attack on each target character still standing."""
     for target_key in targets:
-        if tx.state.character(target_key).standing:
+        target = tx.state.find(target_key)
+        if target is not None and target.standing:
             attack(tx, key, technique, target_key)
-    if 1 <= tx.state.beat < CLASH:
-        reach_beat(tx, CLASH)
-
-
-def _force_door(tx: Tx, key: str, technique: Technique) -> None:
-    character = tx.state.character(key)
-    label = f"{technique.name} against the oak door"
-    if against_dc(tx, key, label, _stat(character, technique), tx.scene.rules.door_burst_dc):
-        tx.narrate("door_burst", actor=character.key)
-        door_opened(tx, key, Door.BROKEN)
-    else:
-        tx.narrate("door_holds", actor=character.key)
 
 
 def _heal(tx: Tx, key: str, technique: Technique, targets: tuple[str, ...]) -> None:
     (target_key,) = targets
-    roll = tx.roll(technique.dice or "0", technique.name)
+    roll = tx.roll(technique.dice or "0", technique.name, Purpose.HEALING)
     tx.record(roll, key, outcome="healing")
-    heal(tx, target_key, roll.total)
+    amount = heal(tx, target_key, roll.total)
     if target_key == key:
-        tx.narrate("heal_self", actor=key, amount=roll.total)
+        tx.narrate(Moment.HEAL_SELF, actor=key, amount=amount)
     else:
-        tx.narrate("heal", actor=key, target=target_key, amount=roll.total)
+        tx.narrate(Moment.HEAL, actor=key, target=target_key, amount=amount)
 
 
 def _break_free(tx: Tx, key: str, technique: Technique, targets: tuple[str, ...]) -> None:
@@ -246,72 +248,12 @@ def _break_free(tx: Tx, key: str, technique: Technique, targets: tuple[str, ...]
     if (
         holder is None
         or not tx.state.character(holder).standing
-        or opposed(tx, key, holder, technique.name)
+        or opposed(tx, key, holder, technique.name, Purpose.BREAK_FREE)
     ):
         release(tx, key)
-        tx.narrate("break_free", actor=key, target=holder or key)
+        tx.narrate(Moment.BREAK_FREE, actor=key, target=holder or key)
     else:
-        tx.narrate("miss", actor=key, target=holder, technique=technique.name, amount=0)
-
-
-def _sharingan(tx: Tx, key: str, technique: Technique, targets: tuple[str, ...]) -> None:
-    tx.emit(ev.EvasionChanged(seat=key, bonus=tx.scene.rules.sharingan_evasion, sharingan=True))
-
-
-def _throat_grip(tx: Tx, key: str, technique: Technique, targets: tuple[str, ...]) -> None:
-    (target_key,) = targets
-    if not opposed(tx, key, target_key, technique.name):
-        tx.narrate(
-            "miss",
-            actor=key,
-            target=target_key,
-            technique=technique.name,
-            amount=0,
-        )
-        return
-    tx.emit(ev.ConditionAdded(seat=target_key, condition=Condition.RESTRAINED, by=key))
-    tx.emit(ev.ConditionAdded(seat=target_key, condition=Condition.CHOKING, by=key))
-    tx.narrate("choking", actor=key, target=target_key)
-    if 1 <= tx.state.beat < CLASH:
-        reach_beat(tx, CLASH)
-    offer_mercy(tx, target_key)
-
-
-def _body_flicker(tx: Tx, key: str, technique: Technique, targets: tuple[str, ...]) -> None:
-    tx.narrate("body_flicker", actor=key)
-    leave(tx, key, Fate.GONE)
-
-
-def relieve(tx: Tx, key: str, amount: int) -> None:
-    relief = tx.state.siege.relief + amount
-    tx.emit(ev.SiegeRelieved(seat=key, amount=amount, relief=relief))
-
-
-def _volley(tx: Tx, key: str, technique: Technique, targets: tuple[str, ...]) -> None:
-    if targets != (ARMY,):
-        _damage_effect(tx, key, technique, targets)
-        return
-    character = tx.state.character(key)
-    numbers = tx.scene.rules.siege
-    roll = check(tx, key, f"{technique.name} at the army", character.taijutsu)
-    critical, hit = roll.natural == 20, roll.natural != 1 and roll.total >= numbers.volley_dc
-    tx.record(
-        roll,
-        key,
-        against=numbers.volley_dc,
-        against_label="DC",
-        outcome="critical" if critical else "hit" if hit else "miss",
-    )
-    if critical or hit:
-        relieve(tx, key, numbers.volley_relief * (2 if critical else 1))
-
-
-def _earth_wall(tx: Tx, key: str, technique: Technique, targets: tuple[str, ...]) -> None:
-    if targets == (NORTH_WING,):
-        relieve(tx, key, tx.scene.rules.siege.wall_relief)
-        return
-    (ally,) = targets
-    tx.emit(ev.EvasionChanged(seat=ally, bonus=tx.scene.rules.wall_evasion))
+        tx.narrate(Moment.MISS, actor=key, target=holder, technique=technique.name, amount=0)
 
 
 def guard(tx: Tx, key: str) -> None:
@@ -319,24 +261,12 @@ def guard(tx: Tx, key: str) -> None:
     tx.emit(ev.ConditionAdded(seat=key, condition=Condition.GUARDING))
     tx.emit(ev.EvasionChanged(seat=key, bonus=tx.scene.rules.guard_bonus))
     character = tx.state.character(key)
-    tx.narrate("defend", actor=character.key, place=tx.scene.place(character.place).name)
+    tx.narrate(Moment.DEFEND, actor=character.key, place=tx.scene.place(character.place).name)
 
 
-def _hold_the_line(tx: Tx, key: str, technique: Technique, targets: tuple[str, ...]) -> None:
-    guard(tx, key)
-    if tx.state.character(key).place == NORTH_WING:
-        relieve(tx, key, tx.scene.rules.siege.hold_relief)
-
-
-EFFECTS = {
-    Effect.DAMAGE: _damage_effect,
-    Effect.STUN_ON_CRITICAL: _damage_effect,
-    Effect.HEAL: _heal,
-    Effect.BREAK_FREE: _break_free,
-    Effect.SHARINGAN: _sharingan,
-    Effect.THROAT_GRIP: _throat_grip,
-    Effect.BODY_FLICKER: _body_flicker,
-    Effect.VOLLEY: _volley,
-    Effect.EARTH_WALL: _earth_wall,
-    Effect.HOLD_THE_LINE: _hold_the_line,
+CORE_EFFECTS: dict[str, Effect] = {
+    "damage": damage_effect,
+    "stun_on_critical": damage_effect,
+    "heal": _heal,
+    "break_free": _break_free,
 }

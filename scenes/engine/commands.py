@@ -22,9 +22,11 @@ class _Command(BaseModel):
 
 
 class Open(_Command):
+    """Open a session of ``scene``; ``seats``: how many seats its role of several seats gets."""
+
     kind: Literal["open"] = "open"
-    scene: str = "castle"
-    defenders: int = 2
+    scene: str
+    seats: int | None = None
     seed: int = 0
 
 
@@ -74,7 +76,7 @@ class Choose(_Command):
     option: str
 
 
-class Roll(_Command):
+class FreeRoll(_Command):
     kind: Literal["roll"] = "roll"
     dice: str
     reason: str | None = None
@@ -136,9 +138,12 @@ class Unmute(_Command):
 
 
 class Set(_Command):
+    """Correct a number: a character's vitality, chakra or resolve, or one of the scene's
+    gauges (then ``character`` is not read)."""
+
     kind: Literal["set"] = "set"
-    character: str
-    field: Literal["vitality", "chakra", "resolve", "integrity"]
+    character: str = ""
+    field: str
     value: int
 
 
@@ -163,7 +168,7 @@ Command = Annotated[
     | Move
     | Interact
     | Choose
-    | Roll
+    | FreeRoll
     | Begin
     | Pause
     | Resume
@@ -183,8 +188,6 @@ Command = Annotated[
 
 # Commands that use the acting character's turn.
 TURN_COMMANDS = frozenset({"jutsu", "defend", "move", "interact"})
-# Commands anyone seated (or not) may use at any time the session is open, unless muted.
-FREE_COMMANDS = frozenset({"act", "say", "roll"})
 # Commands only a game master may issue.
 GM_COMMANDS = frozenset(
     {

@@ -5,18 +5,25 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from scenes.engine import events as ev
+from scenes.engine.registry import find_scene
 from scenes.engine.state import SessionState
 
 
-def _name(state: SessionState, key: str | None) -> str:
+def name_of(state: SessionState, key: str | None, nobody: str = "someone") -> str:
+    """A character's name for a key (the key itself for a target that is not a character)."""
     if key is None:
-        return "someone"
+        return nobody
     character = state.find(key)
     return character.name if character else key
 
 
+_name = name_of
+
+
 def describe(event: ev.Event, state: SessionState) -> str | None:
     """A short fact for ``event`` (names looked up in ``state``), or None for silent events."""
+    if isinstance(event, ev.SceneEvent):
+        return find_scene(state.scene).describe(event, state)
     fact = _FACTS.get(type(event))
     return fact(event, state) if fact else None
 
@@ -39,11 +46,8 @@ _FACTS: dict[type, Callable[..., str | None]] = {
     ev.Healed: lambda e, s: f"{_name(s, e.seat)} regains {e.amount} vitality ({e.vitality}).",
     ev.ConditionAdded: lambda e, s: f"{_name(s, e.seat)} is {e.condition.value}.",
     ev.ConditionRemoved: lambda e, s: f"{_name(s, e.seat)} is no longer {e.condition.value}.",
-    ev.Moved: lambda e, s: f"{_name(s, e.seat)} goes to the {e.to_place.replace('_', ' ')}.",
-    ev.DoorChanged: lambda e, s: f"The oak door is {e.door.value}.",
-    ev.ScrollsChanged: lambda e, s: _scrolls(e, s),
-    ev.FirstSight: lambda e, s: (
-        f"{_name(s, e.seat)} " + ("holds to duty." if e.success else "hesitates.")
+    ev.Moved: lambda e, s: (
+        f"{_name(s, e.seat)} goes to the {find_scene(s.scene).data.place(e.to_place).name.lower()}."
     ),
     ev.ResolveShifted: lambda e, s: (
         f"{_name(s, e.seat)}'s resolve moves to {e.resolve:+d} ({e.why})."
@@ -53,16 +57,9 @@ _FACTS: dict[type, Callable[..., str | None]] = {
     ),
     ev.DecisionMade: lambda e, s: f"{_name(s, e.decider)} chose {e.option}: {e.result}.",
     ev.FateChanged: lambda e, s: f"{_name(s, e.seat)} is {e.fate.value}.",
-    ev.SiegeRelieved: lambda e, s: (
-        f"{_name(s, e.seat)} eases the siege by {e.amount} ({e.relief} this round)."
-    ),
-    ev.SiegePressed: lambda e, s: (
-        f"The army presses for {e.press} against {e.relief}: the north "
-        f"wing loses {e.loss} ({e.integrity} left)."
-    ),
-    ev.NorthWingFell: lambda e, s: "The north wing has fallen.",
     ev.Paused: lambda e, s: "The scene is paused" + (f": {e.reason}." if e.reason else "."),
     ev.Resumed: lambda e, s: "The scene resumes.",
+    ev.Marked: lambda e, s: None,
     ev.ValueSet: lambda e, s: (
         f"The GM sets {_name(s, e.character) + ' ' if e.character else ''}"
         f"{e.field} from {e.old} to {e.new}."
@@ -71,13 +68,3 @@ _FACTS: dict[type, Callable[..., str | None]] = {
     ev.EndingReached: lambda e, s: f"Ending: {e.title}.",
     ev.SessionEnded: lambda e, s: "The session ends" + (f": {e.reason}." if e.reason else "."),
 }
-
-
-def _scrolls(event: ev.ScrollsChanged, state: SessionState) -> str:
-    if event.at.value == "carried":
-        return f"{_name(state, event.holder)} has the scrolls."
-    if event.at.value == "lost":
-        return "The scrolls are lost."
-    if event.guard and event.by == event.guard:
-        return f"{_name(state, event.guard)} guards the desk."
-    return f"The scrolls are {'hidden' if event.at.value == 'hidden' else 'in the desk'}."

@@ -28,12 +28,17 @@ T = TypeVar("T")
 
 
 class Roll(BaseModel):
-    """One stored roll: what was asked, every face, the total, and what it was against."""
+    """One stored roll: what was asked, every face, the total, and what it was against.
+
+    ``purpose`` says what the roll was for (a value of the core's ``Purpose`` or of a scene's
+    own enum): consumers read it, never the ``label``, which is only shown.
+    """
 
     model_config = ConfigDict(frozen=True)
 
     label: str
     notation: str
+    purpose: str = ""
     breakdown: str
     total: int
     natural: int | None = None
@@ -160,7 +165,7 @@ class Dice:
         _check_bounds(notation, tree)
         return tree
 
-    def roll(self, notation: str, label: str = "") -> Roll:
+    def roll(self, notation: str, label: str = "", purpose: str = "") -> Roll:
         """Roll notation and return the stored form with every face."""
         tree = self.parse(notation)
         try:
@@ -176,6 +181,7 @@ class Dice:
         return Roll(
             label=label,
             notation=notation.strip(),
+            purpose=purpose,
             breakdown=breakdown,
             total=result.total,
             natural=natural,

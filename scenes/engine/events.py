@@ -2,22 +2,41 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from enum import StrEnum
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    SerializeAsAny,
+    TypeAdapter,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+    model_validator,
+)
 
 from scenes.engine.dice import Roll
 from scenes.engine.state import (
     Character,
     Condition,
     Decision,
-    Door,
     Ending,
     Fate,
-    ScrollsAt,
     Seat,
     SessionState,
+    World,
+    read_world,
 )
+
+
+class Cause(StrEnum):
+    """What caused a loss of vitality (a scene may add causes of its own)."""
+
+    ATTACK = "attack"
+    CHOKING = "choking"
+    GM = "gm"
 
 
 class _Event(BaseModel):
@@ -31,7 +50,12 @@ class SessionOpened(_Event):
     seed: int
     seats: tuple[Seat, ...]
     characters: tuple[Character, ...]
-    integrity: int
+    world: SerializeAsAny[World] = World()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _scene_world(cls, data: Any) -> Any:
+        return read_world(data)
 
 
 class SeatClaimed(_Event):
@@ -146,14 +170,19 @@ class TechniqueUsed(_Event):
     technique: str
     name: str
     cost: int
-    target: str | None
+    targets: tuple[str, ...] = ()
 
 
 class Damaged(_Event):
+    """A loss of vitality; ``cause`` says what caused it, ``by`` and ``technique`` who and how."""
+
     kind: Literal["damaged"] = "damaged"
     seat: str
     amount: int
     vitality: int
+    cause: str = Cause.ATTACK
+    by: str | None = None
+    technique: str | None = None
     kind_of: str = ""
 
 
@@ -178,12 +207,22 @@ class ConditionRemoved(_Event):
 
 
 class EvasionChanged(_Event):
-    """A bonus to evasion until the character's next turn (guard, sharingan, earth wall)."""
+    """A bonus to evasion until the character's next turn (guarding, or a technique's)."""
 
     kind: Literal["evasion_changed"] = "evasion_changed"
     seat: str
     bonus: int
-    sharingan: bool = False
+
+
+class Marked(_Event):
+    """A scene's mark set on (or taken off) a character; ``until_turn`` marks last until the
+    character's next turn."""
+
+    kind: Literal["marked"] = "marked"
+    seat: str
+    mark: str
+    on: bool = True
+    until_turn: bool = False
 
 
 class Moved(_Event):
@@ -193,25 +232,10 @@ class Moved(_Event):
     to_place: str
 
 
-class DoorChanged(_Event):
-    kind: Literal["door_changed"] = "door_changed"
-    door: Door
-    by: str | None = None
 
 
-class ScrollsChanged(_Event):
-    kind: Literal["scrolls_changed"] = "scrolls_changed"
-    at: ScrollsAt
-    holder: str | None = None
-    guard: str | None = None
-    by: str | None = None
 
 
-class FirstSight(_Event):
-    kind: Literal["first_sight"] = "first_sight"
-    seat: str
-    other: str
-    success: bool
 
 
 class ResolveShifted(_Event):
@@ -222,10 +246,6 @@ class ResolveShifted(_Event):
     why: str
 
 
-class AmbushSet(_Event):
-    kind: Literal["ambush_set"] = "ambush_set"
-    seat: str
-    ready: bool
 
 
 class DecisionOffered(_Event):
@@ -246,34 +266,20 @@ class FateChanged(_Event):
     fate: Fate
 
 
-class SiegeRelieved(_Event):
-    kind: Literal["siege_relieved"] = "siege_relieved"
-    seat: str
-    amount: int
-    relief: int
 
 
 class RoundEnded(_Event):
-    """The end of a round, with every number the recap's chart draws."""
+    """The end of a round, with every number the recap's chart draws (``gauges``: the scene's)."""
 
     kind: Literal["round_ended"] = "round_ended"
     round: int
     vitality: dict[str, int]
     chakra: dict[str, int]
-    integrity: int
+    gauges: dict[str, int] = {}
 
 
-class SiegePressed(_Event):
-    kind: Literal["siege_pressed"] = "siege_pressed"
-    round: int
-    press: int
-    relief: int
-    loss: int
-    integrity: int
 
 
-class NorthWingFell(_Event):
-    kind: Literal["north_wing_fell"] = "north_wing_fell"
 
 
 class Paused(_Event):
@@ -313,7 +319,46 @@ class SessionEnded(_Event):
     ending: Ending | None
 
 
-Event = Annotated[
+class SceneEvent(_Event):
+    """An event of one scene's own: it changes only that scene's ``World``, by ``apply``.
+
+    Each subclass has a ``kind`` of its own (unique across scenes); the registry finds the
+    class again when a stored event is read back.
+    """
+
+    kind: str
+    types: ClassVar[dict[str, type[SceneEvent]]] = {}
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        kind = cls.model_fields["kind"].default
+        if isinstance(kind, str):
+            if kind in SceneEvent.types and SceneEvent.types[kind] is not cls:
+                raise TypeError(f"two scene events are called {kind!r}")
+            SceneEvent.types[kind] = cls
+
+    def apply(self, world: World) -> World:
+        """The scene's world after this event (a subclass that changes it overrides this)."""
+        return world
+
+
+def _scene_event(value: Any, handler: ValidatorFunctionWrapHandler) -> SceneEvent:
+    if isinstance(value, SceneEvent):
+        return value
+    if isinstance(value, dict):
+        found = SceneEvent.types.get(str(value.get("kind")))
+        if found is not None:
+            return found.model_validate(value)
+    raise ValueError(f"unknown event {value!r:.60}")
+
+
+AnySceneEvent = Annotated[
+    SceneEvent,
+    WrapValidator(_scene_event),
+    PlainSerializer(lambda event: event.model_dump(mode="json"), return_type=dict),
+]
+
+CoreEvent = Annotated[
     SessionOpened
     | SeatClaimed
     | SeatReleased
@@ -336,19 +381,13 @@ Event = Annotated[
     | ConditionAdded
     | ConditionRemoved
     | EvasionChanged
+    | Marked
     | Moved
-    | DoorChanged
-    | ScrollsChanged
-    | FirstSight
     | ResolveShifted
-    | AmbushSet
     | DecisionOffered
     | DecisionMade
     | FateChanged
-    | SiegeRelieved
     | RoundEnded
-    | SiegePressed
-    | NorthWingFell
     | Paused
     | Resumed
     | ValueSet
@@ -358,8 +397,9 @@ Event = Annotated[
     Field(discriminator="kind"),
 ]
 
+Event = CoreEvent | AnySceneEvent
+
 EVENTS = TypeAdapter(tuple[Event, ...])
-EVENT = TypeAdapter(Event)
 
 
 def dump_events(events: tuple[Event, ...]) -> str:

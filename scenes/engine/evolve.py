@@ -7,25 +7,19 @@ from functools import singledispatch
 
 from scenes.engine import events as ev
 from scenes.engine.commands import TURN_COMMANDS
-from scenes.engine.state import (
-    Character,
-    Condition,
-    Scrolls,
-    SessionState,
-    Siege,
-    Status,
-    push_undo,
-)
+from scenes.engine.state import Character, Condition, SessionState, Status, push_undo
 
 UNDO_DEPTH = 5
 
 
 def evolve(state: SessionState | None, event: ev.Event) -> SessionState:
-    """The state after ``event``."""
+    """The state after ``event``; a scene's own event changes its world by its ``apply``."""
     if isinstance(event, ev.SessionOpened):
         return _opened(event)
     if state is None:
         raise ValueError(f"{event.kind} before the session was opened")
+    if isinstance(event, ev.SceneEvent):
+        return state.model_copy(update={"world": event.apply(state.world)})
     return _apply(event, state)
 
 
@@ -45,7 +39,7 @@ def _opened(event: ev.SessionOpened) -> SessionState:
         gm_id=event.gm_id,
         seats=event.seats,
         characters=event.characters,
-        siege=Siege(integrity=event.integrity, max_integrity=event.integrity),
+        world=event.world,
     )
 
 
@@ -112,7 +106,7 @@ def _(event: ev.TurnStarted, state: SessionState) -> SessionState:
         state,
         event.seat,
         evasion_bonus=0,
-        sharingan=False,
+        turn_marks=(),
         conditions=_without(state.character(event.seat), Condition.GUARDING),
     )
 
@@ -169,14 +163,19 @@ def _(event: ev.ConditionRemoved, state: SessionState) -> SessionState:
 
 @_apply.register
 def _(event: ev.EvasionChanged, state: SessionState) -> SessionState:
-    return _change(
-        state,
-        event.seat,
-        lambda c: {
-            "evasion_bonus": c.evasion_bonus + event.bonus,
-            "sharingan": c.sharingan or event.sharingan,
-        },
-    )
+    return _change(state, event.seat, lambda c: {"evasion_bonus": c.evasion_bonus + event.bonus})
+
+
+@_apply.register
+def _(event: ev.Marked, state: SessionState) -> SessionState:
+    field = "turn_marks" if event.until_turn else "marks"
+
+    def mark(character: Character) -> dict[str, object]:
+        marks: tuple[str, ...] = getattr(character, field)
+        kept = tuple(m for m in marks if m != event.mark)
+        return {field: (*kept, event.mark) if event.on else kept}
+
+    return _change(state, event.seat, mark)
 
 
 @_apply.register
@@ -184,30 +183,13 @@ def _(event: ev.Moved, state: SessionState) -> SessionState:
     return _update(state, event.seat, place=event.to_place)
 
 
-@_apply.register
-def _(event: ev.DoorChanged, state: SessionState) -> SessionState:
-    return state.model_copy(update={"door": event.door})
 
-
-@_apply.register
-def _(event: ev.ScrollsChanged, state: SessionState) -> SessionState:
-    scrolls = Scrolls(at=event.at, holder=event.holder, guard=event.guard)
-    return state.model_copy(update={"scrolls": scrolls})
-
-
-@_apply.register
-def _(event: ev.FirstSight, state: SessionState) -> SessionState:
-    return state.model_copy(update={"met": True})
 
 
 @_apply.register
 def _(event: ev.ResolveShifted, state: SessionState) -> SessionState:
     return _update(state, event.seat, resolve=event.resolve)
 
-
-@_apply.register
-def _(event: ev.AmbushSet, state: SessionState) -> SessionState:
-    return _update(state, event.seat, ambush=event.ready)
 
 
 @_apply.register
@@ -225,27 +207,12 @@ def _(event: ev.FateChanged, state: SessionState) -> SessionState:
     return _update(state, event.seat, fate=event.fate)
 
 
-@_apply.register
-def _(event: ev.SiegeRelieved, state: SessionState) -> SessionState:
-    siege = state.siege.model_copy(update={"relief": event.relief})
-    return state.model_copy(update={"siege": siege})
-
 
 @_apply.register
 def _(event: ev.RoundEnded, state: SessionState) -> SessionState:
     return state.model_copy(update={"round": event.round + 1})
 
 
-@_apply.register
-def _(event: ev.SiegePressed, state: SessionState) -> SessionState:
-    siege = state.siege.model_copy(update={"integrity": event.integrity, "relief": 0})
-    return state.model_copy(update={"siege": siege})
-
-
-@_apply.register
-def _(event: ev.NorthWingFell, state: SessionState) -> SessionState:
-    siege = state.siege.model_copy(update={"fallen": True, "integrity": 0})
-    return state.model_copy(update={"siege": siege})
 
 
 @_apply.register
@@ -260,10 +227,8 @@ def _(event: ev.Resumed, state: SessionState) -> SessionState:
 
 @_apply.register
 def _(event: ev.ValueSet, state: SessionState) -> SessionState:
-    if event.field == "integrity":
-        siege = state.siege.model_copy(update={"integrity": event.new})
-        return state.model_copy(update={"siege": siege})
-    assert event.character is not None
+    if event.character is None:
+        return state.model_copy(update={"world": state.world.with_gauge(event.field, event.new)})
     return _update(state, event.character, **{event.field: event.new})
 
 

@@ -7,26 +7,15 @@ from collections.abc import Callable
 from scenes.engine import commands as cmd
 from scenes.engine import events as ev
 from scenes.engine import lobby
-from scenes.engine.beats import (
-    AFTERMATH,
-    BREACH,
-    MERCY,
-    SCROLLS,
-    door_opened,
-    offer_mercy,
-    offer_standoff,
-    reach_beat,
-)
-from scenes.engine.decisions import DEFAULTS, resolve_decision
-from scenes.engine.endings import compute_ending
+from scenes.engine.beats import reach_beat
+from scenes.engine.decisions import settle
 from scenes.engine.errors import Refusal
-from scenes.engine.state import Condition, Door, Status, pop_undo
+from scenes.engine.limits import NARRATE_LIMIT, REASON_LIMIT
+from scenes.engine.queries import find_character
+from scenes.engine.state import Status, pop_undo
 from scenes.engine.turns import advance_turn, roll_initiative, settle_turn
 from scenes.engine.tx import Tx
-from scenes.engine.world import PAIR, other_of_pair
 
-NARRATE_LIMIT = 1800
-REASON_LIMIT = 200
 
 
 def _reason(text: str | None) -> str | None:
@@ -64,26 +53,11 @@ def _resume(tx: Tx, actor: cmd.Actor, command: cmd.Resume) -> None:
 def _advance(tx: Tx, actor: cmd.Actor, command: cmd.Advance) -> None:
     if tx.state.status is Status.LOBBY:
         raise Refusal("Begin the scene first with /gm begin.")
-    if tx.state.beat >= AFTERMATH:
+    if tx.state.beat >= tx.scene.final_beat:
         raise Refusal("This is the last beat; close the session with /gm end.")
     number = tx.state.beat + 1
     reach_beat(tx, number, by_gm=True)
-    if number == BREACH and tx.state.door in (Door.CLOSED, Door.BARRED):
-        door_opened(tx, "sasuke", Door.BROKEN)
-    elif number == MERCY:
-        _offer_mercy_if_due(tx)
-    elif number == SCROLLS:
-        offer_standoff(tx)
-
-
-def _offer_mercy_if_due(tx: Tx) -> None:
-    for key in PAIR:
-        character = tx.state.find(key)
-        if character is None:
-            continue
-        choking = character.has(Condition.CHOKING) and character.held_by == other_of_pair(key)
-        if character.present and (character.down or choking) and offer_mercy(tx, key):
-            return
+    tx.rules.on_beat(tx, number)
 
 
 def _narrate(tx: Tx, actor: cmd.Actor, command: cmd.Narrate) -> None:
@@ -100,7 +74,7 @@ def _skip(tx: Tx, actor: cmd.Actor, command: cmd.Skip) -> None:
         raise Refusal("Only a scene in play has turns to skip (resume it first if paused).")
     decision = tx.state.decision
     if decision is not None:
-        resolve_decision(tx, decision, DEFAULTS[decision.kind])
+        settle(tx, decision)
         after_decision(tx)
         return
     if tx.state.turn is None:
@@ -153,22 +127,26 @@ def _unmute(tx: Tx, actor: cmd.Actor, command: cmd.Unmute) -> None:
     tx.emit(ev.MemberUnmuted(member_id=command.member_id))
 
 
+CHARACTER_FIELDS = ("vitality", "chakra", "resolve")
+
+
+def set_fields(gauges: tuple[str, ...]) -> tuple[str, ...]:
+    """What /gm set corrects: a character's vitality, chakra or resolve, or a scene's gauge."""
+    return (*CHARACTER_FIELDS, *gauges)
+
+
 def _set(tx: Tx, actor: cmd.Actor, command: cmd.Set) -> None:
-    if command.field == "integrity":
-        siege = tx.state.siege
-        _within(command.value, 0, siege.max_integrity, "integrity")
-        tx.emit(
-            ev.ValueSet(character=None, field="integrity", old=siege.integrity, new=command.value)
-        )
+    gauges = {gauge.key: gauge for gauge in tx.rules.gauges(tx.state)}
+    field = command.field.strip().casefold()
+    if field in gauges:
+        gauge = gauges[field]
+        _within(command.value, 0, gauge.maximum, gauge.label)
+        tx.emit(ev.ValueSet(character=None, field=field, old=gauge.value, new=command.value))
         return
-    character = next(
-        (
-            c
-            for c in tx.state.characters
-            if command.character.strip().casefold() in (c.key, c.name.casefold())
-        ),
-        None,
-    )
+    if field not in CHARACTER_FIELDS:
+        known = ", ".join(set_fields(tuple(gauges)))
+        raise Refusal(f"/gm set corrects one of: {known}.")
+    character = find_character(tx.state, command.character)
     if character is None:
         names = ", ".join(c.name for c in tx.state.characters)
         raise Refusal(f"No character “{command.character[:32]}” (characters: {names}).")
@@ -177,15 +155,17 @@ def _set(tx: Tx, actor: cmd.Actor, command: cmd.Set) -> None:
         "chakra": (0, character.max_chakra),
         "resolve": (-3, 3),
     }
-    if command.field == "resolve" and character.resolve is None:
-        raise Refusal(f"{character.name} has no resolve track (only Sakura and Sasuke do).")
-    low, high = bounds[command.field]
-    _within(command.value, low, high, command.field)
+    if field == "resolve" and character.resolve is None:
+        with_track = [c.name for c in tx.state.characters if c.resolve is not None]
+        only = " and ".join(dict.fromkeys(with_track)) or "nobody"
+        raise Refusal(f"{character.name} has no resolve track (only {only} do).")
+    low, high = bounds[field]
+    _within(command.value, low, high, field)
     tx.emit(
         ev.ValueSet(
             character=character.key,
-            field=command.field,
-            old=getattr(character, command.field),
+            field=field,
+            old=getattr(character, field),
             new=command.value,
         )
     )
@@ -205,8 +185,8 @@ def _handover(tx: Tx, actor: cmd.Actor, command: cmd.Handover) -> None:
 
 
 def _end(tx: Tx, actor: cmd.Actor, command: cmd.End) -> None:
-    """Close the session; once the aftermath is reached, the ending is read from the state now."""
-    ending = compute_ending(tx.state) if tx.state.beat >= AFTERMATH else None
+    """Close the session; once the final beat is reached, the ending is read from the state."""
+    ending = tx.rules.ending(tx.state) if tx.state.beat >= tx.scene.final_beat else None
     tx.emit(ev.SessionEnded(reason=_reason(command.reason), ending=ending))
 
 

@@ -3,35 +3,53 @@
 from __future__ import annotations
 
 from scenes.engine import events as ev
-from scenes.engine.beats import offer_mercy
-from scenes.engine.state import Condition, Fate, ScrollsAt
+from scenes.engine.moments import Moment
+from scenes.engine.state import Condition, Fate
 from scenes.engine.tx import Tx
 
 
-def damage(tx: Tx, key: str, amount: int, kind_of: str = "") -> None:
-    """Take ``amount`` vitality from ``key`` (never below 0); falling down may bring the mercy."""
+def damage(
+    tx: Tx,
+    key: str,
+    amount: int,
+    cause: str = ev.Cause.ATTACK,
+    by: str | None = None,
+    technique: str | None = None,
+    kind_of: str = "",
+) -> int:
+    """Take ``amount`` vitality from ``key`` (never below 0); return the harm dealt."""
     character = tx.state.character(key)
     vitality = max(0, character.vitality - amount)
+    dealt = character.vitality - vitality
     tx.emit(
         ev.Damaged(
-            seat=key, amount=character.vitality - vitality, vitality=vitality, kind_of=kind_of
+            seat=key,
+            amount=dealt,
+            vitality=vitality,
+            cause=cause,
+            by=by,
+            technique=technique,
+            kind_of=kind_of,
         )
     )
     if vitality == 0 and character.vitality > 0:
         fall(tx, key)
+    return dealt
 
 
 def fall(tx: Tx, key: str) -> None:
-    """``key`` is down: the narration, the holds they kept let go, and perhaps the mercy."""
-    tx.narrate("down", target=key)
+    """``key`` is down: the narration, the holds they kept let go, and the scene's own rule."""
+    tx.narrate(Moment.DOWN, target=key)
     release_holds_of(tx, key)
-    offer_mercy(tx, key)
+    tx.rules.on_down(tx, key)
 
 
-def heal(tx: Tx, key: str, amount: int) -> None:
+def heal(tx: Tx, key: str, amount: int) -> int:
+    """Give ``key`` back up to ``amount`` vitality; return what was healed."""
     character = tx.state.character(key)
     vitality = min(character.max_vitality, character.vitality + amount)
     tx.emit(ev.Healed(seat=key, amount=vitality - character.vitality, vitality=vitality))
+    return vitality - character.vitality
 
 
 def release(tx: Tx, key: str) -> None:
@@ -50,13 +68,7 @@ def release_holds_of(tx: Tx, holder: str) -> None:
 
 
 def leave(tx: Tx, key: str, fate: Fate) -> None:
-    """``key`` leaves the scene (gone, captured or dead); a gone carrier takes the scrolls."""
+    """``key`` leaves the scene (gone, captured or dead), letting go of whoever they held."""
     tx.emit(ev.FateChanged(seat=key, fate=fate))
     release_holds_of(tx, key)
-    guard = tx.state.scrolls.guard
-    if guard == key:
-        scrolls = tx.state.scrolls
-        tx.emit(ev.ScrollsChanged(at=scrolls.at, holder=scrolls.holder, guard=None))
-    scrolls = tx.state.scrolls
-    if fate is not Fate.GONE and scrolls.at is ScrollsAt.CARRIED and scrolls.holder == key:
-        tx.emit(ev.ScrollsChanged(at=ScrollsAt.DESK, holder=None, guard=None))
+    tx.rules.on_leave(tx, key, fate)

@@ -5,25 +5,36 @@ from __future__ import annotations
 from scenes.engine import commands as cmd
 from scenes.engine import events as ev
 from scenes.engine.errors import Refusal
+from scenes.engine.limits import NAME_LIMIT
+from scenes.engine.scene import SceneRules
 from scenes.engine.state import Character, Seat, SessionState
 from scenes.engine.tx import Tx
-from scenes.schema import Scene
-
-MAX_NAME = 32
+from scenes.schema import Role
 
 
-def opening(scene: Scene, gm_id: int, command: cmd.Open) -> ev.SessionOpened:
+
+def seat_count(role: Role, command: cmd.Open) -> int:
+    """How many seats ``role`` gets: one, or (a role of several seats) as many as asked."""
+    if role.seats_max == 1:
+        return 1
+    count = command.seats if command.seats is not None else role.seats_min
+    if not role.seats_min <= count <= role.seats_max:
+        raise Refusal(
+            f"A scene has {role.seats_min} to {role.seats_max} {role.name.lower()} seats."
+        )
+    return count
+
+
+def opening(rules: SceneRules, gm_id: int, command: cmd.Open) -> ev.SessionOpened:
     """The event that opens a session: every seat, every character at its starting sheet."""
-    defender = scene.role("defender")
-    if not defender.seats_min <= command.defenders <= defender.seats_max:
-        raise Refusal(f"A scene has {defender.seats_min} to {defender.seats_max} defender seats.")
     seats: list[Seat] = []
     characters: list[Character] = []
-    for role in scene.roles:
-        count = command.defenders if role.key == "defender" else 1
+    for role in rules.data.roles:
+        count = seat_count(role, command)
         for number in range(1, count + 1):
-            key = f"{role.key}_{number}" if role.key == "defender" else role.key
-            name = f"{role.name} {number}" if role.key == "defender" else role.name
+            several = role.seats_max > 1
+            key = f"{role.key}_{number}" if several else role.key
+            name = f"{role.name} {number}" if several else role.name
             seats.append(Seat(key=key, role=role.key))
             characters.append(
                 Character(
@@ -43,12 +54,12 @@ def opening(scene: Scene, gm_id: int, command: cmd.Open) -> ev.SessionOpened:
                 )
             )
     return ev.SessionOpened(
-        scene=scene.key,
+        scene=rules.key,
         gm_id=gm_id,
         seed=command.seed,
         seats=tuple(seats),
         characters=tuple(characters),
-        integrity=scene.rules.siege.integrity,
+        world=rules.new_world(),
     )
 
 
@@ -57,8 +68,8 @@ def clean_name(name: str | None) -> str | None:
     if name is None or not name.strip():
         return None
     name = " ".join(name.split())
-    if len(name) > MAX_NAME:
-        raise Refusal(f"A character name is at most {MAX_NAME} characters.")
+    if len(name) > NAME_LIMIT:
+        raise Refusal(f"A character name is at most {NAME_LIMIT} characters.")
     if any(ch in name for ch in "@#<>`*_~|"):
         raise Refusal("A character name cannot hold @, #, <, >, or Markdown marks.")
     return name
@@ -79,7 +90,7 @@ def free_seat(state: SessionState, role: str) -> Seat:
 def seat_member(
     tx: Tx, member_id: int, member_name: str, role: str, name: str | None, by_gm: bool = False
 ) -> None:
-    """Put a member in the first free seat of ``role``."""
+    """Put a member in the first free seat of ``role``; a role of several seats takes a name."""
     held = tx.state.seat_of(member_id)
     if held is not None:
         who = "They" if by_gm else "You"
@@ -89,7 +100,7 @@ def seat_member(
         )
     seat = free_seat(tx.state, role.strip().casefold())
     character = tx.state.character(seat.key)
-    chosen = clean_name(name) if seat.role == "defender" else None
+    chosen = clean_name(name) if tx.scene.role(seat.role).seats_max > 1 else None
     tx.emit(
         ev.SeatClaimed(
             seat=seat.key,

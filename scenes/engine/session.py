@@ -12,18 +12,18 @@ from scenes.engine import events as ev
 from scenes.engine import gm, lobby
 from scenes.engine.actions import defend, interact, move
 from scenes.engine.beats import check_triggers
+from scenes.engine.checks import Purpose
 from scenes.engine.combat import use_technique
 from scenes.engine.decisions import choose
 from scenes.engine.dice import Dice
 from scenes.engine.errors import Refusal
 from scenes.engine.evolve import evolve
+from scenes.engine.limits import POSE_LIMIT, ROLL_REASON_LIMIT
+from scenes.engine.registry import SceneNotFound, find_scene, scene_keys
+from scenes.engine.scene import SceneRules
 from scenes.engine.state import SessionState, Status
 from scenes.engine.turns import advance_turn, settle_turn
 from scenes.engine.tx import Tx
-from scenes.schema import Scene, load_scene
-
-POSE_LIMIT = 1500
-ROLL_REASON_LIMIT = 100
 
 
 class Accepted(BaseModel):
@@ -47,14 +47,15 @@ def play(
     actor: cmd.Actor,
     command: cmd.Command,
     rng: random.Random,
-    scene: Scene | None = None,
+    rules: SceneRules | None = None,
 ) -> Outcome:
     """Decide ``command`` from ``actor``: a refusal with its sentence, or the events and new state.
 
-    A refusal never changes anything: the state passed in is the state that stands.
+    A refusal never changes anything: the state passed in is the state that stands. ``rules``
+    is the session's scene (found in the registry by the state's scene key when not given).
     """
     try:
-        return decide(state, actor, command, rng, scene)
+        return decide(state, actor, command, rng, rules)
     except Refusal as refusal:
         return Refused(message=refusal.message)
 
@@ -64,14 +65,14 @@ def decide(
     actor: cmd.Actor,
     command: cmd.Command,
     rng: random.Random,
-    scene: Scene | None = None,
+    rules: SceneRules | None = None,
 ) -> Accepted:
     """Like ``play``, but a refusal is raised as ``Refusal``."""
     if state is None:
-        return _open(actor, command, scene)
-    scene = scene or load_scene(state.scene)
+        return _open(actor, command, rules)
+    rules = rules or find_scene(state.scene)
     _check_access(state, actor, command)
-    tx = Tx(state, scene, Dice(rng))
+    tx = Tx(state, rules, Dice(rng))
     if command.kind in cmd.UNDOABLE:
         tx.emit(ev.ActionStarted(seat=_seat_key(state, actor), command=command.kind))
     HANDLERS[command.kind](tx, actor, command)
@@ -81,14 +82,22 @@ def decide(
     return Accepted(events=tuple(tx.events), state=tx.state)
 
 
-def _open(actor: cmd.Actor, command: cmd.Command, scene: Scene | None) -> Accepted:
+def _open(actor: cmd.Actor, command: cmd.Command, rules: SceneRules | None) -> Accepted:
     if not isinstance(command, cmd.Open):
         raise Refusal("There is no open session in this channel. A GM can start one with /gm open.")
     if not actor.gm:
         raise Refusal("Only a game master can open a session.")
-    scene = scene or load_scene(command.scene)
-    opened = lobby.opening(scene, actor.member_id, command)
+    opened = lobby.opening(rules or scene_named(command.scene), actor.member_id, command)
     return Accepted(events=(opened,), state=evolve(None, opened))
+
+
+def scene_named(key: str) -> SceneRules:
+    """The registered scene ``key``, or a refusal that lists the scenes there are."""
+    try:
+        return find_scene(key.strip().casefold())
+    except SceneNotFound:
+        known = ", ".join(scene_keys())
+        raise Refusal(f"There is no scene “{key[:32]}”; the scenes are: {known}.") from None
 
 
 def _seat_key(state: SessionState, actor: cmd.Actor) -> str | None:
@@ -130,7 +139,7 @@ def _check_turn(state: SessionState, actor: cmd.Actor, kind: str) -> None:
     name = state.character(seat.key).name
     if state.decision is not None:
         decider = state.character(state.decision.decider).name
-        raise Refusal(f"The scene waits on {decider}'s choice ({state.decision.kind.value}) first.")
+        raise Refusal(f"The scene waits on {decider}'s choice ({state.decision.kind}) first.")
     if state.turn != seat.key:
         whose = state.character(state.turn).name if state.turn else "nobody"
         raise Refusal(
@@ -189,9 +198,9 @@ def _pose(tx: Tx, actor: cmd.Actor, command: cmd.Act | cmd.Say) -> None:
     tx.emit(ev.Posed(seat=key, style=command.kind, text=text))
 
 
-def _roll(tx: Tx, actor: cmd.Actor, command: cmd.Roll) -> None:
+def _roll(tx: Tx, actor: cmd.Actor, command: cmd.FreeRoll) -> None:
     reason = command.reason.strip()[:ROLL_REASON_LIMIT] if command.reason else None
-    roll = tx.dice.roll(command.dice, reason or "Roll")
+    roll = tx.dice.roll(command.dice, reason or "Roll", Purpose.FREE)
     tx.emit(
         ev.DiceRolled(
             member_id=actor.member_id, seat=_seat_key(tx.state, actor), reason=reason, roll=roll

@@ -7,10 +7,9 @@ from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any, Self
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, SerializeAsAny, model_validator
 from pydantic.dataclasses import dataclass
 
-from scenes.schema import Side
 
 
 class Frozen(BaseModel):
@@ -65,18 +64,11 @@ class Fate(StrEnum):
     DEAD = "dead"
 
 
-class Door(StrEnum):
-    CLOSED = "closed"
-    BARRED = "barred"
-    OPEN = "open"
-    BROKEN = "broken"
+class Skill(StrEnum):
+    """The sheet's two skills: what checks, attacks and /gm check roll with."""
 
-
-class ScrollsAt(StrEnum):
-    DESK = "desk"
-    HIDDEN = "hidden"
-    CARRIED = "carried"
-    LOST = "lost"
+    TAIJUTSU = "taijutsu"
+    NINJUTSU = "ninjutsu"
 
 
 class Seat(Frozen):
@@ -92,7 +84,7 @@ class Character(Frozen):
     key: str
     role: str
     name: str
-    side: Side
+    side: str
     place: str
     vitality: int
     max_vitality: int
@@ -105,12 +97,19 @@ class Character(Frozen):
     conditions: tuple[Condition, ...] = ()
     held_by: str | None = None
     evasion_bonus: int = 0
-    sharingan: bool = False
-    ambush: bool = False
+    marks: tuple[str, ...] = ()
+    turn_marks: tuple[str, ...] = ()
     fate: Fate = Fate.PRESENT
 
     def has(self, condition: Condition) -> bool:
         return condition in self.conditions
+
+    def marked(self, mark: str) -> bool:
+        """Whether the scene has set ``mark`` on this character (``turn_marks`` included)."""
+        return mark in self.marks or mark in self.turn_marks
+
+    def skill(self, skill: Skill) -> int:
+        return self.ninjutsu if skill is Skill.NINJUTSU else self.taijutsu
 
     @property
     def down(self) -> bool:
@@ -125,42 +124,42 @@ class Character(Frozen):
         return self.present and not self.down
 
 
-class Scrolls(Frozen):
-    at: ScrollsAt = ScrollsAt.DESK
-    holder: str | None = None
-    guard: str | None = None
+class World(Frozen):
+    """A scene's own state beside the core's (its objects, its fronts): each scene subclasses
+    it, and the registry tells which subclass a stored state holds."""
+
+    def with_gauge(self, key: str, value: int) -> Self:
+        """The world with its gauge ``key`` (see ``SceneRules.gauges``) set to ``value``."""
+        raise KeyError(key)
 
 
-class Siege(Frozen):
-    integrity: int
-    max_integrity: int
-    relief: int = 0
-    fallen: bool = False
+def read_world(data: Any) -> Any:
+    """``data`` with its stored ``world`` read back as its scene's own ``World`` subclass."""
+    if isinstance(data, dict) and isinstance(data.get("world"), dict):
+        from scenes.engine.registry import find_scene
 
-
-class DecisionKind(StrEnum):
-    MERCY = "mercy"
-    STANDOFF = "standoff"
-    BARGAIN = "bargain"
+        world_type = find_scene(str(data.get("scene"))).world_type
+        data = {**data, "world": world_type.model_validate(data["world"])}
+    return data
 
 
 class Decision(Frozen):
-    """A choice the scene offers one character (the mercy, the standoff, the bargain)."""
+    """A choice the scene offers one character; ``kind`` is one of the scene's decision kinds."""
 
-    kind: DecisionKind
+    kind: str
     decider: str
     subject: str
     options: tuple[str, ...]
 
 
 class Ending(Frozen):
-    """The ending computed from state, with each of its dimensions."""
+    """The ending computed from state: its key and each of its facets (name to value, in order)."""
 
     key: str
-    scrolls: str
-    sakura: str
-    sasuke: str
-    north_wing: str
+    facets: tuple[tuple[str, str], ...] = ()
+
+    def facet(self, name: str) -> str:
+        return dict(self.facets)[name]
 
 
 @dataclass(frozen=True, slots=True, config=_UNDO_CONFIG)
@@ -239,16 +238,18 @@ class SessionState(Frozen):
     turn: str | None = None
     seats: tuple[Seat, ...]
     characters: tuple[Character, ...]
-    door: Door = Door.CLOSED
-    scrolls: Scrolls = Scrolls()
-    siege: Siege
+    world: SerializeAsAny[World] = World()
     decision: Decision | None = None
     muted: tuple[int, ...] = ()
-    met: bool = False
     acted: bool = False
     pause_reason: str | None = None
     ending: Ending | None = None
     undo: tuple[UndoPoint, ...] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _scene_world(cls, data: Any) -> Any:
+        return read_world(data)
 
     def character(self, key: str) -> Character:
         for character in self.characters:
@@ -256,7 +257,7 @@ class SessionState(Frozen):
                 return character
         raise KeyError(key)
 
-    def find(self, key: str) -> Character | None:
+    def find(self, key: str | None) -> Character | None:
         return next((c for c in self.characters if c.key == key), None)
 
     def seat(self, key: str) -> Seat:

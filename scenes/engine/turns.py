@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 from scenes.engine import events as ev
-from scenes.engine.checks import d20
+from scenes.engine.checks import Purpose, d20
 from scenes.engine.harm import damage
-from scenes.engine.state import Condition, ScrollsAt, Status
+from scenes.engine.moments import Moment
+from scenes.engine.queries import can_act
+from scenes.engine.state import Condition, Status
 from scenes.engine.tx import Tx
-from scenes.engine.world import can_act, seated
-from scenes.schema import Side
 
 
 def roll_initiative(tx: Tx) -> tuple[str, ...]:
     """Every character rolls 1d20 + taijutsu; highest first, ties by the natural roll, then seat."""
     ranked = []
     for index, character in enumerate(tx.state.characters):
-        roll = tx.roll(d20(character.taijutsu), f"Initiative ({character.name})")
+        label = f"Initiative ({character.name})"
+        roll = tx.roll(d20(character.taijutsu), label, Purpose.INITIATIVE)
         tx.record(roll, character.key)
         ranked.append((-roll.total, -(roll.natural or 0), index, character.key))
     return tuple(key for *_, key in sorted(ranked))
@@ -40,7 +41,7 @@ def advance_turn(tx: Tx) -> None:
         if tx.state.character(key).has(Condition.STUNNED):
             tx.emit(ev.TurnSkipped(seat=key, reason="stunned"))
             tx.emit(ev.ConditionRemoved(seat=key, condition=Condition.STUNNED))
-            tx.narrate("stunned", target=key)
+            tx.narrate(Moment.STUNNED, target=key)
             continue
         tx.emit(ev.TurnStarted(seat=key, round=tx.state.round))
         return
@@ -56,65 +57,20 @@ def settle_turn(tx: Tx) -> None:
 
 
 def end_round(tx: Tx) -> None:
-    """The round's end: the choking lose vitality, the army presses, the numbers are recorded."""
+    """The round's end: the choking lose vitality, the scene's own round rules, the numbers."""
     for character in tx.state.characters:
         if character.has(Condition.CHOKING) and character.standing:
-            roll = tx.roll(tx.scene.rules.choke_damage, f"Choking ({character.name})")
+            label = f"Choking ({character.name})"
+            roll = tx.roll(tx.scene.rules.choke_damage, label, Purpose.CHOKING)
             tx.record(roll, character.key)
-            damage(tx, character.key, roll.total, "choking")
-    press_siege(tx)
-    if tx.state.siege.fallen:
-        lose_unguarded_scrolls(tx)
+            damage(tx, character.key, roll.total, ev.Cause.CHOKING, by=character.held_by)
+    tx.rules.end_of_round(tx)
     state = tx.state
     tx.emit(
         ev.RoundEnded(
             round=state.round,
             vitality={c.key: c.vitality for c in state.characters},
             chakra={c.key: c.chakra for c in state.characters},
-            integrity=state.siege.integrity,
+            gauges={gauge.key: gauge.value for gauge in tx.rules.gauges(state)},
         )
     )
-
-
-def siege_runs(tx: Tx) -> bool:
-    """The army presses while the north wing stands and at least one defender is seated."""
-    if tx.state.siege.fallen:
-        return False
-    return any(c.role == "defender" and seated(tx.state, c.key) for c in tx.state.characters)
-
-
-def press_siege(tx: Tx) -> None:
-    if not siege_runs(tx):
-        return
-    numbers = tx.scene.rules.siege
-    bonus = tx.state.round // numbers.press_every
-    notation = f"{numbers.press}+{bonus}" if bonus else numbers.press
-    roll = tx.roll(notation, "The army presses")
-    relief = tx.state.siege.relief
-    loss = max(0, roll.total - relief)
-    tx.record(roll, None, against=relief, against_label="the defenders' relief")
-    integrity = max(0, tx.state.siege.integrity - loss)
-    tx.emit(
-        ev.SiegePressed(
-            round=tx.state.round, press=roll.total, relief=relief, loss=loss, integrity=integrity
-        )
-    )
-    if integrity == 0:
-        tx.emit(ev.NorthWingFell())
-        tx.narrate("siege_falls")
-    else:
-        tx.narrate("siege_holds", amount=integrity)
-
-
-def lose_unguarded_scrolls(tx: Tx) -> None:
-    """With the north wing fallen, scrolls left on the desk of an empty office are lost."""
-    if tx.state.scrolls.at is not ScrollsAt.DESK:
-        return
-    keepers = [
-        c
-        for c in tx.state.characters
-        if c.side is Side.CASTLE and c.place == "office" and c.standing
-    ]
-    if not keepers:
-        tx.emit(ev.ScrollsChanged(at=ScrollsAt.LOST))
-        tx.narrate("scrolls_lost")

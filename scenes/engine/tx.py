@@ -2,34 +2,53 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
 from scenes.engine import events as ev
 from scenes.engine.dice import Dice, Roll
 from scenes.engine.evolve import evolve
-from scenes.engine.state import SessionState
+from scenes.engine.state import SessionState, World
 from scenes.schema import Scene
+
+if TYPE_CHECKING:
+    from scenes.engine.scene import SceneRules
 
 
 class Tx:
     """Collects the events of one command; later rules see the effects of earlier events."""
 
-    def __init__(self, state: SessionState, scene: Scene, dice: Dice) -> None:
+    def __init__(self, state: SessionState, rules: SceneRules, dice: Dice) -> None:
         self.state = state
-        self.scene = scene
+        self.rules = rules
+        self.scene: Scene = rules.data
         self.dice = dice
         self.events: list[ev.Event] = []
+
+    @property
+    def world(self) -> World:
+        return self.state.world
 
     def emit(self, event: ev.Event) -> None:
         self.events.append(event)
         self.state = evolve(self.state, event)
 
     def narrate(
-        self, moment: str, actor: str | None = None, target: str | None = None, **fields: object
+        self, moment: StrEnum, actor: str | None = None, target: str | None = None, **fields: object
     ) -> None:
         """Post one variant of ``moment``'s narration, chosen by the session's RNG.
 
-        ``actor`` and ``target`` are character keys; their names and pronouns fill the line.
+        ``moment`` is a member of the core's ``Moment`` or of the scene's own moments (both
+        closed sets, checked against the narration file when the scene loads). ``actor`` and
+        ``target`` are character keys; their names and pronouns fill the line.
         """
-        lines: tuple[str, ...] = getattr(self.scene.narration, moment)
+        self.narrate_line(str(moment), actor, target, **fields)
+
+    def narrate_line(
+        self, moment: str, actor: str | None = None, target: str | None = None, **fields: object
+    ) -> None:
+        """``narrate`` for a moment named by the scene's data (a beat's or an ending's)."""
+        lines = self.scene.narration[moment]
         for prefix, key in (("", actor), ("target_", target)):
             if key is not None:
                 fields.update(self._person(key, prefix))
@@ -47,9 +66,9 @@ class Tx:
             f"{prefix}themself": pronouns.themself,
         }
 
-    def roll(self, notation: str, label: str) -> Roll:
+    def roll(self, notation: str, label: str, purpose: str = "") -> Roll:
         """Roll without recording (the caller records it once its outcome is known)."""
-        return self.dice.roll(notation, label)
+        return self.dice.roll(notation, label, purpose)
 
     def record(self, roll: Roll, seat: str | None, **outcome: object) -> Roll:
         """Record a roll with its outcome (``against``, ``against_label``, ``outcome``)."""

@@ -15,23 +15,19 @@ from scenes.engine.recap.facts import (
     key_moments,
     table,
 )
-from scenes.engine.recap.prose import LOBBY, WAITING, story
 from scenes.engine.recap.reading import Logged, read
 from scenes.engine.recap.tracks import Course, Track, course
+from scenes.engine.registry import find_scene
 from scenes.engine.state import SessionState
-from scenes.schema import load_scene
 
 __all__ = [
     "BEST_LINES_RULE",
-    "LOBBY",
-    "WAITING",
     "Course",
     "RecapPage",
     "Track",
     "course",
     "read",
     "recap_pages",
-    "story",
 ]
 
 
@@ -51,20 +47,18 @@ class RecapPage(BaseModel):
 def recap_pages(state: SessionState, log: Sequence[Logged], final: bool) -> list[RecapPage]:
     """The recap's sections: the story first, then the ending, the beats reached, the key
     moments, the best lines, the characters, and the table (GM, rounds, duration)."""
-    scene = load_scene(state.scene)
+    rules = find_scene(state.scene)
+    scene = rules.data
     reader = read(state, log)
     night = reader.night
     title = f"{scene.name} — {'the recap' if final else 'the story so far'}"
-    pages = [RecapPage(title=title, paragraphs=story(state, night))]
+    pages = [RecapPage(title=title, paragraphs=rules.story(state, reader))]
     if state.ending is not None:
-        dims = state.ending
+        ending = state.ending
         pages.append(
             RecapPage(
-                title=f"Ending: {scene.ending(dims.key).title}" + ("" if final else " (so far)"),
-                paragraphs=(
-                    f"Scrolls **{dims.scrolls}** · Sakura **{dims.sakura}** · "
-                    f"Sasuke **{dims.sasuke}** · North wing **{dims.north_wing}**",
-                ),
+                title=f"Ending: {scene.ending(ending.key).title}" + ("" if final else " (so far)"),
+                paragraphs=(rules.facets_line(ending),),
             )
         )
     pages.append(RecapPage(title="Beats reached", paragraphs=beats(night), listed=True))

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import timedelta
 
-from scenes.engine.recap.prose import Names, clip
+from scenes.engine.describe import name_of
+from scenes.engine.queries import leaning
 from scenes.engine.recap.reading import Logged, Night, Reader
 from scenes.engine.state import SessionState
-from scenes.schema import Scene, load_scene
+from scenes.engine.text import clip, one_line
+from scenes.schema import Scene
 
 BEST_LINES = 3
 LINE_LIMIT = 300
@@ -32,13 +34,7 @@ def key_moments(reader: Reader) -> list[str]:
                 hidden += 1
                 continue
         out.append(f"Round {round_} · {text}" if round_ else text)
-    state, night = reader.state, reader.night
-    if night.presses and night.fell is None:
-        worst = min(p.integrity for p in night.presses)
-        out.append(
-            f"**The north wing holds** at {state.siege.integrity}/{state.siege.max_integrity} "
-            f"(at worst {worst})."
-        )
+    out.extend(reader.extra_moments())
     if len(out) > MOMENTS:
         hidden += len(out) - MOMENTS
         out = out[:MOMENTS]
@@ -60,9 +56,9 @@ def best_lines(state: SessionState, night: Night) -> list[str]:
     for index, _ in ranked:
         if len(chosen) < BEST_LINES and index not in chosen:
             chosen.append(index)
-    names = Names(state, load_scene(state.scene))
     return [
-        f"“{clip(night.said[i][1].text, LINE_LIMIT)}” — {names.of(night.said[i][1].seat)}"
+        f"“{clip(one_line(night.said[i][1].text), LINE_LIMIT)}” — "
+        f"{name_of(state, night.said[i][1].seat)}"
         + (f", round {night.said[i][0]}" if night.said[i][0] else "")
         for i in sorted(chosen)
     ]
@@ -85,18 +81,11 @@ def character_line(state: SessionState, scene: Scene, night: Night, key: str) ->
         f"chakra {character.chakra}/{character.max_chakra}",
     ]
     if character.resolve is not None:
-        leaning = "duty" if character.resolve > 0 else "heart" if character.resolve < 0 else "torn"
-        parts.append(f"resolve {character.resolve:+d} ({leaning})")
+        parts.append(f"resolve {character.resolve:+d} ({leaning(character.resolve)})")
     if character.conditions:
         parts.append(", ".join(c.value for c in character.conditions))
     return " · ".join(parts)
 
-
-def duration(log: Sequence[Logged]) -> timedelta:
-    """From the first to the last log entry."""
-    if not log:
-        return timedelta(0)
-    return log[-1].at - log[0].at
 
 
 def _span(length: timedelta) -> str:
@@ -122,7 +111,7 @@ def table(state: SessionState, night: Night, log: Sequence[Logged]) -> tuple[str
             f"({first:%Y-%m-%d %H:%M} to {last:%H:%M} {first.tzname() or 'UTC'})"
         )
     if night.end_reason:
-        lines.append(f"**Closed:** {clip(night.end_reason, 200)}")
+        lines.append(f"**Closed:** {clip(one_line(night.end_reason), 200)}")
     return tuple(lines)
 
 

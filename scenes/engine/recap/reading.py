@@ -7,13 +7,17 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from scenes.engine import events as ev
+from scenes.engine.checks import Purpose
+from scenes.engine.describe import name_of
 from scenes.engine.dice import Roll
-from scenes.engine.state import Condition, DecisionKind, Door, Fate, ScrollsAt, SessionState
+from scenes.engine.state import Condition, Fate, SessionState
 
-NOT_A_PERSON = frozenset({"army", "north_wing", "door"})
+if TYPE_CHECKING:
+    from scenes.engine.scene import SceneRules
+
 SPOKEN = (ev.Posed, ev.Narrated, ev.DiceRolled)
 
 
@@ -89,25 +93,13 @@ class Blow:
 
 
 @dataclass
-class Mercy:
-    round: int
-    decider: str
-    subject: str
-    heart: Roll | None = None
-    option: str | None = None
-    result: str | None = None
-
-
-@dataclass
 class Night:
-    """What happened, gathered in one pass over the kept events: the story's material."""
+    """What happened, gathered in one pass over the kept events: the story's material.
+
+    A scene's reader may keep more in a subclass of its own."""
 
     gms: list[int] = field(default_factory=list)
     players: dict[str, list[int]] = field(default_factory=dict)
-    doors: list[tuple[int, Door, str | None, Roll | None]] = field(default_factory=list)
-    door_held: int = 0
-    sights: list[tuple[str, str, bool, Roll | None]] = field(default_factory=list)
-    ambushed: bool = False
     attempts: Counter[str] = field(default_factory=Counter)
     aimed: dict[str, list[str]] = field(default_factory=dict)
     landed: Counter[str] = field(default_factory=Counter)
@@ -120,13 +112,7 @@ class Night:
     grips: list[tuple[int, str, str]] = field(default_factory=list)
     downs: list[tuple[int, str]] = field(default_factory=list)
     fates: list[tuple[int, str, Fate]] = field(default_factory=list)
-    mercies: list[Mercy] = field(default_factory=list)
     choices: list[tuple[int, str, str, str]] = field(default_factory=list)
-    scrolls: list[tuple[int, ev.ScrollsChanged]] = field(default_factory=list)
-    struggles: list[tuple[int, str, bool]] = field(default_factory=list)
-    presses: list[ev.SiegePressed] = field(default_factory=list)
-    relief: Counter[str] = field(default_factory=Counter)
-    fell: int | None = None
     beats: list[tuple[int, ev.BeatReached]] = field(default_factory=list)
     said: list[tuple[int, ev.Posed]] = field(default_factory=list)
     ending_round: int | None = None
@@ -137,9 +123,12 @@ class Night:
 class Reader:
     """Reads kept moments into a ``Night`` and the key moments, in one pass."""
 
-    def __init__(self, state: SessionState) -> None:
+    HANDLERS: ClassVar[dict[type, Callable[..., None]]] = {}
+
+    def __init__(self, state: SessionState, rules: SceneRules) -> None:
         self.state = state
-        self.night = Night()
+        self.rules = rules
+        self.night = self.new_night()
         self.key: list[tuple[int, str, bool]] = []  # (round, text, is a roll moment)
         self._entry = -1
         self._using: ev.TechniqueUsed | None = None
@@ -147,18 +136,18 @@ class Reader:
         self._last_roll: dict[str | None, Roll] = {}
         self._pending_damage: int | None = None
 
+    def new_night(self) -> Night:
+        return Night()
+
     def name(self, key: str | None) -> str:
-        if key is None:
-            return "someone"
-        character = self.state.find(key)
-        return character.name if character else key
+        return name_of(self.state, key)
 
     def read(self, moment: Moment) -> None:
         if moment.entry != self._entry:
             self._entry, self._using, self._critical = moment.entry, None, False
             self._pending_damage = None
             self._last_roll = {}
-        handler = _HANDLERS.get(type(moment.event))
+        handler = type(self).HANDLERS.get(type(moment.event))
         if handler is not None:
             handler(self, moment.round, moment.event)
 
@@ -185,7 +174,7 @@ class Reader:
         self._last_roll[e.seat] = roll
         if roll.outcome in ("critical", "fumble"):
             self._roll_moment(r, e)
-        elif roll.label.endswith(" damage") and self._pending_damage is not None:
+        elif roll.purpose == Purpose.DAMAGE and self._pending_damage is not None:
             index = self._pending_damage
             when, text, flag = self.key[index]
             self.key[index] = (when, f"{text} · {roll.text}", flag)
@@ -195,28 +184,26 @@ class Reader:
             self.night.attempts[e.seat or ""] += 1
             self.night.landed[e.seat or ""] += roll.outcome in ("hit", "critical")
             self._critical = roll.outcome == "critical"
-        if "steels the heart" in roll.label and self.night.mercies:
-            self.night.mercies[-1].heart = roll
-            self.moment(r, f"**The heart check.** {roll.text}")
-        if roll.label.startswith("Struggle for the scrolls") and roll.outcome:
-            self.night.struggles.append((r, e.seat or "", roll.outcome == "wins"))
-            self.moment(r, f"**The struggle for the scrolls.** {roll.text}")
+        self.scene_roll(r, e)
+
+    def scene_roll(self, r: int, e: ev.Rolled) -> None:
+        """A roll for one of the scene's own purposes (a scene's reader overrides this)."""
 
     def _duel_roll(self, e: ev.Rolled) -> bool:
-        """An attack roll of one character against another (not the army, door or wall)."""
+        """An attack roll of one character against another (not at an object or a front)."""
         using = self._using
         return (
             using is not None
-            and using.target not in NOT_A_PERSON
+            and e.roll.purpose == Purpose.ATTACK
+            and any(self.state.find(t) is not None for t in using.targets)
             and e.seat == using.seat
-            and e.roll.outcome in ("hit", "miss", "critical", "fumble")
         )
 
     def _aimed(self, seat: str) -> None:
-        target = self._using.target if self._using else None
         aimed = self.night.aimed.setdefault(seat, [])
-        if target and target not in aimed:
-            aimed.append(target)
+        for target in self._using.targets if self._using else ():
+            if self.state.find(target) is not None and target not in aimed:
+                aimed.append(target)
 
     def _roll_moment(self, r: int, e: ev.Rolled) -> None:
         roll = e.roll
@@ -232,15 +219,16 @@ class Reader:
 
     def damaged(self, r: int, e: ev.Damaged) -> None:
         using = self._using
-        if using is not None and e.kind_of not in ("choking", "the mercy") and e.seat != using.seat:
+        if using is not None and e.cause == ev.Cause.ATTACK and e.seat != using.seat:
             self.night.dealt[(using.seat, e.seat)] += e.amount
             self.night.blows.append(
                 Blow(r, using.seat, e.seat, using.name, e.amount, self._critical)
             )
             self._landed(using)
-        if e.vitality <= 0 and e.kind_of != "the mercy":
+        if e.vitality <= 0 and e.cause in (ev.Cause.ATTACK, ev.Cause.CHOKING):
             self.night.downs.append((r, e.seat))
-            how = f" ({e.kind_of})" if e.kind_of else ""
+            flavour = e.kind_of if e.cause == ev.Cause.ATTACK else str(e.cause)
+            how = f" ({flavour})" if flavour else ""
             self.moment(r, f"**Down.** {self.name(e.seat)} falls, vitality 0{how}.")
 
     def _landed(self, using: ev.TechniqueUsed) -> None:
@@ -260,64 +248,12 @@ class Reader:
                 self._landed(self._using)
             self.moment(r, f"**Throat grip.** {self.name(e.by)} has {self.name(e.seat)} choking.")
 
-    def door(self, r: int, e: ev.DoorChanged) -> None:
-        roll = self._last_roll.get(e.by) if e.door is Door.BROKEN else None
-        self.night.doors.append((r, e.door, e.by, roll))
-        if e.door is Door.BROKEN:
-            text = f"**The oak door bursts** ({self.name(e.by)})."
-            self.moment(r, f"{text} {roll.text}" if roll else text)
-
-    def narrated(self, r: int, e: ev.Narrated) -> None:
-        if e.moment == "door_holds":
-            self.night.door_held += 1
-
-    def sight(self, r: int, e: ev.FirstSight) -> None:
-        roll = self._last_roll.get(e.seat)
-        self.night.sights.append((e.seat, e.other, e.success, roll))
-        verdict = "holds to duty" if e.success else "hesitates"
-        text = roll.text if roll else f"{self.name(e.seat)} {verdict}."
-        self.moment(r, f"**First sight.** {text}")
-
-    def ambush(self, r: int, e: ev.AmbushSet) -> None:
-        if not e.ready and self._using is not None:
-            self.night.ambushed = True
-
     def offered(self, r: int, e: ev.DecisionOffered) -> None:
-        decision = e.decision
-        if decision.kind is DecisionKind.MERCY:
-            self.night.mercies.append(Mercy(r, decision.decider, decision.subject))
-            who, whom = self.name(decision.decider), self.name(decision.subject)
-            self.moment(r, f"**The mercy.** {who} holds {whom}'s life.")
+        """A decision offered (a scene's reader may tell its own)."""
 
     def made(self, r: int, e: ev.DecisionMade) -> None:
-        mercy = self.night.mercies[-1] if self.night.mercies else None
-        if mercy is not None and mercy.option is None and e.decider == mercy.decider:
-            mercy.option, mercy.result = e.option, e.result
-        else:
-            self.night.choices.append((r, e.decider, e.option, e.result))
+        self.night.choices.append((r, e.decider, e.option, e.result))
         self.moment(r, f"**{self.name(e.decider)} chooses {e.option}**: {e.result}.")
-
-    def scrolls(self, r: int, e: ev.ScrollsChanged) -> None:
-        self.night.scrolls.append((r, e))
-        if e.at is ScrollsAt.CARRIED:
-            self.moment(r, f"**The scrolls are taken** by {self.name(e.holder)}.")
-        elif e.at is ScrollsAt.LOST:
-            self.moment(r, "**The scrolls are lost** to the army.")
-        elif e.at is ScrollsAt.HIDDEN and e.by:
-            self.moment(r, f"**The scrolls are hidden** by {self.name(e.by)}.")
-
-    def relieved(self, r: int, e: ev.SiegeRelieved) -> None:
-        if self.night.fell is None:
-            self.night.relief[e.seat] += e.amount
-
-    def pressed(self, r: int, e: ev.SiegePressed) -> None:
-        self.night.presses.append(e)
-
-    def fell(self, r: int, e: ev.NorthWingFell) -> None:
-        self.night.fell = r
-        roll = self._last_roll.get(None)
-        text = "**The north wing falls.**"
-        self.moment(r, f"{text} {roll.text}" if roll else text)
 
     def fate(self, r: int, e: ev.FateChanged) -> None:
         self.night.fates.append((r, e.seat, e.fate))
@@ -337,8 +273,13 @@ class Reader:
     def ended(self, r: int, e: ev.SessionEnded) -> None:
         self.night.end_reason = e.reason
 
+    def extra_moments(self) -> list[str]:
+        """Key moments the scene adds after the rest (a scene's reader overrides this)."""
+        return []
 
-_HANDLERS: dict[type, Callable[..., None]] = {
+
+
+Reader.HANDLERS = {
     ev.SessionOpened: Reader.opened,
     ev.GmHandedOver: Reader.handed,
     ev.SeatClaimed: Reader.claimed,
@@ -347,16 +288,8 @@ _HANDLERS: dict[type, Callable[..., None]] = {
     ev.Damaged: Reader.damaged,
     ev.Healed: Reader.healed,
     ev.ConditionAdded: Reader.condition,
-    ev.DoorChanged: Reader.door,
-    ev.Narrated: Reader.narrated,
-    ev.FirstSight: Reader.sight,
-    ev.AmbushSet: Reader.ambush,
     ev.DecisionOffered: Reader.offered,
     ev.DecisionMade: Reader.made,
-    ev.ScrollsChanged: Reader.scrolls,
-    ev.SiegeRelieved: Reader.relieved,
-    ev.SiegePressed: Reader.pressed,
-    ev.NorthWingFell: Reader.fell,
     ev.FateChanged: Reader.fate,
     ev.BeatReached: Reader.beat,
     ev.Posed: Reader.posed,
@@ -366,8 +299,11 @@ _HANDLERS: dict[type, Callable[..., None]] = {
 
 
 def read(state: SessionState, log: Sequence[Logged]) -> Reader:
-    """Read the whole log once; the reader holds the ``Night`` and the key moments."""
-    reader = Reader(state)
+    """Read the whole log once with the scene's reader: it holds the ``Night`` and the key
+    moments."""
+    from scenes.engine.registry import find_scene
+
+    reader = find_scene(state.scene).reader(state)
     for moment in moments(log):
         reader.read(moment)
     return reader

@@ -1,42 +1,163 @@
-"""The recap's story: a session's facts told in the scene's voice, its variants chosen by seed."""
+"""The castle's recap: its reader (the door, first sight, the mercy, the scrolls, the siege)
+and its story, the session's facts told in the scene's voice, variants chosen by seed."""
 
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 
+from scenes.castle.world import (
+    Door,
+    DoorChanged,
+    FirstSight,
+    NorthWingFell,
+    ScrollsAt,
+    ScrollsChanged,
+    SiegePressed,
+    SiegeRelieved,
+    castle,
+)
+from scenes.castle.words import AMBUSH, DEFENDER, SAKURA, SASUKE, CastleMoment, CastlePurpose
+from scenes.castle.words import DecisionKind
+from scenes.engine import events as ev
 from scenes.engine.dice import Roll
-from scenes.engine.recap.reading import Mercy, Night
-from scenes.engine.state import Door, ScrollsAt, SessionState
-from scenes.schema import Scene, load_scene
+from scenes.engine.recap.reading import Night, Reader
+from scenes.engine.state import SessionState
+from scenes.engine.text import clip, joined, one_line, times, word
+from scenes.schema import Scene
 
 QUOTE_LIMIT = 160
 
-
-# --- Small words ---------------------------------------------------------------------------
-
-
-WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+_word, _times, _joined = word, times, joined
 
 
-def _word(n: int) -> str:
-    return WORDS[n] if 0 <= n < len(WORDS) else str(n)
+# --- Reading the castle's own events -------------------------------------------------------
 
 
-def _times(n: int) -> str:
-    return {1: "once", 2: "twice"}.get(n, f"{_word(n)} times")
+@dataclass
+class Mercy:
+    round: int
+    decider: str
+    subject: str
+    heart: Roll | None = None
+    option: str | None = None
+    result: str | None = None
 
 
-def _joined(names: Sequence[str]) -> str:
-    if len(names) <= 1:
-        return "".join(names)
-    return f"{', '.join(names[:-1])} and {names[-1]}"
+@dataclass
+class CastleNight(Night):
+    doors: list[tuple[int, Door, str | None, Roll | None]] = field(default_factory=list)
+    door_held: int = 0
+    sights: list[tuple[str, str, bool, Roll | None]] = field(default_factory=list)
+    ambushed: bool = False
+    mercies: list[Mercy] = field(default_factory=list)
+    scrolls: list[tuple[int, ScrollsChanged]] = field(default_factory=list)
+    struggles: list[tuple[int, str, bool]] = field(default_factory=list)
+    presses: list[SiegePressed] = field(default_factory=list)
+    relief: Counter[str] = field(default_factory=Counter)
+    fell: int | None = None
 
 
-def clip(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+class CastleReader(Reader):
+    night: CastleNight
+
+    def new_night(self) -> CastleNight:
+        return CastleNight()
+
+    def scene_roll(self, r: int, e: ev.Rolled) -> None:
+        roll = e.roll
+        if roll.purpose == CastlePurpose.HEART and self.night.mercies:
+            self.night.mercies[-1].heart = roll
+            self.moment(r, f"**The heart check.** {roll.text}")
+        if roll.purpose == CastlePurpose.STRUGGLE and roll.outcome:
+            self.night.struggles.append((r, e.seat or "", roll.outcome == "wins"))
+            self.moment(r, f"**The struggle for the scrolls.** {roll.text}")
+
+    def door(self, r: int, e: DoorChanged) -> None:
+        roll = self._last_roll.get(e.by) if e.door is Door.BROKEN else None
+        self.night.doors.append((r, e.door, e.by, roll))
+        if e.door is Door.BROKEN:
+            text = f"**The oak door bursts** ({self.name(e.by)})."
+            self.moment(r, f"{text} {roll.text}" if roll else text)
+
+    def narrated(self, r: int, e: ev.Narrated) -> None:
+        if e.moment == CastleMoment.DOOR_HOLDS:
+            self.night.door_held += 1
+
+    def sight(self, r: int, e: FirstSight) -> None:
+        roll = self._last_roll.get(e.seat)
+        self.night.sights.append((e.seat, e.other, e.success, roll))
+        verdict = "holds to duty" if e.success else "hesitates"
+        text = roll.text if roll else f"{self.name(e.seat)} {verdict}."
+        self.moment(r, f"**First sight.** {text}")
+
+    def marked(self, r: int, e: ev.Marked) -> None:
+        if e.mark == AMBUSH and not e.on:
+            self.night.ambushed = True
+
+    def offered(self, r: int, e: ev.DecisionOffered) -> None:
+        decision = e.decision
+        if decision.kind == DecisionKind.MERCY:
+            self.night.mercies.append(Mercy(r, decision.decider, decision.subject))
+            who, whom = self.name(decision.decider), self.name(decision.subject)
+            self.moment(r, f"**The mercy.** {who} holds {whom}'s life.")
+
+    def made(self, r: int, e: ev.DecisionMade) -> None:
+        mercy = self.night.mercies[-1] if self.night.mercies else None
+        if mercy is not None and mercy.option is None and e.decider == mercy.decider:
+            mercy.option, mercy.result = e.option, e.result
+            self.moment(r, f"**{self.name(e.decider)} chooses {e.option}**: {e.result}.")
+        else:
+            super().made(r, e)
+
+    def scrolls_changed(self, r: int, e: ScrollsChanged) -> None:
+        self.night.scrolls.append((r, e))
+        if e.at is ScrollsAt.CARRIED:
+            self.moment(r, f"**The scrolls are taken** by {self.name(e.holder)}.")
+        elif e.at is ScrollsAt.LOST:
+            self.moment(r, "**The scrolls are lost** to the army.")
+        elif e.at is ScrollsAt.HIDDEN and e.by:
+            self.moment(r, f"**The scrolls are hidden** by {self.name(e.by)}.")
+
+    def relieved(self, r: int, e: SiegeRelieved) -> None:
+        if self.night.fell is None:
+            self.night.relief[e.seat] += e.amount
+
+    def pressed(self, r: int, e: SiegePressed) -> None:
+        self.night.presses.append(e)
+
+    def fell(self, r: int, e: NorthWingFell) -> None:
+        self.night.fell = r
+        roll = self._last_roll.get(None)
+        text = "**The north wing falls.**"
+        self.moment(r, f"{text} {roll.text}" if roll else text)
+
+    def extra_moments(self) -> list[str]:
+        presses = self.night.presses
+        if not presses or self.night.fell is not None:
+            return []
+        siege = castle(self.state).siege
+        worst = min(p.integrity for p in presses)
+        return [
+            f"**The north wing holds** at {siege.integrity}/{siege.max_integrity} "
+            f"(at worst {worst})."
+        ]
+
+
+CastleReader.HANDLERS = {
+    **Reader.HANDLERS,
+    DoorChanged: CastleReader.door,
+    ev.Narrated: CastleReader.narrated,
+    FirstSight: CastleReader.sight,
+    ev.Marked: CastleReader.marked,
+    ev.DecisionOffered: CastleReader.offered,
+    ev.DecisionMade: CastleReader.made,
+    ScrollsChanged: CastleReader.scrolls_changed,
+    SiegeRelieved: CastleReader.relieved,
+    SiegePressed: CastleReader.pressed,
+    NorthWingFell: CastleReader.fell,
+}
 
 
 # --- The story -----------------------------------------------------------------------------
@@ -74,10 +195,10 @@ WAITING = (
 )
 
 
-def _opening(rng: random.Random, n: Names, night: Night, state: SessionState) -> str:
+def _opening(rng: random.Random, n: Names, night: CastleNight, state: SessionState) -> str:
     hours = _word(rng.randint(2, 9))
     text = rng.choice(OPENINGS).format(hours=hours, sakura=n.sakura, sasuke=n.sasuke)
-    defenders = [n.of(key) for key in night.players if key.startswith("defender")]
+    defenders = [n.of(key) for key in night.players if n.state.character(key).role == DEFENDER]
     if defenders:
         text += " " + rng.choice(WALL_HELD).format(defenders=_joined(defenders))
     elif state.round:
@@ -87,7 +208,7 @@ def _opening(rng: random.Random, n: Names, night: Night, state: SessionState) ->
     return text
 
 
-def _door(rng: random.Random, n: Names, night: Night) -> list[str]:
+def _door(rng: random.Random, n: Names, night: CastleNight) -> list[str]:
     out: list[str] = []
     for round_, door, by, roll in night.doors:
         who = n.of(by)
@@ -135,7 +256,7 @@ def _burst(rng: random.Random, who: str, round_: int, held: int, roll: Roll | No
     )
 
 
-def _sight(rng: random.Random, n: Names, night: Night) -> list[str]:
+def _sight(rng: random.Random, n: Names, night: CastleNight) -> list[str]:
     if not night.sights:
         return []
     held = [n.of(key) for key, _, ok, _ in night.sights if ok]
@@ -166,7 +287,7 @@ def _sight(rng: random.Random, n: Names, night: Night) -> list[str]:
     return [f"{who} faltered{numbers} at the sight of {other}; {_joined(held)} held to duty."]
 
 
-def _clash(rng: random.Random, n: Names, night: Night) -> list[str]:
+def _clash(rng: random.Random, n: Names, night: CastleNight) -> list[str]:
     out: list[str] = []
     attackers = sorted(night.attempts, key=lambda k: -sum(_dealt_by(night, k).values()))
     out.extend(_attacks(rng, n, night, key) for key in attackers[:3])
@@ -200,7 +321,7 @@ def _clash(rng: random.Random, n: Names, night: Night) -> list[str]:
     return out
 
 
-def _attacks(rng: random.Random, n: Names, night: Night, key: str) -> str:
+def _attacks(rng: random.Random, n: Names, night: CastleNight, key: str) -> str:
     """One attacker's night in a sentence: whom, how often, how many landed, for how much."""
     who, dealt = n.of(key), _dealt_by(night, key)
     aimed = [*night.aimed.get(key, []), *(t for t in dealt if t not in night.aimed.get(key, []))]
@@ -223,11 +344,11 @@ def _attacks(rng: random.Random, n: Names, night: Night, key: str) -> str:
     )
 
 
-def _dealt_by(night: Night, key: str) -> dict[str, int]:
+def _dealt_by(night: CastleNight, key: str) -> dict[str, int]:
     return {target: amount for (by, target), amount in night.dealt.items() if by == key}
 
 
-def _dice_turns(night: Night) -> list[str]:
+def _dice_turns(night: CastleNight) -> list[str]:
     crits, fumbles = len(night.criticals), len(night.fumbles)
     if not crits and not fumbles:
         return []
@@ -239,7 +360,7 @@ def _dice_turns(night: Night) -> list[str]:
     return [f"The dice showed {' and '.join(parts)}."]
 
 
-def _mercy(rng: random.Random, n: Names, night: Night) -> list[str]:
+def _mercy(rng: random.Random, n: Names, night: CastleNight) -> list[str]:
     out: list[str] = []
     for mercy in night.mercies[:2]:
         who, whom = n.of(mercy.decider), n.of(mercy.subject)
@@ -274,7 +395,7 @@ def _mercy_choice(mercy: Mercy, who: str, whom: str) -> str:
     return f"{who} chose to spare {whom}."
 
 
-def _scrolls(rng: random.Random, n: Names, night: Night) -> list[str]:
+def _scrolls(rng: random.Random, n: Names, night: CastleNight) -> list[str]:
     out: list[str] = []
     failed = [key for _, key, won in night.struggles if not won]
     for round_, change in night.scrolls:
@@ -314,8 +435,8 @@ def _choice_line(n: Names, key: str, option: str, result: str, round_: int) -> s
     return lines.get(option)
 
 
-def _siege(rng: random.Random, n: Names, night: Night, state: SessionState) -> list[str]:
-    siege = state.siege
+def _siege(rng: random.Random, n: Names, night: CastleNight, state: SessionState) -> list[str]:
+    siege = castle(state).siege
     if not night.presses:
         if state.round and not siege.fallen:
             return [
@@ -412,7 +533,7 @@ ENDINGS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _ending(rng: random.Random, n: Names, night: Night, state: SessionState) -> str:
+def _ending(rng: random.Random, n: Names, night: CastleNight, state: SessionState) -> str:
     scene = n.scene
     if state.ending is None:
         if not state.round:
@@ -432,12 +553,12 @@ def _ending(rng: random.Random, n: Names, night: Night, state: SessionState) -> 
     return f"{closing} So it ended, after {rounds}: {title}.".strip()
 
 
-def _quote(rng: random.Random, n: Names, night: Night) -> str:
+def _quote(rng: random.Random, n: Names, night: CastleNight) -> str:
     if not night.said:
         return ""
     _, line = max(night.said, key=lambda item: (len(item[1].text), -item[0]))
     lead = rng.choice(("One line outlived the night:", "Someone would remember the words:"))
-    return f"{lead} “{clip(line.text, QUOTE_LIMIT)}” ({n.of(line.seat)})."
+    return f"{lead} “{clip(one_line(line.text), QUOTE_LIMIT)}” ({n.of(line.seat)})."
 
 
 @dataclass(frozen=True)
@@ -451,17 +572,19 @@ class Names:
 
     @property
     def sakura(self) -> str:
-        return self.of("sakura")
+        return self.of(SAKURA)
 
     @property
     def sasuke(self) -> str:
-        return self.of("sasuke")
+        return self.of(SASUKE)
 
 
-def story(state: SessionState, night: Night) -> tuple[str, ...]:
+def story(state: SessionState, reader: Reader) -> tuple[str, ...]:
     """The session told as a short story: its facts in the scene's voice, variants by seed."""
+    assert isinstance(reader, CastleReader)
+    night = reader.night
     rng = random.Random(f"recap:{state.seed}")
-    names = Names(state, load_scene(state.scene))
+    names = Names(state, reader.rules.data)
     paragraphs = [
         _opening(rng, names, night, state),
         " ".join(_door(rng, names, night) + _sight(rng, names, night)),

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from scenes.engine.state import Character, Condition, Door, SessionState
-
-PAIR = ("sakura", "sasuke")
-DOOR_PLACES = frozenset({"office", "east_hall"})
+from scenes.engine.state import Character, Condition, SessionState
 
 
 def seated(state: SessionState, key: str) -> bool:
@@ -15,12 +12,6 @@ def seated(state: SessionState, key: str) -> bool:
 def can_act(state: SessionState, key: str) -> bool:
     """Whether ``key`` can take a turn: seated, still in the scene and on their feet."""
     return seated(state, key) and state.character(key).standing
-
-
-def other_of_pair(key: str) -> str | None:
-    if key not in PAIR:
-        return None
-    return PAIR[1] if key == PAIR[0] else PAIR[0]
 
 
 def enemies(state: SessionState, actor: Character) -> tuple[Character, ...]:
@@ -39,23 +30,21 @@ def allies_here(state: SessionState, actor: Character) -> tuple[Character, ...]:
     )
 
 
-def door_between(a: str, b: str) -> bool:
-    return {a, b} == DOOR_PLACES
-
-
-def passable(state: SessionState, a: str, b: str) -> bool:
-    return not door_between(a, b) or state.door in (Door.OPEN, Door.BROKEN)
-
-
-def facing(state: SessionState) -> bool:
-    """Whether Sakura and Sasuke can see each other now."""
-    sakura, sasuke = state.find(PAIR[0]), state.find(PAIR[1])
-    if sakura is None or sasuke is None or not (sakura.present and sasuke.present):
-        return False
-    if sakura.place == sasuke.place:
-        return True
-    return door_between(sakura.place, sasuke.place) and passable(state, sakura.place, sasuke.place)
-
-
 def held(character: Character) -> bool:
     return character.has(Condition.RESTRAINED)
+
+
+def find_character(state: SessionState, name: str | None) -> Character | None:
+    """The character whose key or name (any case) is ``name``: the one lookup every command uses."""
+    if name is None:
+        return None
+    wanted = name.strip().casefold()
+    return next(
+        (c for c in state.characters if wanted in (c.key, c.name.casefold())),
+        None,
+    )
+
+
+def leaning(resolve: int) -> str:
+    """Resolve's leaning in words: toward duty, toward the heart, or torn between them."""
+    return "duty" if resolve > 0 else "heart" if resolve < 0 else "torn"

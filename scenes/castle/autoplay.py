@@ -1,0 +1,99 @@
+"""The castle's scripted players: a sensible move for Sakura, Sasuke and the defenders."""
+
+from __future__ import annotations
+
+import random
+
+from scenes.castle.world import Door, ScrollsAt, castle
+from scenes.castle.words import DEFENDER, EAST_HALL, NORTH_WING, OFFICE, SAKURA, SASUKE
+from scenes.engine import commands as c
+from scenes.engine.state import Character, Condition, SessionState
+
+
+def seating(players: int, first_member: int) -> list[tuple[c.Actor, c.Claim]]:
+    """Who claims what at a table of ``players`` (3 to 6): Sakura, Sasuke, then the defenders.
+
+    Members are numbered from ``first_member``; the defenders are named "Ren 2", "Ren 3"...
+    """
+    roles = [SAKURA, SASUKE] + [DEFENDER] * (players - 2)
+    return [
+        (
+            c.Actor(member_id=first_member + n, name=f"Player {n}"),
+            c.Claim(role=role, name=f"Ren {n}" if role == DEFENDER else None),
+        )
+        for n, role in enumerate(roles)
+    ]
+
+
+def _enemy_here(state: SessionState, me: Character) -> Character | None:
+    return next(
+        (
+            ch
+            for ch in state.characters
+            if ch.side != me.side and ch.place == me.place and ch.standing
+        ),
+        None,
+    )
+
+
+def sasuke_turn(state: SessionState, me: Character, rng: random.Random) -> c.Command:
+    world = castle(state)
+    scrolls = world.scrolls
+    if scrolls.holder == SASUKE or (me.vitality <= 8 and rng.random() < 0.5):
+        return c.Jutsu(name="body_flicker") if me.chakra >= 2 else c.Defend()
+    if me.place == EAST_HALL and world.door in (Door.CLOSED, Door.BARRED):
+        return c.Interact(object="door", how="open")
+    foe = _enemy_here(state, me)
+    if foe is None:
+        if scrolls.at is ScrollsAt.LOST:
+            return c.Jutsu(name="body_flicker") if me.chakra >= 2 else c.Defend()
+        if me.place == OFFICE:
+            return c.Interact(object="scrolls", how="take")
+        return c.Move(to=OFFICE if me.place == EAST_HALL else EAST_HALL)
+    options: list[c.Command] = [c.Jutsu(name="throat_grip", target=foe.key)]
+    if me.chakra >= 5 and not me.has(Condition.RESTRAINED):
+        options += [c.Jutsu(name="chidori", target=foe.key)] * 2
+    if me.chakra >= 4 and not me.has(Condition.RESTRAINED):
+        options.append(c.Jutsu(name="great_fireball"))
+    if me.chakra >= 1 and not me.marked("sharingan"):
+        options.append(c.Jutsu(name="sharingan"))
+    return rng.choice(options)
+
+
+def sakura_turn(state: SessionState, me: Character, rng: random.Random) -> c.Command:
+    if me.has(Condition.RESTRAINED) and me.chakra >= 1:
+        return c.Jutsu(name="break_free")
+    if me.vitality <= 12 and me.chakra >= 3 and not me.has(Condition.RESTRAINED):
+        return c.Jutsu(name="mystic_palm")
+    foe = _enemy_here(state, me)
+    world = castle(state)
+    if foe is None:
+        if state.round == 1 and world.door is Door.CLOSED:
+            return c.Interact(object="door", how="bar")
+        if world.scrolls.guard != me.key and me.place == OFFICE:
+            return c.Interact(object="scrolls", how="guard")
+        return c.Defend()
+    options: list[c.Command] = [c.Jutsu(name="obi_dagger", target=foe.key)]
+    if me.chakra >= 2:
+        options += [c.Jutsu(name="strike", target=foe.key)] * 2
+    if me.chakra >= 3:
+        options.append(c.Jutsu(name="rain_of_tags"))
+    return rng.choice(options)
+
+
+def defender_turn(state: SessionState, me: Character, rng: random.Random) -> c.Command:
+    foe = _enemy_here(state, me)
+    if foe is not None:
+        return c.Jutsu(name="kunai_volley", target=foe.key)
+    if me.place != NORTH_WING:
+        return c.Defend()
+    if castle(state).siege.integrity <= 4 and me.chakra >= 3:
+        return c.Jutsu(name="earth_wall", target=NORTH_WING)
+    return rng.choice([c.Jutsu(name="kunai_volley", target="army"), c.Jutsu(name="hold_the_line")])
+
+
+TURNS = {SAKURA: sakura_turn, SASUKE: sasuke_turn, DEFENDER: defender_turn}
+
+
+def turn(state: SessionState, me: Character, rng: random.Random) -> c.Command:
+    return TURNS[me.role](state, me, rng)

@@ -1,0 +1,138 @@
+"""The castle's closed sets: its narration moments (with their placeholders), what its rolls
+are for, its decisions, its marks, and the keys of its places, roles and objects."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, Strict
+
+from scenes.engine.moments import ACTOR, NONE, PAIR
+from scenes.schema import Notation
+
+SAKURA, SASUKE, DEFENDER = "sakura", "sasuke", "defender"
+PAIR_KEYS = (SAKURA, SASUKE)
+OFFICE, EAST_HALL, GRAND_HALL, NORTH_WING = "office", "east_hall", "grand_hall", "north_wing"
+CASTLE_SIDE, INVADERS = "castle", "invaders"
+DOOR, DESK, SCROLLS, ARMY = "door", "desk", "scrolls", "army"
+DOOR_PLACES = frozenset({OFFICE, EAST_HALL})
+AMBUSH, SHARINGAN = "ambush", "sharingan"
+
+
+class CastleMoment(StrEnum):
+    DOOR_BAR = "door_bar"
+    DOOR_OPEN = "door_open"
+    DOOR_BURST = "door_burst"
+    DOOR_HOLDS = "door_holds"
+    SCROLLS_HIDE = "scrolls_hide"
+    SCROLLS_TAKE = "scrolls_take"
+    SCROLLS_TAKE_FAILS = "scrolls_take_fails"
+    SCROLLS_GUARD = "scrolls_guard"
+    SCROLLS_LOST = "scrolls_lost"
+    FIRST_SIGHT = "first_sight"
+    HESITATION = "hesitation"
+    CHOKING = "choking"
+    BODY_FLICKER = "body_flicker"
+    SIEGE_HOLDS = "siege_holds"
+    SIEGE_FALLS = "siege_falls"
+    MERCY_STRIKE = "mercy_strike"
+    MERCY_SPARE = "mercy_spare"
+    MERCY_BIND = "mercy_bind"
+    MERCY_HEART_FAILS = "mercy_heart_fails"
+    STANDOFF_BARGAIN = "standoff_bargain"
+    STANDOFF_YIELD = "standoff_yield"
+    STANDOFF_REFUSE = "standoff_refuse"
+
+
+PLACEHOLDERS: Mapping[str, frozenset[str]] = {
+    CastleMoment.DOOR_BAR: ACTOR,
+    CastleMoment.DOOR_OPEN: ACTOR,
+    CastleMoment.DOOR_BURST: ACTOR,
+    CastleMoment.DOOR_HOLDS: ACTOR,
+    CastleMoment.SCROLLS_HIDE: ACTOR,
+    CastleMoment.SCROLLS_TAKE: ACTOR,
+    CastleMoment.SCROLLS_TAKE_FAILS: PAIR,
+    CastleMoment.SCROLLS_GUARD: ACTOR,
+    CastleMoment.SCROLLS_LOST: NONE,
+    CastleMoment.FIRST_SIGHT: PAIR,
+    CastleMoment.HESITATION: ACTOR,
+    CastleMoment.CHOKING: PAIR,
+    CastleMoment.BODY_FLICKER: ACTOR,
+    CastleMoment.SIEGE_HOLDS: frozenset({"amount"}),
+    CastleMoment.SIEGE_FALLS: NONE,
+    CastleMoment.MERCY_STRIKE: PAIR,
+    CastleMoment.MERCY_SPARE: PAIR,
+    CastleMoment.MERCY_BIND: PAIR,
+    CastleMoment.MERCY_HEART_FAILS: PAIR,
+    CastleMoment.STANDOFF_BARGAIN: PAIR,
+    CastleMoment.STANDOFF_YIELD: PAIR,
+    CastleMoment.STANDOFF_REFUSE: PAIR,
+}
+
+
+class CastlePurpose(StrEnum):
+    """What the castle's own rolls are for."""
+
+    FIRST_SIGHT = "first_sight"
+    HEART = "heart"
+    DOOR = "door"
+    SEARCH = "search"
+    STRUGGLE = "struggle"
+    GRIP = "grip"
+    SIEGE = "siege"
+    VOLLEY = "volley"
+
+
+class DecisionKind(StrEnum):
+    MERCY = "mercy"
+    STANDOFF = "standoff"
+    BARGAIN = "bargain"
+
+
+MERCY_OPTIONS = ("strike", "spare", "bind")
+STANDOFF_OPTIONS = ("take", "bargain", "withdraw")
+BARGAIN_OPTIONS = ("yield", "refuse")
+DECISIONS: Mapping[str, tuple[str, ...]] = {
+    DecisionKind.MERCY: MERCY_OPTIONS,
+    DecisionKind.STANDOFF: STANDOFF_OPTIONS,
+    DecisionKind.BARGAIN: BARGAIN_OPTIONS,
+}
+# What a skipped decision falls back to: the mercy spares, the standoff and bargain hold.
+DEFAULTS: Mapping[str, str] = {
+    DecisionKind.MERCY: "spare",
+    DecisionKind.STANDOFF: "hold",
+    DecisionKind.BARGAIN: "refuse",
+}
+
+Int = Annotated[int, Strict()]
+Small = Annotated[Int, Field(ge=0, le=10)]
+Dc = Annotated[Int, Field(ge=1, le=40)]
+
+
+class SiegeNumbers(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    integrity: Annotated[Int, Field(ge=1, le=100)]
+    press: Notation
+    press_every: Annotated[Int, Field(ge=1, le=20)]
+    volley_relief: Annotated[Int, Field(ge=0, le=20)]
+    volley_dc: Dc
+    wall_relief: Annotated[Int, Field(ge=0, le=20)]
+    hold_relief: Annotated[Int, Field(ge=0, le=20)]
+
+
+class CastleNumbers(BaseModel):
+    """The castle's own tunable numbers (``[rules]`` in rules.toml, beside the core's)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    first_sight_dc: Dc
+    heart_dc: Dc
+    sharingan_evasion: Small
+    sharingan_seal_penalty: Small
+    wall_evasion: Small
+    door_burst_dc: Dc
+    find_hidden_dc: Dc
+    siege: SiegeNumbers

@@ -1,0 +1,203 @@
+"""The interface a scene implements: its data, and the hooks where its own rules plug into the
+core (the way python-chess's variants override a few methods of one generic board).
+
+A scene subclasses ``SceneRules``, points it at its data folder, overrides the hooks it needs
+and registers one instance (``scenes.engine.registry.register``). Every hook has a default that
+does nothing scene-specific, so a small scene overrides only a few.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Mapping
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from pydantic import BaseModel, ConfigDict
+
+from scenes.engine import commands as cmd
+from scenes.engine.errors import Refusal
+from scenes.engine.state import Character, Decision, Ending, Fate, SessionState, World
+from scenes.schema import Scene, Technique, load_scene_from
+
+if TYPE_CHECKING:
+    from scenes.engine import events as ev
+    from scenes.engine.recap.reading import Reader
+    from scenes.engine.tx import Tx
+
+Effect = Callable[["Tx", str, Technique, tuple[str, ...]], None]
+
+
+class NoNumbers(BaseModel):
+    """A scene with no tunable numbers of its own."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Special(BaseModel):
+    """A target that is not a character (an object, a front): its key, its label, and whether
+    it is what the technique aims at when no target is given."""
+
+    model_config = ConfigDict(frozen=True)
+
+    key: str
+    label: str
+    default: bool = False
+
+
+class Gauge(BaseModel):
+    """A number of the scene's world that the GM may correct with /gm set, and the chart draws."""
+
+    model_config = ConfigDict(frozen=True)
+
+    key: str
+    label: str
+    title: str
+    value: int
+    maximum: int
+
+
+class SceneRules:
+    """A scene: its validated data and its own rules. Subclasses override the hooks below."""
+
+    folder: ClassVar[Path]
+    world_type: ClassVar[type[World]] = World
+    numbers_type: ClassVar[type[BaseModel]] = NoNumbers
+    moments: ClassVar[tuple[type[StrEnum], ...]] = ()
+    placeholders: ClassVar[Mapping[str, frozenset[str]]] = {}
+    effects: ClassVar[Mapping[str, Effect]] = {}
+    decision_kinds: ClassVar[Mapping[str, tuple[str, ...]]] = {}
+
+    def __init__(self) -> None:
+        self.data: Scene = load_scene_from(self.folder, self)
+
+    @property
+    def key(self) -> str:
+        return self.data.key
+
+    @property
+    def name(self) -> str:
+        return self.data.name
+
+    @property
+    def numbers(self) -> BaseModel:
+        return self.data.numbers
+
+    # --- the world -------------------------------------------------------------------------
+
+    def new_world(self) -> World:
+        """The scene's own state when a session opens."""
+        return self.world_type()
+
+    def gauges(self, state: SessionState) -> tuple[Gauge, ...]:
+        """The world's numbers that /gm set corrects and the chart draws."""
+        return ()
+
+    # --- places, targets and objects -------------------------------------------------------
+
+    def passage(self, state: SessionState, here: str, there: str) -> str | None:
+        """Why ``here`` to ``there`` cannot be passed now, or None when it can."""
+        return None
+
+    def specials(
+        self, state: SessionState, actor: Character, technique: Technique
+    ) -> tuple[Special, ...]:
+        """Targets besides characters that ``technique`` may be aimed at now."""
+        return ()
+
+    def interactions(self, state: SessionState, actor: Character) -> tuple[tuple[str, str], ...]:
+        """The (object, how) pairs ``actor`` may try now (what /interact suggests)."""
+        return ()
+
+    def interact(self, tx: Tx, key: str, obj: str, how: str) -> None:
+        """``key`` acts on one of the scene's objects (a turn)."""
+        raise Refusal("There is nothing here to interact with.")
+
+    # --- techniques ------------------------------------------------------------------------
+
+    def attack_modifier(self, state: SessionState, attacker: str, target: str, tech: Technique) -> int:
+        """A scene's bonus or penalty to one attack roll."""
+        return 0
+
+    def attack_advantage(self, tx: Tx, attacker: str, target: str) -> bool:
+        """Whether this attack is rolled with advantage (the scene may spend a mark for it)."""
+        return False
+
+    def after_attack(self, tx: Tx, attacker: str, target: str, outcome: str) -> None:
+        """After an attack roll against a character is recorded."""
+
+    # --- triggers --------------------------------------------------------------------------
+
+    def after_change(self, tx: Tx) -> None:
+        """After any accepted change while the scene is in play (the scene's own triggers)."""
+
+    def on_down(self, tx: Tx, key: str) -> None:
+        """``key`` has just fallen to vitality 0."""
+
+    def on_gripped(self, tx: Tx, holder: str, held: str) -> None:
+        """``holder`` has just seized ``held`` (restrained)."""
+
+    def on_leave(self, tx: Tx, key: str, fate: Fate) -> None:
+        """``key`` has just left the scene."""
+
+    def end_of_round(self, tx: Tx) -> None:
+        """The round's end, after the core's own (choking)."""
+
+    def on_beat(self, tx: Tx, number: int) -> None:
+        """The GM has moved the scene to beat ``number``: what that beat starts."""
+
+    def is_over(self, state: SessionState) -> bool:
+        """Whether the final beat is due."""
+        return False
+
+    def ending(self, state: SessionState) -> Ending:
+        """The ending the state has reached."""
+        return Ending(key=self.data.endings[0].key)
+
+    # --- decisions -------------------------------------------------------------------------
+
+    def decide(self, tx: Tx, decision: Decision, option: str) -> None:
+        """Carry out ``option`` of ``decision`` (already checked to be offered)."""
+        raise Refusal("This scene offers no choices.")  # pragma: no cover
+
+    def default_option(self, decision: Decision) -> str:
+        """What a skipped decision falls back to."""
+        return decision.options[0]
+
+    # --- words -----------------------------------------------------------------------------
+
+    def describe(self, event: ev.SceneEvent, state: SessionState) -> str | None:
+        """A short fact for one of the scene's own events."""
+        return None
+
+    def reader(self, state: SessionState) -> Reader:
+        """The recap's reader (a scene may subclass the core's to read its own events)."""
+        from scenes.engine.recap.reading import Reader
+
+        return Reader(state, self)
+
+    def story(self, state: SessionState, reader: Reader) -> tuple[str, ...]:
+        """The recap's story, in the scene's voice."""
+        return ()
+
+    def facets_line(self, ending: Ending) -> str:
+        return " · ".join(f"{name} **{value}**" for name, value in ending.facets)
+
+    # --- scripted players ------------------------------------------------------------------
+
+    def progress(self, state: SessionState) -> object:
+        """What of the world counts as the story moving (the scripted GM's eye for a stall)."""
+        return state.world
+
+    def autoplay(self, state: SessionState, me: Character, rng: random.Random) -> cmd.Command:
+        """A sensible turn for ``me`` (playtests and benches)."""
+        return cmd.Defend()
+
+    def seating(self, players: int, first_member: int) -> list[tuple[cmd.Actor, cmd.Claim]]:
+        """Who claims what at a scripted table of ``players``: one seat per role, in order."""
+        roles = [role.key for role in self.data.roles]
+        return [
+            (cmd.Actor(member_id=first_member + n, name=f"Player {n}"), cmd.Claim(role=role))
+            for n, role in enumerate(roles[:players])
+        ]
