@@ -40,7 +40,7 @@ SEATING: tuple[tuple[c.Actor, c.Command], ...] = (
     (CHIYO, c.Claim(role="defender", name="Ren")),
     (GM, c.Begin()),
 )
-OPEN = c.Open(defenders=2, seed=7)
+OPEN = c.Open(scene="castle", seats=2, seed=7)
 CHOICE = {"FULL": " (the store's setting)", "NORMAL": " (for comparison only)"}
 
 
@@ -64,7 +64,7 @@ def wanted(state: SessionState, step: int) -> tuple[c.Actor, c.Command]:
         case 0:
             return AIKO, c.Say(text=f"Line {step}: the rain will not stop.")
         case 1:
-            return CHIYO, c.Roll(dice="2d6+1", reason="holding the wall")
+            return CHIYO, c.FreeRoll(dice="2d6+1", reason="holding the wall")
         case 2:
             return BOTAN, c.Act(text=f"Pose {step}: lightning lights the hall.")
     holder = state.seat(state.turn).member_id if state.turn else None

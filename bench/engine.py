@@ -32,12 +32,12 @@ WINDOW = 200  # actions averaged around each probe point
 FREE = (
     c.Say(text="The rain does not stop."),
     c.Act(text="wipes the rain from the eyes"),
-    c.Roll(dice="1d20+3", reason="nerve"),
+    c.FreeRoll(dice="1d20+3", reason="nerve"),
 )
 
 
 def _open(seed: int, rng: random.Random) -> SessionState:
-    state = play(None, GM, c.Open(defenders=3, seed=seed), rng).state
+    state = play(None, GM, c.Open(scene="castle", seats=3, seed=seed), rng).state
     claims = [
         ("sakura", None),
         ("sasuke", None),

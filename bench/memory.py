@@ -35,7 +35,7 @@ TARGET = 20 * 1024
 FREE = (
     c.Say(text="The rain will not stop."),
     c.Act(text="listens at the door"),
-    c.Roll(dice="1d20+3", reason="nerve"),
+    c.FreeRoll(dice="1d20+3", reason="nerve"),
 )
 
 
@@ -45,10 +45,10 @@ async def play_one(
     """Open a session in ``channel``, seat its players, begin, and play ``commands`` commands."""
     players = rng.randint(3, 6)
     opened = await service.open_session(
-        guild, channel, GM, c.Open(defenders=players - 2, seed=rng.getrandbits(48))
+        guild, channel, GM, c.Open(scene="castle", seats=players - 2, seed=rng.getrandbits(48))
     )
     assert opened.accepted, opened.outcome
-    seats = seating(players, channel * 10)
+    seats = seating(players, channel * 10, "castle")
     for actor, claim in seats:
         await service.run(channel, actor, claim)
     people = [actor for actor, _ in seats]

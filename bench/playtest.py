@@ -36,7 +36,7 @@ def play_session(seed: int) -> Result:
     rng = random.Random(seed)
     defenders = rng.randint(1, 4)
     seated = defenders if rng.random() < 0.9 else 0
-    state = _accept(None, GM, c.Open(defenders=defenders, seed=seed), rng)
+    state = _accept(None, GM, c.Open(scene="castle", seats=defenders, seed=seed), rng)
     claims = [("sakura", None), ("sasuke", None)] + [
         ("defender", f"Ren {i}") for i in range(seated)
     ]

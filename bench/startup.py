@@ -50,7 +50,7 @@ TEMPLATES = 24  # of each kind: ended scenes, and scenes left open
 FREE = (
     c.Say(text="The rain will not stop."),
     c.Act(text="listens at the door"),
-    c.Roll(dice="1d20+3", reason="nerve"),
+    c.FreeRoll(dice="1d20+3", reason="nerve"),
 )
 COPY_SESSION = (
     "INSERT INTO sessions (id, guild_id, channel_id, scene, gm_id, status, created_at, "
@@ -78,9 +78,9 @@ async def play_template(
     """A scene in ``channel``: seated, begun, played (to its ending and closed if ``end``)."""
     players = rng.randint(3, 6)
     await service.open_session(
-        1, channel, GM, c.Open(defenders=players - 2, seed=rng.getrandbits(48))
+        1, channel, GM, c.Open(scene="castle", seats=players - 2, seed=rng.getrandbits(48))
     )
-    seats = seating(players, channel * 10)
+    seats = seating(players, channel * 10, "castle")
     for actor, claim in seats:
         await service.run(channel, actor, claim)
     people = [actor for actor, _ in seats]

@@ -201,7 +201,7 @@ class Players(commands.Cog):
     ) -> None:
         """A free dice roll, stored with the session if one is open."""
         if await current_state(interaction) is not None:
-            ran = await play_here(interaction, cmd.Roll(dice=dice, reason=reason))
+            ran = await play_here(interaction, cmd.FreeRoll(dice=dice, reason=reason))
             if ran is not None:
                 roll = accepted(ran).events[-1].roll  # type: ignore[union-attr]
                 await interaction.response.send_message(embed=render.roll_embed(roll))

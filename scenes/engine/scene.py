@@ -8,11 +8,12 @@ does nothing scene-specific, so a small scene overrides only a few.
 
 from __future__ import annotations
 
+import copy
 import random
 from collections.abc import Callable, Mapping
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Self
 
 from pydantic import BaseModel, ConfigDict
 
@@ -75,6 +76,12 @@ class SceneRules:
     @property
     def key(self) -> str:
         return self.data.key
+
+    def with_data(self, data: Scene) -> Self:
+        """The same rules over other (already validated) data: for tests and tuning."""
+        clone = copy.copy(self)
+        clone.data = data
+        return clone
 
     @property
     def name(self) -> str:

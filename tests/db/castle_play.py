@@ -22,7 +22,7 @@ CLAIMS: tuple[tuple[c.Actor, c.Command], ...] = (
     (BOTAN, c.Claim(role="sasuke")),
     (CHIYO, c.Claim(role="defender", name="Ren")),
 )
-OPEN = c.Open(defenders=2, seed=7)
+OPEN = c.Open(scene="castle", seats=2, seed=7)
 GUILD = 100
 CHANNEL = 200
 
@@ -56,7 +56,7 @@ def scripted(state: SessionState, step: int) -> tuple[c.Actor, c.Command]:
         case 0:
             return AIKO, c.Say(text=f"Line {step}: the rain will not stop.")
         case 1:
-            return CHIYO, c.Roll(dice="2d6+1", reason=f"roll {step}")
+            return CHIYO, c.FreeRoll(dice="2d6+1", reason=f"roll {step}")
         case 2 if state.undo and step % 12 == 2:
             return GM, c.Undo()
         case 3:
@@ -67,7 +67,7 @@ def scripted(state: SessionState, step: int) -> tuple[c.Actor, c.Command]:
 
 async def seated(service: SessionService, channel_id: int = CHANNEL, seed: int = 7) -> Ran:
     """Bring the channel's session to play: open it, seat whoever is missing, and begin."""
-    ran = await service.open_session(GUILD, channel_id, GM, c.Open(defenders=2, seed=seed))
+    ran = await service.open_session(GUILD, channel_id, GM, c.Open(scene="castle", seats=2, seed=seed))
     stored = await service.current(channel_id)
     assert stored is not None, ran.outcome
     for actor, claim in CLAIMS:

@@ -36,7 +36,7 @@ def burst(size: int) -> list[tuple[c.Actor, c.Command]]:
             case 0:
                 commands.append((player, c.Say(text=f"Line {number}")))
             case 1:
-                commands.append((player, c.Roll(dice="1d20", reason=f"roll {number}")))
+                commands.append((player, c.FreeRoll(dice="1d20", reason=f"roll {number}")))
             case _:
                 commands.append((player, c.Defend()))
     return commands
@@ -79,7 +79,7 @@ async def test_many_sessions_play_at_once(
 async def test_of_many_claiming_one_seat_at_once_exactly_one_wins(
     service: SessionService, sqlite_store: SqliteStore
 ) -> None:
-    opened_ = await service.open_session(GUILD, CHANNEL, GM, c.Open())
+    opened_ = await service.open_session(GUILD, CHANNEL, GM, c.Open(scene="castle", seats=2))
     claimants = [c.Actor(member_id=1000 + n, name=f"fan {n}") for n in range(20)]
     results = await asyncio.gather(
         *(service.run(CHANNEL, actor, c.Claim(role="sakura")) for actor in claimants)
@@ -95,7 +95,7 @@ async def test_two_connections_racing_at_one_version_commit_once(db_path: Path) 
     """The database itself, not the in-process lock, turns the second write away."""
     first, second = await SqliteStore.open(db_path), await SqliteStore.open(db_path)
     try:
-        stored = await first.create(GUILD, CHANNEL, GM, c.Open(), opened(c.Open()))
+        stored = await first.create(GUILD, CHANNEL, GM, c.Open(scene="castle", seats=2), opened(c.Open(scene="castle", seats=2)))
         for round_ in range(10):
             stored = await first.load(stored.id)  # type: ignore[assignment]
             assert stored is not None
@@ -122,7 +122,7 @@ async def test_two_bots_on_one_file_seat_exactly_one_claimant(db_path: Path) -> 
     first, second = await SqliteStore.open(db_path), await SqliteStore.open(db_path)
     try:
         one, two = SessionService(first), SessionService(second)
-        opened_ = await one.open_session(GUILD, CHANNEL, GM, c.Open())
+        opened_ = await one.open_session(GUILD, CHANNEL, GM, c.Open(scene="castle", seats=2))
         await two.restore()
         claimants = [c.Actor(member_id=2000 + n, name=f"fan {n}") for n in range(10)]
         results = await asyncio.gather(
@@ -144,7 +144,7 @@ async def test_the_seat_holder_is_refused_at_the_database_without_the_engine(
     """Even a caller that skips the re-decide cannot seat two members: the version key refuses."""
     first, second = await SqliteStore.open(db_path), await SqliteStore.open(db_path)
     try:
-        stored = await first.create(GUILD, CHANNEL, GM, c.Open(), opened(c.Open()))
+        stored = await first.create(GUILD, CHANNEL, GM, c.Open(scene="castle", seats=2), opened(c.Open(scene="castle", seats=2)))
         outcomes = [
             (actor, play(stored.state, actor, c.Claim(role="sakura"), random.Random(0)))
             for actor in (AIKO, BOTAN)

@@ -35,7 +35,7 @@ moves = st.lists(
     st.one_of(
         st.sampled_from(FIXED),
         st.tuples(st.sampled_from(PLAYERS), st.builds(c.Say, text=st.just("Rain."))),
-        st.tuples(st.sampled_from(PLAYERS), st.just(c.Roll(dice="1d20"))),
+        st.tuples(st.sampled_from(PLAYERS), st.just(c.FreeRoll(dice="1d20"))),
         st.just(TURN),
     ),
     max_size=30,
@@ -46,7 +46,7 @@ async def play_moves(chosen: list[tuple[c.Actor, c.Command] | None]) -> None:
     store = await SqliteStore.open(":memory:")
     try:
         service = SessionService(store)
-        opened = await service.open_session(GUILD, CHANNEL, GM, c.Open(defenders=2, seed=3))
+        opened = await service.open_session(GUILD, CHANNEL, GM, c.Open(scene="castle", seats=2, seed=3))
         versions = [opened.version]
         for move in chosen:
             state = (await service.current(CHANNEL)).state  # type: ignore[union-attr]

@@ -49,8 +49,8 @@ async def test_a_command_where_no_session_is_open_gets_the_engines_refusal(
 
 
 async def test_a_second_open_in_the_channel_is_refused(service: SessionService) -> None:
-    first = await service.open_session(GUILD, CHANNEL, GM, c.Open())
-    second = await service.open_session(GUILD, CHANNEL, GM, c.Open())
+    first = await service.open_session(GUILD, CHANNEL, GM, c.Open(scene="castle", seats=2))
+    second = await service.open_session(GUILD, CHANNEL, GM, c.Open(scene="castle", seats=2))
     assert first.accepted and isinstance(second.outcome, Refused)
     assert second.session_id == first.session_id
     assert len(await service.sessions(GUILD)) == 1
@@ -134,7 +134,7 @@ async def test_a_stale_cache_reloads_and_decides_again(db_path: Path) -> None:
     first, second = await SqliteStore.open(db_path), await SqliteStore.open(db_path)
     try:
         one, two = SessionService(first), SessionService(second)
-        await one.open_session(GUILD, CHANNEL, GM, c.Open())
+        await one.open_session(GUILD, CHANNEL, GM, c.Open(scene="castle", seats=2))
         await two.restore()
         assert (await one.run(CHANNEL, AIKO, c.Claim(role="sakura"))).accepted
         late = await two.run(CHANNEL, BOTAN, c.Claim(role="sakura"))
@@ -186,7 +186,7 @@ async def test_an_overdue_turn_is_skipped_and_logged(sqlite_store: SqliteStore) 
 
 async def make_sessions_in_every_status(service: SessionService) -> dict[Status, int]:
     ids: dict[Status, int] = {}
-    lobby = await service.open_session(GUILD, 1, GM, c.Open())
+    lobby = await service.open_session(GUILD, 1, GM, c.Open(scene="castle", seats=2))
     ids[Status.LOBBY] = lobby.session_id  # type: ignore[assignment]
     ids[Status.ACTIVE] = (await seated(service, channel_id=2)).session_id  # type: ignore[assignment]
     paused = await seated(service, channel_id=3)
@@ -237,7 +237,7 @@ async def test_an_ended_session_refuses_commands_and_frees_its_channel(
     assert await service.current(CHANNEL) is None
     late = await service.run_session(ended.session_id, AIKO, c.Say(text="Wait!"))  # type: ignore[arg-type]
     assert isinstance(late.outcome, Refused) and "ended" in late.outcome.message
-    reopened = await service.open_session(GUILD, CHANNEL, GM, c.Open())
+    reopened = await service.open_session(GUILD, CHANNEL, GM, c.Open(scene="castle", seats=2))
     assert reopened.accepted and reopened.session_id != ended.session_id
 
 

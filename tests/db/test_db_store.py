@@ -94,7 +94,7 @@ async def test_a_channel_holds_one_open_session_and_a_new_one_after_it_ends(stor
 
 async def test_the_log_keeps_every_roll_in_order(store: Store) -> None:
     stored = await create(store)
-    await apply(store, stored, AIKO, c.Roll(dice="3d6", reason="omens"))
+    await apply(store, stored, AIKO, c.FreeRoll(dice="3d6", reason="omens"))
     log = await store.log(stored.id)
     assert [entry.kind for entry in log] == ["open", "roll"]
     (rolled,) = log[1].events

@@ -23,7 +23,7 @@ class Table:
     def __init__(self, defenders: int = 1, seed: int = 7) -> None:
         self.rng = random.Random(seed)
         self.events: list[Event] = []
-        outcome = play(None, GM, c.Open(defenders=defenders, seed=seed), self.rng)
+        outcome = play(None, GM, c.Open(scene="castle", seats=defenders, seed=seed), self.rng)
         assert isinstance(outcome, Accepted)
         self.state: SessionState = outcome.state
         self.events.extend(outcome.events)

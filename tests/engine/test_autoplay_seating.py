@@ -15,8 +15,8 @@ from scenes.engine.state import Status
 @pytest.mark.parametrize("players", [3, 4, 5, 6])
 def test_a_seated_table_of_any_size_begins_with_every_seat_taken(players: int) -> None:
     rng = random.Random(players)
-    state = play(None, GM, c.Open(defenders=players - 2, seed=players), rng).state
-    seats = seating(players, first_member=100)
+    state = play(None, GM, c.Open(scene="castle", seats=players - 2, seed=players), rng).state
+    seats = seating(players, first_member=100, scene="castle")
     for actor, claim in seats:
         outcome = play(state, actor, claim, rng)
         assert isinstance(outcome, Accepted), outcome

@@ -14,7 +14,7 @@ from scenes.engine.state import SessionState
 
 def _whole_scene(seed: int) -> tuple[list, SessionState]:
     rng = random.Random(seed)
-    outcome = play(None, GM, c.Open(defenders=2, seed=seed), rng)
+    outcome = play(None, GM, c.Open(scene="castle", seats=2, seed=seed), rng)
     events, state = list(outcome.events), outcome.state
     claims = [("sakura", None), ("sasuke", None), ("defender", "Ren"), ("defender", "Aoi")]
     script: list[tuple[c.Actor, c.Command]] = [

@@ -7,13 +7,14 @@ import random
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from scenes.castle.world import castle
 from scenes.engine import commands as c
 from scenes.engine.autoplay import next_move
 from scenes.engine.events import dump_events, load_events
 from scenes.engine.evolve import UNDO_DEPTH, replay
+from scenes.engine.queries import can_act
 from scenes.engine.session import Accepted, play
 from scenes.engine.state import SessionState, Status
-from scenes.engine.world import can_act
 from scenes.schema import load_scene
 
 GM = c.Actor(member_id=1, name="GM", gm=True)
@@ -67,7 +68,7 @@ player_commands = st.one_of(
         how=st.sampled_from(["bar", "open", "hide", "take", "guard", "eat"]),
     ),
     *[st.builds(c.Choose, option=st.sampled_from(OPTIONS))] * 3,
-    st.builds(c.Roll, dice=st.sampled_from(["1d20", "4d6kh3", "1000d6", "1d1e1", "banana"])),
+    st.builds(c.FreeRoll, dice=st.sampled_from(["1d20", "4d6kh3", "1000d6", "1d1e1", "banana"])),
 )
 gm_commands = st.one_of(
     st.builds(c.Begin),
@@ -126,7 +127,7 @@ def _check_bounds(state: SessionState) -> None:
         assert 0 <= ch.vitality <= ch.max_vitality
         assert 0 <= ch.chakra <= ch.max_chakra
         assert ch.resolve is None or -3 <= ch.resolve <= 3
-    assert 0 <= state.siege.integrity <= state.siege.max_integrity
+    assert 0 <= castle(state).siege.integrity <= castle(state).siege.max_integrity
 
 
 def _check_turn(state: SessionState) -> None:
@@ -143,7 +144,7 @@ def _check_undo(before: SessionState, after: SessionState, rng: random.Random) -
 
 def _setup(seed: int, defenders: int) -> tuple[SessionState, list]:
     rng = random.Random(seed)
-    opened = play(None, GM, c.Open(defenders=defenders, seed=seed), rng)
+    opened = play(None, GM, c.Open(scene="castle", seats=defenders, seed=seed), rng)
     state, events = opened.state, list(opened.events)
     for actor, role in zip(PLAYERS, ["sakura", "sasuke", "defender"], strict=False):
         outcome = play(state, actor, c.Claim(role=role, name="Ren"), rng)

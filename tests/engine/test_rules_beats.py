@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from scenes.castle.words import DecisionKind
+from scenes.castle.world import Door, castle
 from scenes.engine import commands as c
-from scenes.engine.state import Condition, DecisionKind, Door, Fate
+from scenes.engine.state import Condition, Fate
 from tests.engine.table import Table, of_kind
 
 
@@ -27,7 +29,7 @@ def she_opens_the_door(first_sight: tuple[int, int]) -> Table:
     table = pair(["sakura", "sasuke"])
     table.do("sakura", c.Interact(object="door", how="open"), faces=list(first_sight))
     table.do("sasuke", c.Move(to="office"))
-    assert table.state.turn == "sakura" and not table.ch("sakura").ambush
+    assert table.state.turn == "sakura" and not table.ch("sakura").marked("ambush")
     return table
 
 
@@ -40,8 +42,8 @@ def dagger(table: Table, faces: list[int]) -> list:
 
 def test_the_scene_begins_at_the_storm() -> None:
     table = pair(["sasuke", "sakura"])
-    assert table.state.beat == 1 and table.state.door is Door.CLOSED
-    assert not table.state.met
+    assert table.state.beat == 1 and castle(table.state).door is Door.CLOSED
+    assert not castle(table.state).met
 
 
 # --- The breach and first sight -----------------------------------------------------------------
@@ -118,7 +120,7 @@ def test_hesitation_spoils_a_defending_roll_too_if_it_comes_first() -> None:
 
 
 def test_sakura_may_ambush_when_he_bursts_in() -> None:
-    assert breach().ch("sakura").ambush
+    assert breach().ch("sakura").marked("ambush")
 
 
 def test_the_ambush_gives_advantage_on_her_first_attack_only() -> None:
@@ -127,7 +129,7 @@ def test_the_ambush_gives_advantage_on_her_first_attack_only() -> None:
     assert table.rolls(events)[0] == (
         "Dagger from the obi: 2d20kh1 (~~3~~, 18) + 5 = 23 vs evasion 14 → hit"
     )
-    assert not table.ch("sakura").ambush
+    assert not table.ch("sakura").marked("ambush")
     table.do("gm", c.Skip())
     events = dagger(table, [8])
     assert table.rolls(events) == ["Dagger from the obi: 1d20 (8) + 5 = 13 vs evasion 14 → miss"]
@@ -137,7 +139,7 @@ def test_the_ambush_waits_while_she_does_something_else() -> None:
     table = breach()
     table.do("sakura", c.Interact(object="scrolls", how="guard"))
     table.do("gm", c.Skip())
-    assert table.ch("sakura").ambush
+    assert table.ch("sakura").marked("ambush")
     events = dagger(table, [3, 18, 1])
     assert table.rolls(events)[0].startswith("Dagger from the obi: 2d20kh1")
 
@@ -184,16 +186,16 @@ def test_gm_advance_to_the_breach_bursts_the_door_and_brings_him_in() -> None:
     table = pair(["sakura", "sasuke"])
     events = table.do("gm", c.Advance(), faces=[15, 15])
     assert [(e.beat, e.by_gm) for e in of_kind(events, "beat_reached")] == [(2, True)]
-    assert table.state.door is Door.BROKEN and table.ch("sasuke").place == "office"
+    assert castle(table.state).door is Door.BROKEN and table.ch("sasuke").place == "office"
     assert len(of_kind(events, "first_sight")) == 2
-    assert table.ch("sakura").ambush
+    assert table.ch("sakura").marked("ambush")
 
 
 def test_gm_advance_to_the_breach_through_a_barred_door_bursts_it_too() -> None:
     table = pair(["sakura", "sasuke"])
     table.do("sakura", c.Interact(object="door", how="bar"))
     table.do("gm", c.Advance(), faces=[15, 15])
-    assert table.state.door is Door.BROKEN and table.ch("sasuke").place == "office"
+    assert castle(table.state).door is Door.BROKEN and table.ch("sasuke").place == "office"
 
 
 def test_gm_advance_to_the_clash() -> None:
@@ -209,7 +211,7 @@ def test_gm_advance_to_the_mercy_offers_it_when_sakura_is_down() -> None:
     table.do("gm", c.Advance())
     decision = table.state.decision
     assert table.state.beat == 4
-    assert decision is not None and decision.kind is DecisionKind.MERCY
+    assert decision is not None and decision.kind == DecisionKind.MERCY
     assert (decision.decider, decision.subject) == ("sasuke", "sakura")
 
 
@@ -226,7 +228,7 @@ def test_gm_advance_to_the_scrolls_offers_him_the_standoff() -> None:
         table.do("gm", c.Advance())
     decision = table.state.decision
     assert table.state.beat == 5
-    assert decision is not None and decision.kind is DecisionKind.STANDOFF
+    assert decision is not None and decision.kind == DecisionKind.STANDOFF
     assert decision.decider == "sasuke" and decision.options == ("take", "bargain", "withdraw")
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from scenes.castle.world import Door, ScrollsAt, castle
 from scenes.engine import commands as c
-from scenes.engine.state import Door, ScrollsAt
 from tests.engine.table import Table, of_kind
 
 
@@ -35,7 +35,7 @@ def sasuke_in_the_office_after(sakura_does: c.Command) -> Table:
 def test_sakura_bars_the_door_from_inside() -> None:
     table = pair(["sakura", "sasuke"])
     events = table.do("sakura", c.Interact(object="door", how="bar"))
-    assert table.state.door is Door.BARRED
+    assert castle(table.state).door is Door.BARRED
     assert "door_bar" in [e.moment for e in of_kind(events, "narrated")]
 
 
@@ -62,7 +62,7 @@ def test_the_door_is_reached_only_from_the_office_or_the_east_hall() -> None:
 def test_the_intruder_bursts_a_closed_door_and_steps_into_the_office() -> None:
     table = pair(["sasuke", "sakura"])
     events = table.do("sasuke", c.Interact(object="door", how="open"), faces=[15, 15])
-    assert table.state.door is Door.BROKEN
+    assert castle(table.state).door is Door.BROKEN
     assert table.ch("sasuke").place == "office"
     assert table.state.beat == 2
     assert [(e.from_place, e.to_place) for e in of_kind(events, "moved")] == [
@@ -77,7 +77,7 @@ def test_a_barred_door_bursts_only_on_a_check_against_14() -> None:
     assert (
         table.rolls(events)[0] == "Forcing the barred door: 1d20 (10) + 4 = 14 vs DC 14 → success"
     )
-    assert table.state.door is Door.BROKEN and table.ch("sasuke").place == "office"
+    assert castle(table.state).door is Door.BROKEN and table.ch("sasuke").place == "office"
 
 
 def test_a_barred_door_holds_when_the_check_fails() -> None:
@@ -85,16 +85,16 @@ def test_a_barred_door_holds_when_the_check_fails() -> None:
     table.do("sakura", c.Interact(object="door", how="bar"))
     events = table.do("sasuke", c.Interact(object="door", how="open"), faces=[9])
     assert table.rolls(events) == ["Forcing the barred door: 1d20 (9) + 4 = 13 vs DC 14 → failure"]
-    assert table.state.door is Door.BARRED
+    assert castle(table.state).door is Door.BARRED
     assert table.ch("sasuke").place == "east_hall" and table.state.beat == 1
 
 
 def test_sakura_opens_the_door_without_breaking_it() -> None:
     table = pair(["sakura", "sasuke"])
     table.do("sakura", c.Interact(object="door", how="open"), faces=[15, 15])
-    assert table.state.door is Door.OPEN and table.state.beat == 2
+    assert castle(table.state).door is Door.OPEN and table.state.beat == 2
     assert table.ch("sasuke").place == "east_hall"
-    assert not table.ch("sakura").ambush
+    assert not table.ch("sakura").marked("ambush")
 
 
 def test_sakura_lifts_her_own_bar() -> None:
@@ -102,7 +102,7 @@ def test_sakura_lifts_her_own_bar() -> None:
     table.do("sakura", c.Interact(object="door", how="bar"))
     table.do("sasuke", c.Defend())
     table.do("sakura", c.Interact(object="door", how="open"), faces=[15, 15])
-    assert table.state.door is Door.OPEN
+    assert castle(table.state).door is Door.OPEN
 
 
 def test_nobody_moves_through_a_closed_door() -> None:
@@ -142,22 +142,22 @@ def test_a_broken_door_can_be_neither_barred_nor_opened() -> None:
 def test_taking_the_scrolls_from_an_unguarded_desk_needs_no_check() -> None:
     table = sasuke_in_the_office_after(c.Move(to="east_hall"))
     table.do("sasuke", c.Interact(object="scrolls", how="take"), faces=[])
-    scrolls = table.state.scrolls
+    scrolls = castle(table.state).scrolls
     assert scrolls.at is ScrollsAt.CARRIED and scrolls.holder == "sasuke"
 
 
 def test_guarded_scrolls_are_taken_only_by_winning_an_opposed_check() -> None:
     table = sasuke_in_the_office_after(c.Interact(object="scrolls", how="guard"))
-    assert table.state.scrolls.guard == "sakura"
+    assert castle(table.state).scrolls.guard == "sakura"
     events = table.do("sasuke", c.Interact(object="scrolls", how="take"), faces=[15, 5])
     assert table.rolls(events)[0].startswith("Struggle for the scrolls (Sasuke): 1d20 (15) + 4")
-    assert table.state.scrolls.at is ScrollsAt.CARRIED and table.state.scrolls.holder == "sasuke"
+    assert castle(table.state).scrolls.at is ScrollsAt.CARRIED and castle(table.state).scrolls.holder == "sasuke"
 
 
 def test_guarded_scrolls_stay_when_the_opposed_check_is_lost() -> None:
     table = sasuke_in_the_office_after(c.Interact(object="scrolls", how="guard"))
     events = table.do("sasuke", c.Interact(object="scrolls", how="take"), faces=[5, 15])
-    assert table.state.scrolls.at is ScrollsAt.DESK and table.state.scrolls.holder is None
+    assert castle(table.state).scrolls.at is ScrollsAt.DESK and castle(table.state).scrolls.holder is None
     assert "scrolls_take_fails" in [e.moment for e in of_kind(events, "narrated")]
 
 
@@ -165,32 +165,32 @@ def test_sakura_standing_in_the_office_keeps_the_desk_with_an_opposed_check() ->
     table = sasuke_in_the_office_after(c.Defend())
     events = table.do("sasuke", c.Interact(object="scrolls", how="take"), faces=[5, 15])
     assert table.rolls(events)[0].startswith("Struggle for the scrolls (Sasuke): 1d20 (5) + 4")
-    assert table.state.scrolls.at is ScrollsAt.DESK
+    assert castle(table.state).scrolls.at is ScrollsAt.DESK
 
 
 def test_an_explicit_guard_on_the_desk_adds_the_guard_bonus() -> None:
     table = sasuke_in_the_office_after(c.Interact(object="scrolls", how="guard"))
     events = table.do("sasuke", c.Interact(object="scrolls", how="take"), faces=[15, 12])
     assert table.rolls(events)[1] == "Struggle for the scrolls (Sakura): 1d20 (12) + 7 = 19"
-    assert table.state.scrolls.at is ScrollsAt.DESK
+    assert castle(table.state).scrolls.at is ScrollsAt.DESK
 
 
 def test_hidden_scrolls_must_be_found_with_a_search_against_15() -> None:
     table = sasuke_in_the_office_after(c.Interact(object="scrolls", how="hide"))
-    assert table.state.scrolls.at is ScrollsAt.HIDDEN
+    assert castle(table.state).scrolls.at is ScrollsAt.HIDDEN
     table.do("sasuke", c.Defend())
     table.do("sakura", c.Move(to="east_hall"))
     events = table.do("sasuke", c.Interact(object="scrolls", how="take"), faces=[9])
     assert table.rolls(events)[0] == (
         "Searching for the hidden scrolls: 1d20 (9) + 6 = 15 vs DC 15 → success"
     )
-    assert table.state.scrolls.at is ScrollsAt.CARRIED
+    assert castle(table.state).scrolls.at is ScrollsAt.CARRIED
 
 
 def test_hidden_scrolls_stay_hidden_when_the_search_fails() -> None:
     table = sasuke_in_the_office_after(c.Interact(object="scrolls", how="hide"))
     table.do("sasuke", c.Interact(object="scrolls", how="take"), faces=[8])
-    assert table.state.scrolls.at is ScrollsAt.HIDDEN and table.state.scrolls.holder is None
+    assert castle(table.state).scrolls.at is ScrollsAt.HIDDEN and castle(table.state).scrolls.holder is None
 
 
 def test_the_scrolls_are_handled_only_in_the_office() -> None:
@@ -226,16 +226,16 @@ def the_north_wing_about_to_fall(sakura_leaves_the_office: bool) -> Table:
 def test_unguarded_scrolls_are_lost_when_the_north_wing_falls_with_the_office_empty() -> None:
     table = the_north_wing_about_to_fall(sakura_leaves_the_office=True)
     events = table.do("gm", c.Skip(), faces=[3])
-    assert table.state.siege.fallen
-    assert table.state.scrolls.at is ScrollsAt.LOST
+    assert castle(table.state).siege.fallen
+    assert castle(table.state).scrolls.at is ScrollsAt.LOST
     assert "scrolls_lost" in [e.moment for e in of_kind(events, "narrated")]
 
 
 def test_the_scrolls_stay_when_the_north_wing_falls_with_sakura_in_the_office() -> None:
     table = the_north_wing_about_to_fall(sakura_leaves_the_office=False)
     table.do("gm", c.Skip(), faces=[3])
-    assert table.state.siege.fallen
-    assert table.state.scrolls.at is ScrollsAt.DESK
+    assert castle(table.state).siege.fallen
+    assert castle(table.state).scrolls.at is ScrollsAt.DESK
 
 
 def test_hidden_scrolls_are_not_lost_when_the_north_wing_falls() -> None:
@@ -252,7 +252,7 @@ def test_hidden_scrolls_are_not_lost_when_the_north_wing_falls() -> None:
     table.do("sakura", c.Move(to="east_hall"))
     table.do("gm", c.Set(character="north_wing", field="integrity", value=1))
     table.do("gm", c.Skip(), faces=[3])
-    assert table.state.siege.fallen and table.state.scrolls.at is ScrollsAt.HIDDEN
+    assert castle(table.state).siege.fallen and castle(table.state).scrolls.at is ScrollsAt.HIDDEN
 
 
 def test_lost_scrolls_cannot_be_taken() -> None:

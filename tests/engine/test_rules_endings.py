@@ -3,8 +3,9 @@ computed from the state."""
 
 from __future__ import annotations
 
+from scenes.castle.world import ScrollsAt, castle
 from scenes.engine import commands as c
-from scenes.engine.state import Ending, ScrollsAt, Status
+from scenes.engine.state import Ending, Status
 from tests.engine.table import Table, of_kind
 
 
@@ -35,7 +36,7 @@ def ending(table: Table) -> Ending:
 
 
 def dimensions(ending: Ending) -> tuple[str, str, str, str]:
-    return (ending.scrolls, ending.sakura, ending.sasuke, ending.north_wing)
+    return (ending.facet("scrolls"), ending.facet("sakura"), ending.facet("sasuke"), ending.facet("north_wing"))
 
 
 def test_scrolls_carried_off_when_he_leaves_with_them() -> None:
@@ -83,7 +84,7 @@ def test_the_guardian_falls_when_he_strikes_her_down() -> None:
     table.do("sasuke", c.Choose(option="strike"), faces=[12])
     reached = ending(table)
     assert reached.key == "the_guardian_falls"
-    assert (reached.sakura, reached.scrolls) == ("dead", "kept")
+    assert (reached.facet("sakura"), reached.facet("scrolls")) == ("dead", "kept")
 
 
 def test_the_spent_intruder_when_she_spares_him_down() -> None:
@@ -105,7 +106,7 @@ def test_ashes_of_the_archive_when_the_wing_falls_on_an_empty_office() -> None:
     table.do("gm", c.Set(character="north_wing", field="integrity", value=1))
     table.do("sakura", c.Move(to="east_hall"))
     table.do("gm", c.Skip(), faces=[1])
-    assert table.state.siege.fallen and table.state.scrolls.at is ScrollsAt.LOST
+    assert castle(table.state).siege.fallen and castle(table.state).scrolls.at is ScrollsAt.LOST
     table.do("sasuke", c.Jutsu(name="body_flicker"))
     reached = ending(table)
     assert reached.key == "ashes_of_the_archive"
@@ -117,7 +118,7 @@ def test_the_north_wing_falls_while_she_keeps_the_office() -> None:
     table.do("gm", c.Set(character="north_wing", field="integrity", value=1))
     table.do("sakura", c.Defend())
     table.do("gm", c.Skip(), faces=[1])
-    assert table.state.siege.fallen and table.state.scrolls.at is ScrollsAt.DESK
+    assert castle(table.state).siege.fallen and castle(table.state).scrolls.at is ScrollsAt.DESK
     table.do("sasuke", c.Jutsu(name="body_flicker"))
     reached = ending(table)
     assert reached.key == "the_north_wing_falls"
@@ -134,9 +135,9 @@ def test_the_ending_at_the_close_is_computed_from_the_state_at_the_close() -> No
     table.do("gm", c.Set(character="north_wing", field="integrity", value=1))
     table.do("sakura", c.Defend())
     table.do("gm", c.Skip(), faces=[1])
-    assert table.state.siege.fallen
+    assert castle(table.state).siege.fallen
     table.do("gm", c.End())
     assert table.state.status is Status.ENDED
     closed = table.state.ending
-    assert closed is not None and closed.north_wing == "fallen"
+    assert closed is not None and closed.facet("north_wing") == "fallen"
     assert closed.key == "the_north_wing_falls"

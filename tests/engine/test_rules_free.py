@@ -72,7 +72,7 @@ def test_free_commands_do_not_use_the_turn() -> None:
     table = in_play()
     table.do("sasuke", c.Say(text="Open the door."))
     table.do("sasuke", c.Act(text="He knocks again."))
-    table.do("sasuke", c.Roll(dice="1d20"), faces=[4])
+    table.do("sasuke", c.FreeRoll(dice="1d20"), faces=[4])
     assert table.state.turn == "sasuke" and table.state.round == 1
 
 
@@ -81,7 +81,7 @@ def test_free_commands_do_not_use_the_turn() -> None:
 
 def test_roll_shows_every_face_and_the_total() -> None:
     table = in_play()
-    events = table.do("sakura", c.Roll(dice="4d6kh3", reason="courage"), faces=[6, 1, 5, 2])
+    events = table.do("sakura", c.FreeRoll(dice="4d6kh3", reason="courage"), faces=[6, 1, 5, 2])
     (rolled,) = of_kind(events, "dice_rolled")
     assert rolled.roll.text == "courage: 4d6kh3 (6, ~~1~~, 5, 2) = 13"
     assert (rolled.seat, rolled.reason) == ("sakura", "courage")
@@ -89,21 +89,21 @@ def test_roll_shows_every_face_and_the_total() -> None:
 
 def test_roll_keeps_the_lowest_with_a_bonus() -> None:
     table = in_play()
-    events = table.do("sakura", c.Roll(dice="2d20kl1+3"), faces=[17, 4])
+    events = table.do("sakura", c.FreeRoll(dice="2d20kl1+3"), faces=[17, 4])
     (rolled,) = of_kind(events, "dice_rolled")
     assert rolled.roll.total == 7
 
 
 def test_roll_needs_no_seat() -> None:
     table = in_play()
-    events = table.do(STRANGER, c.Roll(dice="1d20"), faces=[12])
+    events = table.do(STRANGER, c.FreeRoll(dice="1d20"), faces=[12])
     (rolled,) = of_kind(events, "dice_rolled")
     assert rolled.seat is None and rolled.roll.total == 12
 
 
 def test_a_roll_reason_is_cut_to_100_characters() -> None:
     table = in_play()
-    events = table.do("sakura", c.Roll(dice="1d4", reason="r" * 300), faces=[2])
+    events = table.do("sakura", c.FreeRoll(dice="1d4", reason="r" * 300), faces=[2])
     (rolled,) = of_kind(events, "dice_rolled")
     assert rolled.reason == "r" * 100
 
@@ -129,7 +129,7 @@ def test_an_absurd_or_unreadable_roll_is_refused_with_a_clear_sentence(
 ) -> None:
     table = in_play()
     started = time.perf_counter()
-    outcome = play(table.state, table.actor("sakura"), c.Roll(dice=notation), random.Random(3))
+    outcome = play(table.state, table.actor("sakura"), c.FreeRoll(dice=notation), random.Random(3))
     assert time.perf_counter() - started < 1.0
     assert isinstance(outcome, Refused) and says in outcome.message
 
@@ -137,7 +137,7 @@ def test_an_absurd_or_unreadable_roll_is_refused_with_a_clear_sentence(
 def test_the_largest_sane_roll_is_rolled_at_once() -> None:
     table = in_play()
     started = time.perf_counter()
-    outcome = play(table.state, table.actor("sakura"), c.Roll(dice="100d1000"), random.Random(3))
+    outcome = play(table.state, table.actor("sakura"), c.FreeRoll(dice="100d1000"), random.Random(3))
     assert time.perf_counter() - started < 1.0
     assert isinstance(outcome, Accepted)
     (rolled,) = of_kind(outcome.events, "dice_rolled")
@@ -147,4 +147,4 @@ def test_the_largest_sane_roll_is_rolled_at_once() -> None:
 def test_a_roll_is_refused_while_muted() -> None:
     table = in_play()
     table.do("gm", c.Mute(member_id=10))
-    assert "muted" in table.refused("sakura", c.Roll(dice="1d20"))
+    assert "muted" in table.refused("sakura", c.FreeRoll(dice="1d20"))

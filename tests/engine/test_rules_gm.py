@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from scenes.castle.world import castle
 from scenes.engine import commands as c
 from scenes.engine.state import Status
 from tests.engine.table import Table, of_kind
@@ -141,7 +142,7 @@ def test_undo_restores_a_round_end_and_the_siege() -> None:
     table.begin(["defender_1"])
     before = table.state
     table.do("defender_1", c.Jutsu(name="earth_wall"), faces=[6])
-    assert table.state.round == 2 and table.state.siege.integrity == 6
+    assert table.state.round == 2 and castle(table.state).siege.integrity == 6
     table.do("gm", c.Undo())
     assert table.state == before
 
@@ -230,7 +231,7 @@ def test_set_outside_the_bounds_is_refused(
 def test_set_integrity_corrects_the_north_wing() -> None:
     table = pair(["sakura", "sasuke"])
     table.do("gm", c.Set(character="north_wing", field="integrity", value=4))
-    assert table.state.siege.integrity == 4
+    assert castle(table.state).siege.integrity == 4
 
 
 def test_set_resolve_for_a_defender_is_refused() -> None:

@@ -3,8 +3,9 @@ or bind, with the heart check that may turn a strike into a spare."""
 
 from __future__ import annotations
 
+from scenes.castle.words import DecisionKind
 from scenes.engine import commands as c
-from scenes.engine.state import Condition, DecisionKind, Fate
+from scenes.engine.state import Condition, Fate
 from tests.engine.table import Table, of_kind
 
 
@@ -50,7 +51,7 @@ def sakura_downs_sasuke() -> Table:
 def test_the_mercy_is_offered_when_sakura_chokes_in_his_grip() -> None:
     table = sasuke_grips_sakura()
     decision = table.state.decision
-    assert decision is not None and decision.kind is DecisionKind.MERCY
+    assert decision is not None and decision.kind == DecisionKind.MERCY
     assert (decision.decider, decision.subject) == ("sasuke", "sakura")
     assert decision.options == ("strike", "spare", "bind")
     assert table.state.beat == 4

@@ -29,13 +29,13 @@ def test_a_gm_opens_a_lobby_with_every_seat_free() -> None:
 
 @pytest.mark.parametrize("defenders", [0, 5])
 def test_opening_with_defender_seats_outside_one_to_four_is_refused(defenders: int) -> None:
-    outcome = play(None, GM, c.Open(defenders=defenders), random.Random(1))
+    outcome = play(None, GM, c.Open(scene="castle", seats=defenders), random.Random(1))
     assert isinstance(outcome, Refused)
     assert "1 to 4" in outcome.message
 
 
 def test_only_a_game_master_can_open_a_session() -> None:
-    outcome = play(None, c.Actor(member_id=10), c.Open(defenders=1), random.Random(1))
+    outcome = play(None, c.Actor(member_id=10), c.Open(scene="castle", seats=1), random.Random(1))
     assert isinstance(outcome, Refused)
     assert "game master" in outcome.message
 
@@ -202,7 +202,7 @@ def test_a_muted_member_cannot_use_commands_until_unmuted() -> None:
     table.do("gm", c.Mute(member_id=MEMBERS["sakura"]))
     assert "muted" in table.refused("sakura", c.Defend())
     assert "muted" in table.refused("sakura", c.Say(text="Who is there?"))
-    assert "muted" in table.refused("sakura", c.Roll(dice="1d20"))
+    assert "muted" in table.refused("sakura", c.FreeRoll(dice="1d20"))
     assert "muted" in table.refused("sakura", c.Release())
     table.do("gm", c.Unmute(member_id=MEMBERS["sakura"]))
     table.do("sakura", c.Defend())

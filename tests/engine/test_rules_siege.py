@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from scenes.castle.world import castle
 from scenes.engine import commands as c
 from tests.engine.table import Table, of_kind
 
@@ -16,7 +17,7 @@ def north_wing() -> Table:
 
 def test_the_north_wing_starts_at_integrity_10() -> None:
     table = north_wing()
-    assert table.state.siege.integrity == 10 and not table.state.siege.fallen
+    assert castle(table.state).siege.integrity == 10 and not castle(table.state).siege.fallen
 
 
 def test_the_army_presses_1d6_plus_half_the_round_at_each_rounds_end() -> None:
@@ -27,7 +28,7 @@ def test_the_army_presses_1d6_plus_half_the_round_at_each_rounds_end() -> None:
         pressed += [(e.round, e.press, e.loss) for e in of_kind(events, "siege_pressed")]
     # Round 1: 2 + 0; rounds 2 and 3: 2 + 1; round 4: 1 + 2, and 10 - 11 is the fall.
     assert pressed == [(1, 2, 2), (2, 3, 3), (3, 3, 3), (4, 3, 3)]
-    assert table.state.siege.fallen
+    assert castle(table.state).siege.fallen
 
 
 def test_the_press_roll_is_shown_with_the_rounds_bonus() -> None:
@@ -42,21 +43,21 @@ def test_the_press_roll_is_shown_with_the_rounds_bonus() -> None:
 def test_the_rounds_relief_is_taken_from_the_press() -> None:
     table = north_wing()
     table.do("defender_1", c.Jutsu(name="earth_wall"), faces=[5])
-    assert table.state.siege.integrity == 10 - (5 - 2)
+    assert castle(table.state).siege.integrity == 10 - (5 - 2)
 
 
 def test_relief_greater_than_the_press_costs_nothing_and_restores_nothing() -> None:
     table = north_wing()
     table.do("defender_1", c.Jutsu(name="kunai_volley", target="army"), faces=[20, 2])
-    assert table.state.siege.integrity == 10
+    assert castle(table.state).siege.integrity == 10
 
 
 def test_the_relief_lasts_one_round_only() -> None:
     table = north_wing()
     table.do("defender_1", c.Jutsu(name="earth_wall"), faces=[1])
-    assert table.state.siege.relief == 0
+    assert castle(table.state).siege.relief == 0
     table.do("defender_1", c.Defend(), faces=[3])
-    assert table.state.siege.integrity == 10 - 4
+    assert castle(table.state).siege.integrity == 10 - 4
 
 
 def test_the_relief_of_all_defenders_in_a_round_adds_up() -> None:
@@ -65,14 +66,14 @@ def test_the_relief_of_all_defenders_in_a_round_adds_up() -> None:
     table.begin(["defender_1", "defender_2"])
     table.do("defender_1", c.Jutsu(name="earth_wall"))
     table.do("defender_2", c.Jutsu(name="hold_the_line"), faces=[6])
-    assert table.state.siege.integrity == 10 - (6 - 3)
+    assert castle(table.state).siege.integrity == 10 - (6 - 3)
 
 
 def test_the_north_wing_falls_at_zero() -> None:
     table = north_wing()
     table.do("gm", c.Set(character="north_wing", field="integrity", value=3))
     events = table.do("defender_1", c.Defend(), faces=[5])
-    assert table.state.siege.fallen and table.state.siege.integrity == 0
+    assert castle(table.state).siege.fallen and castle(table.state).siege.integrity == 0
     assert of_kind(events, "north_wing_fell")
     assert "siege_falls" in [e.moment for e in of_kind(events, "narrated")]
 
@@ -81,7 +82,7 @@ def test_a_press_that_leaves_integrity_holds_the_wing() -> None:
     table = north_wing()
     table.do("gm", c.Set(character="north_wing", field="integrity", value=4))
     table.do("defender_1", c.Defend(), faces=[3])
-    assert table.state.siege.integrity == 1 and not table.state.siege.fallen
+    assert castle(table.state).siege.integrity == 1 and not castle(table.state).siege.fallen
 
 
 def test_a_fallen_north_wing_is_pressed_no_more() -> None:
@@ -98,7 +99,7 @@ def test_the_siege_does_not_run_with_no_defender_seated() -> None:
     table.begin(["sakura"])
     events = table.do("sakura", c.Defend(), faces=[])
     assert of_kind(events, "round_ended") and not of_kind(events, "siege_pressed")
-    assert table.state.siege.integrity == 10
+    assert castle(table.state).siege.integrity == 10
 
 
 def test_the_siege_stops_when_the_last_defender_is_kicked() -> None:
@@ -114,4 +115,4 @@ def test_the_round_end_records_the_numbers() -> None:
     table = north_wing()
     events = table.do("defender_1", c.Defend(), faces=[2])
     (ended,) = of_kind(events, "round_ended")
-    assert ended.integrity == 8 and ended.vitality["defender_1"] == 18
+    assert ended.gauges["integrity"] == 8 and ended.vitality["defender_1"] == 18

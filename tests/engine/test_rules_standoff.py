@@ -3,8 +3,10 @@ yields or refuses), or withdraw."""
 
 from __future__ import annotations
 
+from scenes.castle.words import DecisionKind
+from scenes.castle.world import ScrollsAt, castle
 from scenes.engine import commands as c
-from scenes.engine.state import DecisionKind, Fate, ScrollsAt
+from scenes.engine.state import Fate
 from tests.engine.table import Table, of_kind
 
 
@@ -27,7 +29,7 @@ def test_the_standoff_is_offered_after_the_mercy_when_he_stands_in_the_office() 
     table = standoff()
     decision = table.state.decision
     assert table.state.beat == 5
-    assert decision is not None and decision.kind is DecisionKind.STANDOFF
+    assert decision is not None and decision.kind == DecisionKind.STANDOFF
     assert (decision.decider, decision.subject) == ("sasuke", "sakura")
     assert decision.options == ("take", "bargain", "withdraw")
 
@@ -61,21 +63,21 @@ def test_taking_the_scrolls_at_the_standoff_is_opposed_by_sakura_standing_in_the
     # He 5 + 4 = 9 against her 15 + 5 = 20: the scrolls stay.
     events = table.do("sasuke", c.Choose(option="take"), faces=[5, 15])
     assert [e.result for e in of_kind(events, "decision_made")] == ["kept"]
-    assert table.state.scrolls.at is ScrollsAt.DESK
+    assert castle(table.state).scrolls.at is ScrollsAt.DESK
 
 
 def test_taking_the_scrolls_from_her_guard_is_opposed_and_may_be_won() -> None:
     table = standoff(sakura_guards_the_desk=True)
     events = table.do("sasuke", c.Choose(option="take"), faces=[15, 5])
     assert [e.result for e in of_kind(events, "decision_made")] == ["taken"]
-    assert table.state.scrolls.at is ScrollsAt.CARRIED and table.state.scrolls.holder == "sasuke"
+    assert castle(table.state).scrolls.at is ScrollsAt.CARRIED and castle(table.state).scrolls.holder == "sasuke"
 
 
 def test_taking_the_scrolls_from_her_guard_is_opposed_and_may_be_lost() -> None:
     table = standoff(sakura_guards_the_desk=True)
     events = table.do("sasuke", c.Choose(option="take"), faces=[5, 15])
     assert [e.result for e in of_kind(events, "decision_made")] == ["kept"]
-    assert table.state.scrolls.at is ScrollsAt.DESK
+    assert castle(table.state).scrolls.at is ScrollsAt.DESK
     assert table.state.decision is None and table.state.turn == "sakura"
 
 
@@ -88,9 +90,9 @@ def test_taking_the_scrolls_from_a_downed_guardian_needs_no_check() -> None:
     table.do("gm", c.Set(character="sakura", field="vitality", value=5))
     table.do("sasuke", c.Jutsu(name="chidori", target="sakura"), faces=[10, 1, 1, 1])
     table.do("sasuke", c.Choose(option="spare"))
-    assert table.state.decision is not None and table.state.decision.kind is DecisionKind.STANDOFF
+    assert table.state.decision is not None and table.state.decision.kind == DecisionKind.STANDOFF
     table.do("sasuke", c.Choose(option="take"), faces=[])
-    assert table.state.scrolls.holder == "sasuke"
+    assert castle(table.state).scrolls.holder == "sasuke"
 
 
 # --- Bargain ------------------------------------------------------------------------------------
@@ -100,7 +102,7 @@ def test_bargaining_offers_sakura_to_yield_or_refuse() -> None:
     table = standoff()
     table.do("sasuke", c.Choose(option="bargain"))
     decision = table.state.decision
-    assert decision is not None and decision.kind is DecisionKind.BARGAIN
+    assert decision is not None and decision.kind == DecisionKind.BARGAIN
     assert (decision.decider, decision.subject) == ("sakura", "sasuke")
     assert decision.options == ("yield", "refuse")
     assert "Sakura's to make" in table.refused("sasuke", c.Choose(option="yield"))
@@ -110,7 +112,7 @@ def test_yielding_gives_him_the_scrolls_and_he_leaves() -> None:
     table = standoff()
     table.do("sasuke", c.Choose(option="bargain"))
     table.do("sakura", c.Choose(option="yield"))
-    assert table.state.scrolls.at is ScrollsAt.CARRIED and table.state.scrolls.holder == "sasuke"
+    assert castle(table.state).scrolls.at is ScrollsAt.CARRIED and castle(table.state).scrolls.holder == "sasuke"
     assert table.ch("sasuke").fate is Fate.GONE
     assert table.ch("sakura").resolve == -1
     assert table.state.beat == 6
@@ -120,7 +122,7 @@ def test_refusing_keeps_the_scrolls_and_shifts_her_resolve_to_duty() -> None:
     table = standoff()
     table.do("sasuke", c.Choose(option="bargain"))
     table.do("sakura", c.Choose(option="refuse"))
-    assert table.state.scrolls.at is ScrollsAt.DESK
+    assert castle(table.state).scrolls.at is ScrollsAt.DESK
     assert table.ch("sakura").resolve == 1
     assert table.state.decision is None and table.state.turn == "sakura"
 
@@ -130,7 +132,7 @@ def test_gm_skip_of_the_bargain_refuses() -> None:
     table.do("sasuke", c.Choose(option="bargain"))
     events = table.do("gm", c.Skip())
     assert [e.result for e in of_kind(events, "decision_made")] == ["refused"]
-    assert table.state.scrolls.at is ScrollsAt.DESK
+    assert castle(table.state).scrolls.at is ScrollsAt.DESK
 
 
 # --- Withdraw -----------------------------------------------------------------------------------
@@ -140,7 +142,7 @@ def test_withdrawing_leaves_the_scene_without_the_scrolls() -> None:
     table = standoff()
     events = table.do("sasuke", c.Choose(option="withdraw"))
     assert table.ch("sasuke").fate is Fate.GONE
-    assert table.state.scrolls.at is ScrollsAt.DESK
+    assert castle(table.state).scrolls.at is ScrollsAt.DESK
     assert "body_flicker" in [e.moment for e in of_kind(events, "narrated")]
     assert table.state.beat == 6
 
@@ -150,5 +152,5 @@ def test_gm_skip_of_the_standoff_holds_and_the_turn_passes() -> None:
     events = table.do("gm", c.Skip())
     assert [e.result for e in of_kind(events, "decision_made")] == ["held"]
     assert table.ch("sasuke").fate is Fate.PRESENT
-    assert table.state.scrolls.at is ScrollsAt.DESK
+    assert castle(table.state).scrolls.at is ScrollsAt.DESK
     assert table.state.decision is None and table.state.turn == "sakura"

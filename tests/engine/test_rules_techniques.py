@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from scenes.castle.world import castle
 from scenes.engine import commands as c
 from scenes.engine.dice import ScriptedRandom
 from scenes.engine.session import Accepted, play
 from scenes.engine.state import Condition, Fate
-from scenes.schema import Scene, load_scene
+from scenes.engine.registry import find_scene
+from scenes.engine.scene import SceneRules
+from scenes.schema import load_scene
 from tests.engine.table import Table, of_kind
 
 
@@ -37,7 +40,7 @@ def ambush_spent() -> Table:
     """After the breach, Sakura spends her ambush on a dagger that misses: Sasuke's turn."""
     table = breach()
     table.do("sakura", c.Jutsu(name="obi_dagger", target="sasuke"), faces=[2, 3])
-    assert not table.ch("sakura").ambush and table.ch("sasuke").vitality == 32
+    assert not table.ch("sakura").marked("ambush") and table.ch("sasuke").vitality == 32
     assert table.state.turn == "sasuke"
     return table
 
@@ -345,7 +348,7 @@ def test_guarding_ends_at_the_guards_next_turn() -> None:
 def test_sharingan_gives_three_evasion() -> None:
     table = ambush_spent()
     table.do("sasuke", c.Jutsu(name="sharingan"))
-    assert table.ch("sasuke").sharingan and table.ch("sasuke").evasion_bonus == 3
+    assert table.ch("sasuke").marked("sharingan") and table.ch("sasuke").evasion_bonus == 3
     events = table.do("sakura", c.Jutsu(name="obi_dagger", target="sasuke"), faces=[11])
     assert table.rolls(events) == ["Dagger from the obi: 1d20 (11) + 5 = 16 vs evasion 17 → miss"]
 
@@ -362,17 +365,17 @@ def test_sharingan_ends_at_his_next_turn() -> None:
     table.do("sasuke", c.Jutsu(name="sharingan"))
     table.do("sakura", c.Defend())
     assert table.state.turn == "sasuke"
-    assert not table.ch("sasuke").sharingan and table.ch("sasuke").evasion_bonus == 0
+    assert not table.ch("sasuke").marked("sharingan") and table.ch("sasuke").evasion_bonus == 0
 
 
-def _with_a_sealed_dagger() -> Scene:
+def _with_a_sealed_dagger() -> SceneRules:
     """The castle, but Sakura's dagger needs hand seals (no castle attack has seals as shipped)."""
     scene = load_scene("castle")
     techniques = tuple(
         t.model_copy(update={"seals": True}) if t.key == "obi_dagger" else t
         for t in scene.techniques
     )
-    return scene.model_copy(update={"techniques": techniques})
+    return find_scene("castle").with_data(scene.model_copy(update={"techniques": techniques}))
 
 
 @pytest.mark.parametrize(("face", "outcome"), [(14, "hit"), (13, "miss")])
@@ -429,7 +432,7 @@ def sasuke_at_the_north_wing() -> Table:
     table.do("gm", c.Skip(), faces=[1])
     table.do("sasuke", c.Move(to="north_wing"))
     table.do("gm", c.Skip(), faces=[1])
-    assert table.state.turn == "sasuke" and table.state.siege.integrity == 7
+    assert table.state.turn == "sasuke" and castle(table.state).siege.integrity == 7
     return table
 
 
@@ -583,19 +586,19 @@ def test_kunai_volley_at_the_army_eases_the_siege() -> None:
     # 10 + 3 = 13 meets DC 10: two relief; the army's 5 takes 3.
     events = table.do("defender_1", c.Jutsu(name="kunai_volley", target="army"), faces=[7, 5])
     assert table.rolls(events)[0] == "Kunai volley at the army: 1d20 (7) + 3 = 10 vs DC 10 → hit"
-    assert table.state.siege.integrity == 10 - 3
+    assert castle(table.state).siege.integrity == 10 - 3
 
 
 def test_kunai_volley_missing_the_army_eases_nothing() -> None:
     table = north_wing()
     table.do("defender_1", c.Jutsu(name="kunai_volley", target="army"), faces=[6, 5])
-    assert table.state.siege.integrity == 10 - 5
+    assert castle(table.state).siege.integrity == 10 - 5
 
 
 def test_a_critical_kunai_volley_doubles_the_relief() -> None:
     table = north_wing()
     table.do("defender_1", c.Jutsu(name="kunai_volley", target="army"), faces=[20, 5])
-    assert table.state.siege.integrity == 10 - 1
+    assert castle(table.state).siege.integrity == 10 - 1
 
 
 def test_kunai_volley_at_the_army_needs_the_north_wing() -> None:
@@ -610,7 +613,7 @@ def test_earth_wall_shores_up_the_north_wing() -> None:
     table = north_wing()
     events = table.do("defender_1", c.Jutsu(name="earth_wall"), faces=[5])
     assert [e.relief for e in of_kind(events, "siege_relieved")] == [2]
-    assert table.state.siege.integrity == 10 - 3
+    assert castle(table.state).siege.integrity == 10 - 3
 
 
 def test_earth_wall_gives_an_ally_in_the_room_two_evasion() -> None:
@@ -639,7 +642,7 @@ def test_hold_the_line_guards_and_eases_the_siege_in_the_north_wing() -> None:
     assert table.ch("defender_1").has(Condition.GUARDING)
     assert [e.relief for e in of_kind(events, "siege_relieved")] == [1]
     table.do("defender_2", c.Defend(), faces=[4])
-    assert table.state.siege.integrity == 10 - 3
+    assert castle(table.state).siege.integrity == 10 - 3
 
 
 def test_hold_the_line_away_from_the_north_wing_only_guards() -> None:
@@ -650,7 +653,7 @@ def test_hold_the_line_away_from_the_north_wing_only_guards() -> None:
     assert table.ch("defender_1").has(Condition.GUARDING)
     assert not of_kind(events, "siege_relieved")
     table.do("defender_2", c.Defend(), faces=[4])
-    assert table.state.siege.integrity == 9 - (4 + 1)
+    assert castle(table.state).siege.integrity == 9 - (4 + 1)
 
 
 # --- Vitality never below zero -------------------------------------------------------------------

@@ -143,7 +143,7 @@ def test_a_turn_command_while_muted_is_refused() -> None:
     [
         c.Act(text="She listens to the rain."),
         c.Say(text="Who goes there?"),
-        c.Roll(dice="1d20", reason="nerves"),
+        c.FreeRoll(dice="1d20", reason="nerves"),
     ],
     ids=["act", "say", "roll"],
 )

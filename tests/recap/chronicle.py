@@ -25,7 +25,7 @@ class Chronicle(Table):
 
     def __init__(self, defenders: int = 1, seed: int = 7) -> None:
         super().__init__(defenders=defenders, seed=seed)
-        opened = c.Open(defenders=defenders, seed=seed)
+        opened = c.Open(scene="castle", seats=defenders, seed=seed)
         self.log: list[LogEntry] = []
         self._record(GM.member_id, opened, list(self.events))
 

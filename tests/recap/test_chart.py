@@ -72,7 +72,7 @@ def test_the_course_runs_from_the_start_through_each_round_to_the_close() -> Non
     assert sakura.vitality[0] == sakura.max_vitality == 30
     assert sakura.chakra[-1] == table.state.character("sakura").chakra
     assert plotted.integrity[0] == plotted.max_integrity == 10
-    assert plotted.integrity[-1] == table.state.siege.integrity
+    assert plotted.integrity[-1] == castle(table.state).siege.integrity
     assert {t.key for t in plotted.tracks} == {"sakura", "sasuke", "defender_1"}
 
 
