@@ -1,10 +1,13 @@
-"""The recap's chart: each character's vitality and chakra and the north wing's integrity, round
-by round, as PNG bytes drawn with matplotlib's Agg backend (no discord, no pyplot)."""
+"""The recap's chart: each character's vitality and chakra and the scene's gauge (the castle's
+north wing), round by round, as PNG bytes drawn with matplotlib's Agg backend (no discord, no
+pyplot)."""
 
 from __future__ import annotations
 
+import colorsys
 import io
 import threading
+from collections import Counter
 from collections.abc import Sequence
 
 import matplotlib
@@ -26,9 +29,11 @@ RAIN = "#D5DCE4"
 MIST = "#8E99A6"
 WALL = "#F2C14E"
 FALLEN = "#E5534B"
-# Bright on the night background, one colour per character, told apart at thumbnail size.
-COLOURS = {"sakura": "#FF8FC1", "sasuke": "#6FA8FF"}
-DEFENDERS = ("#7BD389", "#4FD1C5", "#C3E86A", "#B79BFF")
+# Each character is drawn in their role's colour, lifted to read on the night background;
+# the seats of one role step through lighter and darker shades of it.
+MIN_LIGHTNESS = 0.62
+MIN_SATURATION = 0.55
+SHADES = (0.0, 0.12, -0.1, 0.2)
 LINE = 5.0
 TITLE_SIZE = 28
 TICK_SIZE = 19
@@ -41,8 +46,15 @@ _DRAWING = threading.Lock()
 
 
 def colour_of(track: Track, index: int) -> str:
-    """Sakura pink, Sasuke blue, the defenders in greens and teals by seat order."""
-    return COLOURS.get(track.role, DEFENDERS[index % len(DEFENDERS)])
+    """The role's colour, bright enough for the night background; ``index``: which seat of
+    that role (0 for the first), each a shade of its own."""
+    red, green, blue = ((track.colour >> shift) & 0xFF for shift in (16, 8, 0))
+    hue, lightness, saturation = colorsys.rgb_to_hls(red / 255, green / 255, blue / 255)
+    lightness = max(lightness, MIN_LIGHTNESS) + SHADES[index % len(SHADES)]
+    lightness = min(0.9, max(0.45, lightness))
+    saturation = max(saturation, MIN_SATURATION)
+    r, g, b = colorsys.hls_to_rgb(hue, lightness, saturation)
+    return "#{:02X}{:02X}{:02X}".format(*(round(v * 255) for v in (r, g, b)))
 
 
 def chart_png(course: Course) -> bytes:
@@ -57,17 +69,22 @@ def _draw(course: Course) -> bytes:
     colours = _colours(course.tracks)
     top_vitality = max((t.max_vitality for t in course.tracks), default=1)
     top_chakra = max((t.max_chakra for t in course.tracks), default=1)
-    # the defenders first, so that the two at the heart of the scene are drawn on top
-    drawn = sorted(zip(course.tracks, colours, strict=True), key=lambda p: p[0].role in COLOURS)
+    # the roles of several seats first, so that the single seats are drawn on top
+    seats = Counter(track.role for track in course.tracks)
+    drawn = sorted(zip(course.tracks, colours, strict=True), key=lambda p: seats[p[0].role] == 1)
     for track, colour in drawn:
         _line(vitality, course.rounds, track.vitality, colour)
         _line(chakra, course.rounds, track.chakra, colour)
-    _line(wall, course.rounds, course.integrity, WALL)
     _frame(vitality, "Vitality", top_vitality)
     _frame(chakra, "Chakra", top_chakra)
-    _frame(wall, "North wing", course.max_integrity)
-    if course.fell is not None:
-        _mark_fall(wall, course.fell)
+    gauge = course.gauges[0] if course.gauges else None
+    if gauge is not None:
+        _line(wall, course.rounds, gauge.values, WALL)
+        _frame(wall, gauge.title, gauge.maximum)
+        if gauge.broke is not None:
+            _mark_fall(wall, gauge.broke)
+    else:
+        _frame(wall, "", 1)
     rows = _legend(figure, course.tracks, colours)
     figure.supxlabel("round", color=MIST, fontsize=TICK_SIZE, y=0.015)
     top = 0.80 - LEGEND_ROW * (rows - 1)
@@ -78,11 +95,11 @@ def _draw(course: Course) -> bytes:
 
 
 def _colours(tracks: Sequence[Track]) -> list[str]:
-    defenders = 0
+    seen: Counter[str] = Counter()
     colours = []
     for track in tracks:
-        colours.append(colour_of(track, defenders))
-        defenders += track.role not in COLOURS
+        colours.append(colour_of(track, seen[track.role]))
+        seen[track.role] += 1
     return colours
 
 

@@ -129,11 +129,6 @@ class Technique(Frozen):
     kind: Annotated[str, Field(max_length=20)] = ""
     summary: Annotated[str, Field(min_length=1, max_length=100)]
 
-    @model_validator(mode="after")
-    def _dice_where_needed(self) -> Technique:
-        if self.effect in DICE_EFFECTS and not self.dice:
-            raise ValueError(f"effect {self.effect!r} needs a dice expression")
-        return self
 
 
 # The core's technique effects; a scene adds its own (``SceneRules.effects``).
@@ -201,6 +196,7 @@ class Scene(Frozen):
     rules: CoreNumbers
     numbers: Any
     narration: Mapping[str, Lines]
+    placeholders: Mapping[str, frozenset[str]]
 
     def place(self, key: str) -> Place:
         return next(place for place in self.places if place.key == key)
@@ -353,8 +349,16 @@ class _Checker:
         if numbers != list(range(1, len(numbers) + 1)):
             self.fail("rules", "beats", f"beats must be numbered 1 to {len(numbers)} in order, not {numbers}")
 
-    def techniques_effects(self, techniques: tuple[Technique, ...], effects: frozenset[str]) -> None:
+    def techniques_effects(
+        self, techniques: tuple[Technique, ...], effects: frozenset[str], dice: frozenset[str]
+    ) -> None:
         for index, technique in enumerate(techniques):
+            if technique.effect in dice and not technique.dice:
+                self.fail(
+                    "techniques",
+                    f"techniques.{index}",
+                    f"effect {technique.effect!r} needs a dice expression",
+                )
             if technique.effect not in effects:
                 known = ", ".join(sorted(effects))
                 self.fail(
@@ -373,19 +377,11 @@ class _Checker:
         )
 
     def narration(
-        self, data: dict[str, object], rules: _RulesFile, kind: type[SceneRules] | None
+        self, data: dict[str, object], allowed: Mapping[str, frozenset[str]]
     ) -> dict[str, tuple[str, ...]]:
         """Every moment the code asks for is there, no other, each line's placeholders known."""
         path = self.folder / "narration.toml"
         lines: dict[str, tuple[str, ...]] = _validate_adapter(path, _NARRATION, data)
-        allowed: dict[str, frozenset[str]] = {str(m): PLACEHOLDERS.get(m, NONE) for m in Moment}
-        if kind is not None:
-            for enum in kind.moments:
-                allowed.update({str(m): kind.placeholders.get(m, NONE) for m in enum})
-        for beat in rules.beats:
-            allowed[beat_moment(beat.key)] = NONE
-        for ending in rules.endings:
-            allowed[ending_moment(ending.key)] = NONE
         for moment in allowed:
             if moment not in lines:
                 self.fail("narration", moment, "the moment is missing (the scene narrates it)")
@@ -393,8 +389,8 @@ class _Checker:
             if moment not in allowed:
                 self.fail("narration", moment, "no such moment (a misspelt or unused one?)")
             for line in variants:
-                for _, name, _, _ in string.Formatter().parse(line):
-                    if name is not None and name not in allowed[moment]:
+                for name in _fields(path, moment, line):
+                    if name not in allowed[moment]:
                         known = ", ".join(sorted(allowed[moment])) or "none"
                         self.fail(
                             "narration",
@@ -402,6 +398,29 @@ class _Checker:
                             f"{{{name}}} is not a placeholder here (allowed: {known})",
                         )
         return lines
+
+
+def _fields(path: Path, moment: str, line: str) -> list[str]:
+    try:
+        return [name for _, name, _, _ in string.Formatter().parse(line) if name is not None]
+    except ValueError as error:
+        raise SceneFileError(f"{path}: field {moment}: {error} in {line[:60]!r}") from None
+
+
+def moment_placeholders(
+    rules: _RulesFile, kind: type[SceneRules] | None
+) -> dict[str, frozenset[str]]:
+    """Every moment a scene narrates (the core's, its own, its beats' and endings'), each with
+    the placeholders its lines may use."""
+    allowed: dict[str, frozenset[str]] = {str(m): PLACEHOLDERS.get(m, NONE) for m in Moment}
+    if kind is not None:
+        for enum in kind.moments:
+            allowed.update({str(m): kind.placeholders.get(m, NONE) for m in enum})
+    for beat in rules.beats:
+        allowed[beat_moment(beat.key)] = NONE
+    for ending in rules.endings:
+        allowed[ending_moment(ending.key)] = NONE
+    return allowed
 
 
 def _scene_kind(folder: Path, key: str) -> type[SceneRules] | None:
@@ -435,13 +454,16 @@ def load_scene_from(folder: Path, rules: SceneRules | type[SceneRules] | None = 
     check.roles(roles.roles, {place.key for place in places.places})
     check.techniques(techniques.techniques, {role.key for role in roles.roles})
     check.techniques_effects(
-        techniques.techniques, CORE_EFFECTS | frozenset(kind.effects if kind else ())
+        techniques.techniques,
+        CORE_EFFECTS | frozenset(kind.effects if kind else ()),
+        DICE_EFFECTS | (kind.dice_effects if kind else frozenset()),
     )
     check.rules(rules_file)
     from scenes.engine.scene import NoNumbers
 
     core, numbers = check.numbers(rules_file.rules, kind.numbers_type if kind else NoNumbers)
-    narration = check.narration(_read(folder / "narration.toml"), rules_file, kind)
+    allowed = moment_placeholders(rules_file, kind)
+    narration = check.narration(_read(folder / "narration.toml"), allowed)
     return Scene(
         key=rules_file.scene.key,
         name=rules_file.scene.name,
@@ -454,6 +476,7 @@ def load_scene_from(folder: Path, rules: SceneRules | type[SceneRules] | None = 
         rules=core,
         numbers=numbers,
         narration=narration,
+        placeholders=allowed,
     )
 
 

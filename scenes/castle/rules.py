@@ -41,6 +41,7 @@ class Castle(SceneRules):
     moments = (CastleMoment,)
     placeholders = PLACEHOLDERS
     decision_kinds = DECISIONS
+    dice_effects = frozenset({"volley"})
     effects: dict[str, Effect] = {
         "damage": jutsu.strike_or_force,
         "stun_on_critical": jutsu.strike_or_force,

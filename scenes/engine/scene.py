@@ -68,6 +68,7 @@ class SceneRules:
     moments: ClassVar[tuple[type[StrEnum], ...]] = ()
     placeholders: ClassVar[Mapping[str, frozenset[str]]] = {}
     effects: ClassVar[Mapping[str, Effect]] = {}
+    dice_effects: ClassVar[frozenset[str]] = frozenset()  # the scene's effects that roll dice
     decision_kinds: ClassVar[Mapping[str, tuple[str, ...]]] = {}
 
     def __init__(self) -> None:

@@ -67,7 +67,9 @@ def scripted(state: SessionState, step: int) -> tuple[c.Actor, c.Command]:
 
 async def seated(service: SessionService, channel_id: int = CHANNEL, seed: int = 7) -> Ran:
     """Bring the channel's session to play: open it, seat whoever is missing, and begin."""
-    ran = await service.open_session(GUILD, channel_id, GM, c.Open(scene="castle", seats=2, seed=seed))
+    ran = await service.open_session(
+        GUILD, channel_id, GM, c.Open(scene="castle", seats=2, seed=seed)
+    )
     stored = await service.current(channel_id)
     assert stored is not None, ran.outcome
     for actor, claim in CLAIMS:

@@ -95,7 +95,13 @@ async def test_two_connections_racing_at_one_version_commit_once(db_path: Path) 
     """The database itself, not the in-process lock, turns the second write away."""
     first, second = await SqliteStore.open(db_path), await SqliteStore.open(db_path)
     try:
-        stored = await first.create(GUILD, CHANNEL, GM, c.Open(scene="castle", seats=2), opened(c.Open(scene="castle", seats=2)))
+        stored = await first.create(
+            GUILD,
+            CHANNEL,
+            GM,
+            c.Open(scene="castle", seats=2),
+            opened(c.Open(scene="castle", seats=2)),
+        )
         for round_ in range(10):
             stored = await first.load(stored.id)  # type: ignore[assignment]
             assert stored is not None
@@ -144,7 +150,13 @@ async def test_the_seat_holder_is_refused_at_the_database_without_the_engine(
     """Even a caller that skips the re-decide cannot seat two members: the version key refuses."""
     first, second = await SqliteStore.open(db_path), await SqliteStore.open(db_path)
     try:
-        stored = await first.create(GUILD, CHANNEL, GM, c.Open(scene="castle", seats=2), opened(c.Open(scene="castle", seats=2)))
+        stored = await first.create(
+            GUILD,
+            CHANNEL,
+            GM,
+            c.Open(scene="castle", seats=2),
+            opened(c.Open(scene="castle", seats=2)),
+        )
         outcomes = [
             (actor, play(stored.state, actor, c.Claim(role="sakura"), random.Random(0)))
             for actor in (AIKO, BOTAN)

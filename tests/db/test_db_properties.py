@@ -46,7 +46,9 @@ async def play_moves(chosen: list[tuple[c.Actor, c.Command] | None]) -> None:
     store = await SqliteStore.open(":memory:")
     try:
         service = SessionService(store)
-        opened = await service.open_session(GUILD, CHANNEL, GM, c.Open(scene="castle", seats=2, seed=3))
+        opened = await service.open_session(
+            GUILD, CHANNEL, GM, c.Open(scene="castle", seats=2, seed=3)
+        )
         versions = [opened.version]
         for move in chosen:
             state = (await service.current(CHANNEL)).state  # type: ignore[union-attr]

@@ -61,7 +61,12 @@ def test_the_one_shot_plays_through_to_rain_without_end() -> None:
     assert table.state.beat == 6
     ending = table.state.ending
     assert ending is not None and ending.key == "rain_without_end"
-    assert (ending.facet("scrolls"), ending.facet("sakura"), ending.facet("sasuke"), ending.facet("north_wing")) == (
+    assert (
+        ending.facet("scrolls"),
+        ending.facet("sakura"),
+        ending.facet("sasuke"),
+        ending.facet("north_wing"),
+    ) == (
         "kept",
         "standing",
         "gone",

@@ -151,13 +151,19 @@ def test_guarded_scrolls_are_taken_only_by_winning_an_opposed_check() -> None:
     assert castle(table.state).scrolls.guard == "sakura"
     events = table.do("sasuke", c.Interact(object="scrolls", how="take"), faces=[15, 5])
     assert table.rolls(events)[0].startswith("Struggle for the scrolls (Sasuke): 1d20 (15) + 4")
-    assert castle(table.state).scrolls.at is ScrollsAt.CARRIED and castle(table.state).scrolls.holder == "sasuke"
+    assert (
+        castle(table.state).scrolls.at is ScrollsAt.CARRIED
+        and castle(table.state).scrolls.holder == "sasuke"
+    )
 
 
 def test_guarded_scrolls_stay_when_the_opposed_check_is_lost() -> None:
     table = sasuke_in_the_office_after(c.Interact(object="scrolls", how="guard"))
     events = table.do("sasuke", c.Interact(object="scrolls", how="take"), faces=[5, 15])
-    assert castle(table.state).scrolls.at is ScrollsAt.DESK and castle(table.state).scrolls.holder is None
+    assert (
+        castle(table.state).scrolls.at is ScrollsAt.DESK
+        and castle(table.state).scrolls.holder is None
+    )
     assert "scrolls_take_fails" in [e.moment for e in of_kind(events, "narrated")]
 
 
@@ -190,7 +196,10 @@ def test_hidden_scrolls_must_be_found_with_a_search_against_15() -> None:
 def test_hidden_scrolls_stay_hidden_when_the_search_fails() -> None:
     table = sasuke_in_the_office_after(c.Interact(object="scrolls", how="hide"))
     table.do("sasuke", c.Interact(object="scrolls", how="take"), faces=[8])
-    assert castle(table.state).scrolls.at is ScrollsAt.HIDDEN and castle(table.state).scrolls.holder is None
+    assert (
+        castle(table.state).scrolls.at is ScrollsAt.HIDDEN
+        and castle(table.state).scrolls.holder is None
+    )
 
 
 def test_the_scrolls_are_handled_only_in_the_office() -> None:

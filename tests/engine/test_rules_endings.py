@@ -36,7 +36,12 @@ def ending(table: Table) -> Ending:
 
 
 def dimensions(ending: Ending) -> tuple[str, str, str, str]:
-    return (ending.facet("scrolls"), ending.facet("sakura"), ending.facet("sasuke"), ending.facet("north_wing"))
+    return (
+        ending.facet("scrolls"),
+        ending.facet("sakura"),
+        ending.facet("sasuke"),
+        ending.facet("north_wing"),
+    )
 
 
 def test_scrolls_carried_off_when_he_leaves_with_them() -> None:

@@ -137,7 +137,9 @@ def test_an_absurd_or_unreadable_roll_is_refused_with_a_clear_sentence(
 def test_the_largest_sane_roll_is_rolled_at_once() -> None:
     table = in_play()
     started = time.perf_counter()
-    outcome = play(table.state, table.actor("sakura"), c.FreeRoll(dice="100d1000"), random.Random(3))
+    outcome = play(
+        table.state, table.actor("sakura"), c.FreeRoll(dice="100d1000"), random.Random(3)
+    )
     assert time.perf_counter() - started < 1.0
     assert isinstance(outcome, Accepted)
     (rolled,) = of_kind(outcome.events, "dice_rolled")

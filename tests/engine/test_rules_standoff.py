@@ -70,7 +70,10 @@ def test_taking_the_scrolls_from_her_guard_is_opposed_and_may_be_won() -> None:
     table = standoff(sakura_guards_the_desk=True)
     events = table.do("sasuke", c.Choose(option="take"), faces=[15, 5])
     assert [e.result for e in of_kind(events, "decision_made")] == ["taken"]
-    assert castle(table.state).scrolls.at is ScrollsAt.CARRIED and castle(table.state).scrolls.holder == "sasuke"
+    assert (
+        castle(table.state).scrolls.at is ScrollsAt.CARRIED
+        and castle(table.state).scrolls.holder == "sasuke"
+    )
 
 
 def test_taking_the_scrolls_from_her_guard_is_opposed_and_may_be_lost() -> None:
@@ -112,7 +115,10 @@ def test_yielding_gives_him_the_scrolls_and_he_leaves() -> None:
     table = standoff()
     table.do("sasuke", c.Choose(option="bargain"))
     table.do("sakura", c.Choose(option="yield"))
-    assert castle(table.state).scrolls.at is ScrollsAt.CARRIED and castle(table.state).scrolls.holder == "sasuke"
+    assert (
+        castle(table.state).scrolls.at is ScrollsAt.CARRIED
+        and castle(table.state).scrolls.holder == "sasuke"
+    )
     assert table.ch("sasuke").fate is Fate.GONE
     assert table.ch("sakura").resolve == -1
     assert table.state.beat == 6

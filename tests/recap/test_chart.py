@@ -3,13 +3,17 @@ the night (the start, each round's end, the close), without discord."""
 
 from __future__ import annotations
 
+import colorsys
+
 import struct
 import subprocess
 import sys
 import time
 import zlib
 
-from cogs.chart import HEIGHT, WIDTH, chart_png
+from cogs.chart import HEIGHT, WIDTH, chart_png, colour_of
+from scenes.castle.world import castle
+from scenes.schema import load_scene
 from scenes.engine import events as ev
 from scenes.engine.recap import course
 from tests.recap.chronicle import Chronicle, autoplay, long_night
@@ -71,14 +75,32 @@ def test_the_course_runs_from_the_start_through_each_round_to_the_close() -> Non
     sakura = next(t for t in plotted.tracks if t.key == "sakura")
     assert sakura.vitality[0] == sakura.max_vitality == 30
     assert sakura.chakra[-1] == table.state.character("sakura").chakra
-    assert plotted.integrity[0] == plotted.max_integrity == 10
-    assert plotted.integrity[-1] == castle(table.state).siege.integrity
+    (wall,) = plotted.gauges
+    assert (wall.key, wall.title) == ("integrity", "North wing")
+    assert wall.values[0] == wall.maximum == 10
+    assert wall.values[-1] == castle(table.state).siege.integrity
     assert {t.key for t in plotted.tracks} == {"sakura", "sasuke", "defender_1"}
 
 
 def test_the_fall_of_the_north_wing_is_marked_in_its_round() -> None:
     plotted = course_of(ended("the_north_wing_falls"))
-    assert plotted.fell == 1 and plotted.integrity[-1] == 0
+    (wall,) = plotted.gauges
+    assert wall.broke == 1 and wall.values[-1] == 0
+
+
+def test_each_character_is_drawn_in_a_shade_of_their_roles_colour() -> None:
+    plotted = course_of(autoplay(3, defenders=2, rounds=3))
+    colours = {t.key: colour_of(t, 0) for t in plotted.tracks}
+    for track in plotted.tracks:
+        role = load_scene("castle").role(track.role)
+        assert track.colour == role.colour
+        hue = colorsys.rgb_to_hls(
+            *(int(colours[track.key][i : i + 2], 16) / 255 for i in (1, 3, 5))
+        )[0]
+        wanted = colorsys.rgb_to_hls(*(((role.colour >> s) & 0xFF) / 255 for s in (16, 8, 0)))[0]
+        assert abs(hue - wanted) < 0.02, track.key
+    defenders = [t for t in plotted.tracks if t.role == "defender"]
+    assert colour_of(defenders[0], 0) != colour_of(defenders[1], 1)
 
 
 def test_a_session_that_never_began_has_no_chart() -> None:

@@ -32,8 +32,8 @@ def test_each_ending_is_told_then_named_with_its_dimensions(key: str) -> None:
     dims = table.state.ending
     assert dims is not None
     assert pages[f"Ending: {title}"].paragraphs == (
-        f"Scrolls **{dims.scrolls}** · Sakura **{dims.sakura}** · "
-        f"Sasuke **{dims.sasuke}** · North wing **{dims.north_wing}**",
+        f"Scrolls **{dims.facet('scrolls')}** · Sakura **{dims.facet('sakura')}** · "
+        f"Sasuke **{dims.facet('sasuke')}** · North wing **{dims.facet('north_wing')}**",
     )
     assert "6. Aftermath" in text(pages["Beats reached"])
     assert f"**Ending: {title}.**" in text(pages["Key moments"])

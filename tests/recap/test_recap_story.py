@@ -7,7 +7,8 @@ from pathlib import Path
 
 import scenes.castle
 from scenes.engine import commands as c
-from scenes.engine.recap import LOBBY, WAITING, read, recap_pages, story
+from scenes.castle.recap import LOBBY, WAITING, story
+from scenes.engine.recap import read, recap_pages
 from tests.recap.chronicle import Chronicle, autoplay
 from tests.recap.endings import ENDINGS, ended
 
@@ -42,8 +43,9 @@ def test_the_same_play_under_another_seed_is_told_in_other_words() -> None:
 
 def test_the_story_follows_the_session_names_rounds_and_numbers() -> None:
     table = autoplay(5, defenders=2, rounds=14, lines=LINES)
-    night = read(table.state, table.log).night
-    text = "\n".join(story(table.state, night))
+    reader = read(table.state, table.log)
+    night = reader.night
+    text = "\n".join(story(table.state, reader))
     for key in night.attempts:
         assert table.state.character(key).name in text
     top = max(night.blows, key=lambda b: (b.amount, -b.round))
