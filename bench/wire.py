@@ -58,7 +58,6 @@ from fake_discord.models import Channel, Guild, Member  # noqa: E402
 from fake_discord.waiters import WaitTimeout  # noqa: E402
 from stages import STEPS, Summary, collector_pauses, medians  # noqa: E402
 
-from scenes.castle.world import castle
 from scenes.engine import commands as c  # noqa: E402
 from scenes.engine.autoplay import StallWatch, next_move  # noqa: E402
 from scenes.engine.state import SessionState  # noqa: E402

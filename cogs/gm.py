@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
@@ -18,6 +18,7 @@ from cogs.common import (
     bot_of,
     character_choices,
     current_state,
+    matching,
     may_gm,
     play_here,
     refuse,
@@ -26,10 +27,21 @@ from cogs.views import decision_view, lobby_view
 from db.models import Settings
 from db.sessions import Ran
 from scenes.engine import commands as cmd
+from scenes.engine import options
+from scenes.engine.limits import (
+    KEY_LIMIT,
+    NAME_LIMIT,
+    NARRATE_LIMIT,
+    REASON_LIMIT,
+    SEATS_LIMIT,
+    TURN_TIMEOUT_LIMIT,
+    VALUE_HIGH,
+    VALUE_LOW,
+)
 from scenes.engine.recap import Course, course, recap_pages
-from scenes.engine.session import Refused
+from scenes.engine.registry import find_scene, scene_keys
+from scenes.engine.session import Refused, scene_named
 from scenes.engine.transcript import transcript
-from scenes.schema import SHIPPED_SCENES
 
 if TYPE_CHECKING:
     from bot import CastleBot
@@ -73,19 +85,23 @@ class GM(commands.GroupCog, group_name="gm", group_description="Game master comm
         return ran
 
     @app_commands.command(name="open")
-    @app_commands.describe(scene="The scene to play", defenders="How many defender seats (1-4)")
+    @app_commands.describe(
+        scene="The scene to play (the first one when not given)",
+        defenders="How many seats the scene's role of several seats has (1-4)",
+    )
     async def open(
         self,
         interaction: discord.Interaction,
-        scene: Literal["castle"] = "castle",
-        defenders: app_commands.Range[int, 1, 4] = 2,
+        scene: app_commands.Range[str, 1, KEY_LIMIT] | None = None,
+        defenders: app_commands.Range[int, 1, SEATS_LIMIT] = 2,
     ) -> None:
         """Open a session in this channel (lobby); you become its GM."""
         if not await may_gm(interaction, None):
             return await refuse(interaction, NOT_GM)
-        assert scene in SHIPPED_SCENES
         command = cmd.Open(
-            scene=scene, defenders=defenders, seed=bot_of(interaction).seeds.getrandbits(48)
+            scene=scene or scene_keys()[0],
+            seats=defenders,
+            seed=bot_of(interaction).seeds.getrandbits(48),
         )
         ran = await bot_of(interaction).service.open_session(
             interaction.guild_id or 0,
@@ -97,13 +113,16 @@ class GM(commands.GroupCog, group_name="gm", group_description="Game master comm
             return await refuse(interaction, ran.outcome.message)
         state = accepted(ran).state
         embed = render.roles_embed(state)
-        embed.description = (
-            "Night, and a storm over the castle. Claim a seat with the buttons "
-            "or `/claim`; the GM starts the scene with `/gm begin`."
-        )
+        embed.description = find_scene(state.scene).data.lobby
         await interaction.response.send_message(
             embed=embed, view=lobby_view(ran.session_id or 0, state) or discord.utils.MISSING
         )
+
+    @open.autocomplete("scene")
+    async def _scenes(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return matching([(scene_named(k).name, k) for k in scene_keys()], current)
 
     @app_commands.command(name="begin")
     async def begin(self, interaction: discord.Interaction) -> None:
@@ -115,7 +134,7 @@ class GM(commands.GroupCog, group_name="gm", group_description="Game master comm
     async def pause(
         self,
         interaction: discord.Interaction,
-        reason: app_commands.Range[str, 1, 200] | None = None,
+        reason: app_commands.Range[str, 1, REASON_LIMIT] | None = None,
     ) -> None:
         """Freeze play (free commands still work)."""
         await self._run(interaction, cmd.Pause(reason=reason), "Paused")
@@ -133,7 +152,7 @@ class GM(commands.GroupCog, group_name="gm", group_description="Game master comm
     @app_commands.command(name="narrate")
     @app_commands.describe(text="The narration to post")
     async def narrate(
-        self, interaction: discord.Interaction, text: app_commands.Range[str, 1, 1800]
+        self, interaction: discord.Interaction, text: app_commands.Range[str, 1, NARRATE_LIMIT]
     ) -> None:
         """Post a narration."""
         state = await current_state(interaction)
@@ -157,14 +176,16 @@ class GM(commands.GroupCog, group_name="gm", group_description="Game master comm
 
     @app_commands.command(name="assign")
     @app_commands.describe(
-        member="Who to seat", role="Which seat", name="Defenders: the character's name"
+        member="Who to seat",
+        role="Which seat",
+        name="The character's name (roles of several seats)",
     )
     async def assign(
         self,
         interaction: discord.Interaction,
         member: discord.Member,
-        role: Literal["sakura", "sasuke", "defender"],
-        name: app_commands.Range[str, 1, 32] | None = None,
+        role: app_commands.Range[str, 1, KEY_LIMIT],
+        name: app_commands.Range[str, 1, NAME_LIMIT] | None = None,
     ) -> None:
         """Seat a member."""
         command = cmd.Assign(
@@ -172,13 +193,20 @@ class GM(commands.GroupCog, group_name="gm", group_description="Game master comm
         )
         await self._run(interaction, command, "A seat is assigned")
 
+    @assign.autocomplete("role")
+    async def _roles(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        state = await current_state(interaction)
+        return matching(options.roles(state), current) if state else []
+
     @app_commands.command(name="kick")
     @app_commands.describe(member="Who to unseat", reason="Why (shown)")
     async def kick(
         self,
         interaction: discord.Interaction,
         member: discord.Member,
-        reason: app_commands.Range[str, 1, 200] | None = None,
+        reason: app_commands.Range[str, 1, REASON_LIMIT] | None = None,
     ) -> None:
         """Unseat a member (their character stays, idle)."""
         await self._run(
@@ -199,16 +227,16 @@ class GM(commands.GroupCog, group_name="gm", group_description="Game master comm
 
     @app_commands.command(name="set")
     @app_commands.describe(
-        character="Whose number (any for integrity)",
+        character="Whose number (any, for one of the scene's own gauges)",
         field="Which number",
         value="The corrected value",
     )
     async def set(
         self,
         interaction: discord.Interaction,
-        character: app_commands.Range[str, 1, 40],
-        field: Literal["vitality", "chakra", "resolve", "integrity"],
-        value: app_commands.Range[int, -3, 200],
+        character: app_commands.Range[str, 1, KEY_LIMIT],
+        field: app_commands.Range[str, 1, KEY_LIMIT],
+        value: app_commands.Range[int, VALUE_LOW, VALUE_HIGH],
     ) -> None:
         """Correct a number."""
         command = cmd.Set(character=character, field=field, value=value)
@@ -219,6 +247,13 @@ class GM(commands.GroupCog, group_name="gm", group_description="Game master comm
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         return await character_choices(interaction, current)
+
+    @set.autocomplete("field")
+    async def _fields(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        state = await current_state(interaction)
+        return matching(options.fields(state), current) if state else []
 
     @app_commands.command(name="handover")
     @app_commands.describe(member="The new GM")
@@ -233,7 +268,7 @@ class GM(commands.GroupCog, group_name="gm", group_description="Game master comm
     async def end(
         self,
         interaction: discord.Interaction,
-        reason: app_commands.Range[str, 1, 200] | None = None,
+        reason: app_commands.Range[str, 1, REASON_LIMIT] | None = None,
     ) -> None:
         """Close the session; the full recap goes to the recap channel."""
         ran = await self._run(interaction, cmd.End(reason=reason), "The session ends")
@@ -251,7 +286,7 @@ class GM(commands.GroupCog, group_name="gm", group_description="Game master comm
         interaction: discord.Interaction,
         recap_channel: discord.TextChannel | None = None,
         gm_role: discord.Role | None = None,
-        turn_timeout: app_commands.Range[int, 0, 1440] | None = None,
+        turn_timeout: app_commands.Range[int, 0, TURN_TIMEOUT_LIMIT] | None = None,
     ) -> None:
         """Per-server settings (needs Manage Server)."""
         member = interaction.user

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-from typing import Literal
 
 import discord
 from discord import app_commands
@@ -24,25 +23,39 @@ from cogs.common import (
 from cogs.views import decision_view, lobby_view
 from db.sessions import Ran
 from scenes.engine import commands as cmd
+from scenes.engine import options
 from scenes.engine.dice import Dice
 from scenes.engine.errors import Refusal
+from scenes.engine.limits import (
+    CHOICE_LIMIT,
+    DICE_LIMIT,
+    KEY_LIMIT,
+    NAME_LIMIT,
+    POSE_LIMIT,
+    ROLL_REASON_LIMIT,
+)
+from scenes.engine.queries import find_character
 from scenes.engine.recap import recap_pages
-from scenes.engine.session import POSE_LIMIT
-from scenes.engine.world import enemies
-from scenes.schema import load_scene
+from scenes.engine.registry import find_scene, scene_keys
+from scenes.engine.state import SessionState
 
 HELP = (
-    "**The Castle in the Rain** is one scene played together: a castle under siege in a storm.\n"
-    "• `/roles` shows the seats; `/claim` takes one (Sakura, Sasuke, or a north-wing defender).\n"
+    "Each session is one scene played together in a channel.\n"
+    "• `/roles` shows the seats; `/claim` takes one (some roles ask your character's name).\n"
     "• When the GM runs `/gm begin`, initiative sets the order. On your turn use **one** of "
     "`/jutsu`, `/defend`, `/move` or `/interact`. The bot tells you when it is your turn.\n"
     "• Any time: `/act` (a pose), `/say` (a line), `/status` (a sheet), `/roll` (free dice), "
     "`/recap`.\n"
     "• Techniques cost chakra and roll `1d20 + skill` against the target's evasion; a natural 20 "
     "doubles the damage dice, a natural 1 wastes the chakra.\n"
-    "• When a choice comes (the mercy, the standoff), press its buttons or use `/choose`.\n"
-    "• The north wing's integrity falls each round unless the defenders hold it."
+    "• When the scene offers you a choice, press its buttons or use `/choose`."
 )
+
+
+def help_text() -> str:
+    """How to play, with a line for each scene there is."""
+    scenes = [find_scene(key).data for key in scene_keys()]
+    return HELP + "\n\n" + "\n".join(f"**{scene.name}**: {scene.blurb}" for scene in scenes)
 
 
 class Players(commands.Cog):
@@ -64,12 +77,14 @@ class Players(commands.Cog):
 
     @app_commands.command(name="claim")
     @app_commands.guild_only()
-    @app_commands.describe(role="The seat to take", name="Defenders: your character's name")
+    @app_commands.describe(
+        role="The seat to take", name="Your character's name (roles of several seats)"
+    )
     async def claim(
         self,
         interaction: discord.Interaction,
-        role: Literal["sakura", "sasuke", "defender"],
-        name: app_commands.Range[str, 1, 32] | None = None,
+        role: app_commands.Range[str, 1, KEY_LIMIT],
+        name: app_commands.Range[str, 1, NAME_LIMIT] | None = None,
     ) -> None:
         """Take a free seat (one per player)."""
         await self._play(interaction, cmd.Claim(role=role, name=name), "A seat is taken")
@@ -128,8 +143,8 @@ class Players(commands.Cog):
     async def jutsu(
         self,
         interaction: discord.Interaction,
-        name: app_commands.Range[str, 1, 40],
-        target: app_commands.Range[str, 1, 40] | None = None,
+        name: app_commands.Range[str, 1, KEY_LIMIT],
+        target: app_commands.Range[str, 1, KEY_LIMIT] | None = None,
     ) -> None:
         """Use a technique: dice-backed, costs chakra, uses your turn."""
         await self._play(interaction, cmd.Jutsu(name=name, target=target), "A technique")
@@ -144,28 +159,29 @@ class Players(commands.Cog):
     @app_commands.guild_only()
     @app_commands.describe(to="A place connected to where you stand")
     async def move(
-        self, interaction: discord.Interaction, to: app_commands.Range[str, 1, 40]
+        self, interaction: discord.Interaction, to: app_commands.Range[str, 1, KEY_LIMIT]
     ) -> None:
         """Move to a connected place (uses your turn)."""
         await self._play(interaction, cmd.Move(to=to), "On the move")
 
     @app_commands.command(name="interact")
     @app_commands.guild_only()
-    @app_commands.describe(object="The door, the desk or the scrolls", how="What to do with it")
+    @app_commands.describe(object="One of the scene's objects", how="What to do with it")
     async def interact(
         self,
         interaction: discord.Interaction,
-        object: Literal["door", "desk", "scrolls"],
-        how: Literal["bar", "open", "hide", "take", "guard"],
+        object: app_commands.Range[str, 1, KEY_LIMIT],
+        how: app_commands.Range[str, 1, KEY_LIMIT],
     ) -> None:
         """Act on the scene's objects (uses your turn)."""
-        await self._play(interaction, cmd.Interact(object=object, how=how), f"The {object}")
+        command = cmd.Interact(object=object, how=how)
+        await self._play(interaction, command, f"The {object.strip().casefold()}"[:KEY_LIMIT])
 
     @app_commands.command(name="choose")
     @app_commands.guild_only()
     @app_commands.describe(option="One of the choices the scene offers you")
     async def choose(
-        self, interaction: discord.Interaction, option: app_commands.Range[str, 1, 20]
+        self, interaction: discord.Interaction, option: app_commands.Range[str, 1, CHOICE_LIMIT]
     ) -> None:
         """Answer a decision the scene offers you (the mercy, the standoff)."""
         await self._play(interaction, cmd.Choose(option=option), "A choice is made")
@@ -176,7 +192,7 @@ class Players(commands.Cog):
     async def status(
         self,
         interaction: discord.Interaction,
-        character: app_commands.Range[str, 1, 40] | None = None,
+        character: app_commands.Range[str, 1, KEY_LIMIT] | None = None,
     ) -> None:
         """A character sheet: vitality, chakra, resolve, conditions, place, whose turn."""
         state = await current_state(interaction)
@@ -196,8 +212,8 @@ class Players(commands.Cog):
     async def roll(
         self,
         interaction: discord.Interaction,
-        dice: app_commands.Range[str, 1, 100],
-        reason: app_commands.Range[str, 1, 100] | None = None,
+        dice: app_commands.Range[str, 1, DICE_LIMIT],
+        reason: app_commands.Range[str, 1, ROLL_REASON_LIMIT] | None = None,
     ) -> None:
         """A free dice roll, stored with the session if one is open."""
         if await current_state(interaction) is not None:
@@ -230,7 +246,7 @@ class Players(commands.Cog):
     @app_commands.command(name="help")
     async def help(self, interaction: discord.Interaction) -> None:
         """How to play, in a page a newcomer can read."""
-        embed = discord.Embed(title="How to play", description=HELP, colour=render.STORM)
+        embed = discord.Embed(title="How to play", description=help_text(), colour=render.STORM)
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
     async def _play(
@@ -260,57 +276,56 @@ class Players(commands.Cog):
     async def _techniques(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        state = await current_state(interaction)
-        seat = state.seat_of(interaction.user.id) if state else None
-        if state is None or seat is None:
-            return []
-        character = state.character(seat.key)
-        options = [
-            (f"{t.name} — {t.cost} chakra ({t.summary})", t.key)
-            for t in load_scene(state.scene).techniques_of(character.role)
-        ]
-        return matching(options, current)
+        state, key = await _seated(interaction)
+        return matching(options.techniques(state, key), current) if state and key else []
 
     @jutsu.autocomplete("target")
     async def _targets(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        state = await current_state(interaction)
-        seat = state.seat_of(interaction.user.id) if state else None
-        if state is None or seat is None:
+        state, key = await _seated(interaction)
+        if state is None or key is None:
             return []
-        me = state.character(seat.key)
-        here = [ch for ch in state.characters if ch.place == me.place and ch.present]
-        options = [
-            (f"{ch.name} ({'enemy' if ch in enemies(state, me) else 'ally'})", ch.key)
-            for ch in here
-        ]
-        if me.place == "north_wing":
-            options += [("The army (ease the siege)", "army"), ("The north wing", "north_wing")]
-        if me.place in ("east_hall", "office"):
-            options.append(("The oak door", "door"))
-        return matching(options, current)
+        technique = getattr(interaction.namespace, "name", None)
+        return matching(options.targets(state, key, technique), current)
 
     @move.autocomplete("to")
     async def _places(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        state = await current_state(interaction)
-        seat = state.seat_of(interaction.user.id) if state else None
-        if state is None or seat is None:
+        state, key = await _seated(interaction)
+        return matching(options.places(state, key), current) if state and key else []
+
+    @interact.autocomplete("object")
+    async def _objects(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        state, key = await _seated(interaction)
+        return matching(options.objects(state, key), current) if state and key else []
+
+    @interact.autocomplete("how")
+    async def _hows(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        state, key = await _seated(interaction)
+        if state is None or key is None:
             return []
-        scene = load_scene(state.scene)
-        place = scene.place(state.character(seat.key).place)
-        return matching([(scene.place(k).name, k) for k in place.connects], current)
+        obj = getattr(interaction.namespace, "object", None)
+        return matching(options.hows(state, key, obj), current)
+
+    @claim.autocomplete("role")
+    async def _roles(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        state = await current_state(interaction)
+        return matching(options.roles(state), current) if state else []
 
     @choose.autocomplete("option")
     async def _options(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        state = await current_state(interaction)
-        if state is None or state.decision is None:
-            return []
-        return matching([(o.capitalize(), o) for o in state.decision.options], current)
+        state, key = await _seated(interaction)
+        return matching(options.choices(state, key), current) if state else []
 
     @status.autocomplete("character")
     async def _characters(
@@ -319,12 +334,19 @@ class Players(commands.Cog):
         return await character_choices(interaction, current)
 
 
-def _character_key(state, name: str | None, member_id: int) -> str | None:
+async def _seated(interaction: discord.Interaction) -> tuple[SessionState | None, str | None]:
+    """This channel's session and the caller's seat in it (None where there is none)."""
+    state = await current_state(interaction)
+    seat = state.seat_of(interaction.user.id) if state else None
+    return state, seat.key if seat else None
+
+
+def _character_key(state: SessionState, name: str | None, member_id: int) -> str | None:
     if name is None:
         seat = state.seat_of(member_id)
         return seat.key if seat else None
-    wanted = name.strip().casefold()
-    return next((ch.key for ch in state.characters if wanted in (ch.key, ch.name.casefold())), None)
+    found = find_character(state, name)
+    return found.key if found else None
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -9,22 +9,21 @@ import discord
 from scenes.engine import events as ev
 from scenes.engine.describe import describe
 from scenes.engine.dice import Roll
+from scenes.engine.queries import leaning
 from scenes.engine.recap import RecapPage
+from scenes.engine.registry import find_scene
 from scenes.engine.state import Character, SessionState, Status
+from scenes.engine.text import clip
 from scenes.schema import Scene, load_scene
+
+__all__ = ["clip"]
 
 EMBED_TITLE = 256
 EMBED_DESCRIPTION = 4096
 FIELD_VALUE = 1024
-EMBED_FIELDS = 25
 EMBED_TOTAL = 6000
 STORM = discord.Colour(0x4B5A6E)
 BAR_WIDTH = 10
-
-
-def clip(text: str, limit: int) -> str:
-    """``text`` cut to ``limit`` characters, with an ellipsis when cut."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def bar(value: int, maximum: int) -> str:
@@ -44,9 +43,7 @@ def sheet_lines(character: Character) -> str:
         f"Chakra `{bar(character.chakra, character.max_chakra)}`",
     ]
     if character.resolve is not None:
-        lines.append(
-            f"Resolve {character.resolve:+d} ({'duty' if character.resolve >= 0 else 'heart'})"
-        )
+        lines.append(f"Resolve {character.resolve:+d} ({leaning(character.resolve)})")
     if character.conditions:
         lines.append("Conditions: " + ", ".join(c.value for c in character.conditions))
     if not character.present:
@@ -62,7 +59,8 @@ def footer(scene: Scene, state: SessionState) -> str:
         parts.append(f"Beat {state.beat}: {scene.beats[state.beat - 1].name}")
     if state.round:
         parts.append(f"Round {state.round}")
-    parts.append(f"North wing {state.siege.integrity}/{state.siege.max_integrity}")
+    for gauge in find_scene(state.scene).gauges(state):
+        parts.append(f"{gauge.title} {gauge.value}/{gauge.maximum}")
     if state.status is Status.PAUSED:
         parts.append("Paused")
     elif state.decision is not None:
@@ -86,10 +84,6 @@ def _chunks(lines: Iterable[str], limit: int, sep: str = "\n") -> list[str]:
     if current:
         blocks.append(current)
     return blocks
-
-
-def _size(embed: discord.Embed) -> int:
-    return len(embed)
 
 
 def _title(state: SessionState, events: Sequence[ev.Event], fallback: str) -> str:

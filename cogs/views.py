@@ -8,10 +8,12 @@ from typing import TYPE_CHECKING
 import discord
 
 from cogs import render
-from cogs.common import accepted, announce_turn, guarded, play_session
+from cogs.common import accepted, announce_turn, bot_of, guarded, play_session
 from scenes.engine import commands as cmd
+from scenes.engine.limits import NAME_LIMIT
+from scenes.engine.registry import find_scene
 from scenes.engine.state import Decision, SessionState, Status
-from scenes.schema import load_scene
+from scenes.schema import Role, load_scene
 
 if TYPE_CHECKING:
     from bot import CastleBot
@@ -45,26 +47,39 @@ class ClaimButton(
 
     @guarded("a claim button")
     async def callback(self, interaction: discord.Interaction) -> None:
-        if self.role == "defender":
-            await interaction.response.send_modal(DefenderName(self.session_id))
+        role = await _named_role(interaction, self.session_id, self.role)
+        if role is not None:
+            await interaction.response.send_modal(CharacterName(self.session_id, role))
             return
         await claim_from_button(interaction, self.session_id, self.role, None)
 
 
-class DefenderName(discord.ui.Modal, title="Your defender"):
-    """Asks a defender's name before taking the seat."""
+async def _named_role(interaction: discord.Interaction, session_id: int, key: str) -> Role | None:
+    """The role, if it is one of several seats (whose players name their character)."""
+    stored = await bot_of(interaction).service.get(session_id)
+    if stored is None:
+        return None
+    scene = find_scene(stored.state.scene).data
+    role = next((r for r in scene.roles if r.key == key), None)
+    return role if role is not None and role.seats_max > 1 else None
+
+
+class CharacterName(discord.ui.Modal, title="Your character"):
+    """Asks the character's name before taking a seat of a role of several seats."""
 
     name: discord.ui.TextInput = discord.ui.TextInput(
-        label="Character name", placeholder="Ren of the north wing", min_length=1, max_length=32
+        label="Character name", min_length=1, max_length=NAME_LIMIT
     )
 
-    def __init__(self, session_id: int) -> None:
-        super().__init__(timeout=600)
+    def __init__(self, session_id: int, role: Role) -> None:
+        super().__init__(timeout=600, title=f"Your {role.name.lower()}"[:45])
+        self.name.placeholder = f"{role.title}"[:100]
         self.session_id = session_id
+        self.role = role.key
 
-    @guarded("the defender's name")
+    @guarded("the character's name")
     async def on_submit(self, interaction: discord.Interaction) -> None:
-        await claim_from_button(interaction, self.session_id, "defender", str(self.name.value))
+        await claim_from_button(interaction, self.session_id, self.role, str(self.name.value))
 
 
 async def claim_from_button(
@@ -89,8 +104,8 @@ class ChoiceButton(
 ):
     """One answer to a decision the scene offers (the mercy, the standoff, the bargain)."""
 
-    def __init__(self, session_id: int, option: str) -> None:
-        style = discord.ButtonStyle.danger if option == "strike" else discord.ButtonStyle.secondary
+    def __init__(self, session_id: int, option: str, grave: bool = False) -> None:
+        style = discord.ButtonStyle.danger if grave else discord.ButtonStyle.secondary
         super().__init__(
             discord.ui.Button(
                 label=option.capitalize(),
@@ -144,9 +159,10 @@ def decision_view(session_id: int, state: SessionState) -> discord.ui.View | Non
     decision: Decision | None = state.decision
     if decision is None:
         return None
+    rules = find_scene(state.scene)
     view = discord.ui.View(timeout=None)
     for option in decision.options:
-        view.add_item(ChoiceButton(session_id, option))
+        view.add_item(ChoiceButton(session_id, option, rules.grave(decision, option)))
     return view
 
 

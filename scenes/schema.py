@@ -31,7 +31,6 @@ SCENES_DIR = Path(__file__).parent
 SCENE_FILES = ("places", "roles", "techniques", "rules", "narration")
 
 
-
 def _parses(notation: str) -> str:
     """Dice notation that d20 reads, with 1 to 100 dice of 1 to 1,000 sides (no subtraction)."""
     try:
@@ -130,7 +129,6 @@ class Technique(Frozen):
     summary: Annotated[str, Field(min_length=1, max_length=100)]
 
 
-
 # The core's technique effects; a scene adds its own (``SceneRules.effects``).
 CORE_EFFECTS = frozenset({"damage", "stun_on_critical", "heal", "break_free"})
 DICE_EFFECTS = frozenset({"damage", "stun_on_critical", "heal"})
@@ -187,6 +185,8 @@ class Scene(Frozen):
 
     key: Key
     name: str
+    blurb: str = ""
+    lobby: str = ""
     places: tuple[Place, ...]
     roles: tuple[Role, ...]
     techniques: tuple[Technique, ...]
@@ -239,6 +239,10 @@ class _TechniquesFile(Frozen):
 class _SceneInfo(Frozen):
     key: Key
     name: Annotated[str, Field(min_length=1, max_length=80)]
+    blurb: Annotated[str, Field(min_length=1, max_length=300)] = "A scene to play together."
+    lobby: Annotated[str, Field(min_length=1, max_length=300)] = (
+        "Claim a seat with the buttons or `/claim`; the GM starts the scene with `/gm begin`."
+    )
 
 
 class _RulesFile(Frozen):
@@ -347,7 +351,11 @@ class _Checker:
         self.unique("rules", "objects", rules.objects)
         numbers = [beat.number for beat in rules.beats]
         if numbers != list(range(1, len(numbers) + 1)):
-            self.fail("rules", "beats", f"beats must be numbered 1 to {len(numbers)} in order, not {numbers}")
+            self.fail(
+                "rules",
+                "beats",
+                f"beats must be numbered 1 to {len(numbers)} in order, not {numbers}",
+            )
 
     def techniques_effects(
         self, techniques: tuple[Technique, ...], effects: frozenset[str], dice: frozenset[str]
@@ -467,6 +475,8 @@ def load_scene_from(folder: Path, rules: SceneRules | type[SceneRules] | None = 
     return Scene(
         key=rules_file.scene.key,
         name=rules_file.scene.name,
+        blurb=rules_file.scene.blurb,
+        lobby=rules_file.scene.lobby,
         places=places.places,
         roles=roles.roles,
         techniques=techniques.techniques,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import random
 
-from scenes.castle.world import Door, ScrollsAt, castle
 from scenes.castle.words import DEFENDER, EAST_HALL, NORTH_WING, OFFICE, SAKURA, SASUKE
+from scenes.castle.world import Door, ScrollsAt, castle
 from scenes.engine import commands as c
 from scenes.engine.state import Character, Condition, SessionState
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from scenes.castle.world import ScrollsAt, castle
 from scenes.castle.words import INVADERS, SAKURA, SASUKE
+from scenes.castle.world import ScrollsAt, castle
 from scenes.engine.state import Ending, Fate, SessionState
 
 # The first ending whose condition holds is the one reached.

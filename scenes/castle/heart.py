@@ -4,7 +4,6 @@ desk and the bargain."""
 from __future__ import annotations
 
 from scenes.castle.objects import door_between, numbers, take_scrolls
-from scenes.castle.world import Door, FirstSight, ScrollsAt, ScrollsChanged, castle
 from scenes.castle.words import (
     OFFICE,
     PAIR_KEYS,
@@ -14,6 +13,7 @@ from scenes.castle.words import (
     CastlePurpose,
     DecisionKind,
 )
+from scenes.castle.world import Door, FirstSight, ScrollsAt, ScrollsChanged, castle
 from scenes.engine import events as ev
 from scenes.engine.beats import reach_beat_key, shift_resolve
 from scenes.engine.checks import against_dc, resolve_modifier
@@ -119,9 +119,7 @@ def _mercy(tx: Tx, decision: Decision, option: str) -> None:
             left = tx.state.character(subject).vitality
             if left > 0:
                 tx.emit(
-                    ev.Damaged(
-                        seat=subject, amount=left, vitality=0, cause=MERCY_CAUSE, by=decider
-                    )
+                    ev.Damaged(seat=subject, amount=left, vitality=0, cause=MERCY_CAUSE, by=decider)
                 )
             leave(tx, subject, Fate.DEAD)
             return

@@ -3,9 +3,9 @@ ancient scrolls in it."""
 
 from __future__ import annotations
 
-from scenes.castle.world import Door, DoorChanged, ScrollsAt, ScrollsChanged, castle
 from scenes.castle.words import (
     AMBUSH,
+    DESK,
     DOOR,
     DOOR_PLACES,
     EAST_HALL,
@@ -13,10 +13,12 @@ from scenes.castle.words import (
     OFFICE,
     SAKURA,
     SASUKE,
+    SCROLLS,
     CastleMoment,
     CastleNumbers,
     CastlePurpose,
 )
+from scenes.castle.world import Door, DoorChanged, ScrollsAt, ScrollsChanged, castle
 from scenes.engine import events as ev
 from scenes.engine.beats import reach_beat_key
 from scenes.engine.checks import against_dc, opposed
@@ -221,13 +223,25 @@ def lose_unguarded_scrolls(tx: Tx) -> None:
     if castle(tx.state).scrolls.at is not ScrollsAt.DESK:
         return
     keepers = [
-        c
-        for c in tx.state.characters
-        if c.side != INVADERS and c.place == OFFICE and c.standing
+        c for c in tx.state.characters if c.side != INVADERS and c.place == OFFICE and c.standing
     ]
     if not keepers:
         tx.emit(ScrollsChanged(at=ScrollsAt.LOST))
         tx.narrate(CastleMoment.SCROLLS_LOST)
 
 
-DOOR_KEY = DOOR
+def interactions(state: SessionState, actor: Character) -> tuple[tuple[str, str], ...]:
+    """What ``actor`` may try on the door, the desk and the scrolls from where they stand."""
+    world = castle(state)
+    found: list[tuple[str, str]] = []
+    if actor.place in DOOR_PLACES and world.door is not Door.BROKEN:
+        if actor.place == OFFICE and world.door is not Door.BARRED:
+            found.append((DOOR, "bar"))
+        if world.door is not Door.OPEN:
+            found.append((DOOR, "open"))
+    if actor.place == OFFICE and world.scrolls.at is not ScrollsAt.LOST:
+        mine = world.scrolls.at is ScrollsAt.CARRIED and world.scrolls.holder == actor.key
+        hows = [("hide", world.scrolls.at is not ScrollsAt.HIDDEN)]
+        hows += [("take", not mine), ("guard", world.scrolls.guard != actor.key)]
+        found += [(thing, how) for thing in (DESK, SCROLLS) for how, ok in hows if ok]
+    return tuple(found)

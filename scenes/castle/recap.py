@@ -7,6 +7,15 @@ import random
 from collections import Counter
 from dataclasses import dataclass, field
 
+from scenes.castle.words import (
+    AMBUSH,
+    DEFENDER,
+    SAKURA,
+    SASUKE,
+    CastleMoment,
+    CastlePurpose,
+    DecisionKind,
+)
 from scenes.castle.world import (
     Door,
     DoorChanged,
@@ -18,8 +27,6 @@ from scenes.castle.world import (
     SiegeRelieved,
     castle,
 )
-from scenes.castle.words import AMBUSH, DEFENDER, SAKURA, SASUKE, CastleMoment, CastlePurpose
-from scenes.castle.words import DecisionKind
 from scenes.engine import events as ev
 from scenes.engine.dice import Roll
 from scenes.engine.recap.reading import Night, Reader

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import random
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from scenes.castle import autoplay, endings, facts, heart, jutsu, objects, siege
-from scenes.castle.world import CastleWorld, Door, Siege, castle
 from scenes.castle.words import (
     DECISIONS,
     DEFAULTS,
@@ -18,7 +17,9 @@ from scenes.castle.words import (
     SCROLLS,
     CastleMoment,
     CastleNumbers,
+    DecisionKind,
 )
+from scenes.castle.world import CastleWorld, Door, Siege, castle
 from scenes.engine import commands as cmd
 from scenes.engine.beats import shift_resolve
 from scenes.engine.errors import Refusal
@@ -42,7 +43,7 @@ class Castle(SceneRules):
     placeholders = PLACEHOLDERS
     decision_kinds = DECISIONS
     dice_effects = frozenset({"volley"})
-    effects: dict[str, Effect] = {
+    effects: ClassVar[dict[str, Effect]] = {
         "damage": jutsu.strike_or_force,
         "stun_on_critical": jutsu.strike_or_force,
         "sharingan": jutsu.sharingan,
@@ -83,7 +84,7 @@ class Castle(SceneRules):
         return jutsu.specials(state, actor, technique)
 
     def interactions(self, state: SessionState, actor: Character) -> tuple[tuple[str, str], ...]:
-        return tuple((o.key, how) for o in self.data.objects for how in o.hows)
+        return objects.interactions(state, actor)
 
     def interact(self, tx: Tx, key: str, obj: str, how: str) -> None:
         character = tx.state.character(key)
@@ -140,6 +141,9 @@ class Castle(SceneRules):
 
     def default_option(self, decision: Decision) -> str:
         return DEFAULTS[decision.kind]
+
+    def grave(self, decision: Decision, option: str) -> bool:
+        return decision.kind == DecisionKind.MERCY and option == "strike"
 
     def describe(self, event: SceneEvent, state: SessionState) -> str | None:
         return facts.describe(event, state)

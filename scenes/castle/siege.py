@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from scenes.castle.objects import lose_unguarded_scrolls, numbers
-from scenes.castle.world import NorthWingFell, SiegePressed, SiegeRelieved, castle
 from scenes.castle.words import ARMY, DEFENDER, NORTH_WING, CastleMoment, CastlePurpose
+from scenes.castle.world import NorthWingFell, SiegePressed, SiegeRelieved, castle
 from scenes.engine import events as ev
 from scenes.engine.checks import check
 from scenes.engine.combat import damage_effect, guard

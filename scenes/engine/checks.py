@@ -62,9 +62,7 @@ def against_dc(tx: Tx, key: str, label: str, modifier: int, dc: int, purpose: st
     return success
 
 
-def opposed(
-    tx: Tx, key: str, other: str, label: str, purpose: str, other_bonus: int = 0
-) -> bool:
+def opposed(tx: Tx, key: str, other: str, label: str, purpose: str, other_bonus: int = 0) -> bool:
     """Opposed taijutsu: ``key`` wins only by beating ``other``'s roll (ties go to ``other``)."""
     attacker = tx.state.character(key)
     defender = tx.state.character(other)

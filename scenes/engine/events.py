@@ -232,20 +232,12 @@ class Moved(_Event):
     to_place: str
 
 
-
-
-
-
-
-
 class ResolveShifted(_Event):
     kind: Literal["resolve_shifted"] = "resolve_shifted"
     seat: str
     delta: int
     resolve: int
     why: str
-
-
 
 
 class DecisionOffered(_Event):
@@ -266,8 +258,6 @@ class FateChanged(_Event):
     fate: Fate
 
 
-
-
 class RoundEnded(_Event):
     """The end of a round, with every number the recap's chart draws (``gauges``: the scene's)."""
 
@@ -276,10 +266,6 @@ class RoundEnded(_Event):
     vitality: dict[str, int]
     chakra: dict[str, int]
     gauges: dict[str, int] = {}
-
-
-
-
 
 
 class Paused(_Event):

@@ -183,13 +183,9 @@ def _(event: ev.Moved, state: SessionState) -> SessionState:
     return _update(state, event.seat, place=event.to_place)
 
 
-
-
-
 @_apply.register
 def _(event: ev.ResolveShifted, state: SessionState) -> SessionState:
     return _update(state, event.seat, resolve=event.resolve)
-
 
 
 @_apply.register
@@ -207,12 +203,9 @@ def _(event: ev.FateChanged, state: SessionState) -> SessionState:
     return _update(state, event.seat, fate=event.fate)
 
 
-
 @_apply.register
 def _(event: ev.RoundEnded, state: SessionState) -> SessionState:
     return state.model_copy(update={"round": event.round + 1})
-
-
 
 
 @_apply.register

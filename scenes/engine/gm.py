@@ -17,7 +17,6 @@ from scenes.engine.turns import advance_turn, roll_initiative, settle_turn
 from scenes.engine.tx import Tx
 
 
-
 def _reason(text: str | None) -> str | None:
     if text is None or not text.strip():
         return None

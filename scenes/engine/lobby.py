@@ -12,7 +12,6 @@ from scenes.engine.tx import Tx
 from scenes.schema import Role
 
 
-
 def seat_count(role: Role, command: cmd.Open) -> int:
     """How many seats ``role`` gets: one, or (a role of several seats) as many as asked."""
     if role.seats_max == 1:

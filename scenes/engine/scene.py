@@ -124,7 +124,9 @@ class SceneRules:
 
     # --- techniques ------------------------------------------------------------------------
 
-    def attack_modifier(self, state: SessionState, attacker: str, target: str, tech: Technique) -> int:
+    def attack_modifier(
+        self, state: SessionState, attacker: str, target: str, tech: Technique
+    ) -> int:
         """A scene's bonus or penalty to one attack roll."""
         return 0
 
@@ -172,6 +174,10 @@ class SceneRules:
     def default_option(self, decision: Decision) -> str:
         """What a skipped decision falls back to."""
         return decision.options[0]
+
+    def grave(self, decision: Decision, option: str) -> bool:
+        """Whether ``option`` cannot be taken back (its button is shown in red)."""
+        return False
 
     # --- words -----------------------------------------------------------------------------
 

@@ -11,7 +11,6 @@ from pydantic import BaseModel, ConfigDict, SerializeAsAny, model_validator
 from pydantic.dataclasses import dataclass
 
 
-
 class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 

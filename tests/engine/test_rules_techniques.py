@@ -7,10 +7,10 @@ import pytest
 from scenes.castle.world import castle
 from scenes.engine import commands as c
 from scenes.engine.dice import ScriptedRandom
-from scenes.engine.session import Accepted, play
-from scenes.engine.state import Condition, Fate
 from scenes.engine.registry import find_scene
 from scenes.engine.scene import SceneRules
+from scenes.engine.session import Accepted, play
+from scenes.engine.state import Condition, Fate
 from scenes.schema import load_scene
 from tests.engine.table import Table, of_kind
 

@@ -4,7 +4,6 @@ the night (the start, each round's end, the close), without discord."""
 from __future__ import annotations
 
 import colorsys
-
 import struct
 import subprocess
 import sys
@@ -13,9 +12,9 @@ import zlib
 
 from cogs.chart import HEIGHT, WIDTH, chart_png, colour_of
 from scenes.castle.world import castle
-from scenes.schema import load_scene
 from scenes.engine import events as ev
 from scenes.engine.recap import course
+from scenes.schema import load_scene
 from tests.recap.chronicle import Chronicle, autoplay, long_night
 from tests.recap.endings import ended
 

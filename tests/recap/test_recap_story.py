@@ -6,8 +6,8 @@ import tomllib
 from pathlib import Path
 
 import scenes.castle
-from scenes.engine import commands as c
 from scenes.castle.recap import LOBBY, WAITING, story
+from scenes.engine import commands as c
 from scenes.engine.recap import read, recap_pages
 from tests.recap.chronicle import Chronicle, autoplay
 from tests.recap.endings import ENDINGS, ended

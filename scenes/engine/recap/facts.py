@@ -87,7 +87,6 @@ def character_line(state: SessionState, scene: Scene, night: Night, key: str) ->
     return " · ".join(parts)
 
 
-
 def _span(length: timedelta) -> str:
     minutes = int(length.total_seconds() // 60)
     if minutes < 1:

@@ -278,7 +278,6 @@ class Reader:
         return []
 
 
-
 Reader.HANDLERS = {
     ev.SessionOpened: Reader.opened,
     ev.GmHandedOver: Reader.handed,

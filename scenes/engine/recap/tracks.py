@@ -72,8 +72,7 @@ def course(state: SessionState, log: Sequence[Logged]) -> Course | None:
     points.append((closing, _of(state, "vitality"), _of(state, "chakra"), _gauges(state)))
     tracks = tuple(_track(state, key, points) for key in keys)
     gauges = tuple(
-        _gauge_track(gauge.key, gauge.title, gauge.maximum, points)
-        for gauge in rules.gauges(state)
+        _gauge_track(gauge.key, gauge.title, gauge.maximum, points) for gauge in rules.gauges(state)
     )
     return Course(rounds=tuple(p[0] for p in points), tracks=tracks, gauges=gauges)
 
