@@ -95,15 +95,15 @@ def load_settings() -> Settings:
         ) from None
 
 
-class CastleTree(app_commands.CommandTree):
+class CastleTree(app_commands.CommandTree["CastleBot"]):
     """The one tree-level error handler: a sentence for what the user can fix, else an apology."""
 
     async def on_error(
-        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+        self, interaction: discord.Interaction[CastleBot], error: app_commands.AppCommandError
     ) -> None:
-        from cogs.common import apologise, refuse
+        from cogs.common import NotAllowed, apologise, refuse
 
-        message = _user_message(error)
+        message = error.message if isinstance(error, NotAllowed) else _user_message(error)
         command = interaction.command.qualified_name if interaction.command else "component"
         if message is None:
             await apologise(interaction, error, f"/{command}")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import discord
 from discord import app_commands
@@ -12,9 +12,9 @@ from discord.ext import commands
 from cogs import render
 from cogs.common import (
     NO_SESSION,
+    Interaction,
     accepted,
     announce_turn,
-    bot_of,
     character_choices,
     current_state,
     matching,
@@ -24,12 +24,17 @@ from cogs.common import (
 from cogs.views import decision_view, lobby_view
 from db.sessions import Ran
 from scenes.engine import commands as cmd
+from scenes.engine import events as ev
 from scenes.engine.dice import Dice
 from scenes.engine.errors import Refusal
 from scenes.engine.recap import recap_pages
 from scenes.engine.session import POSE_LIMIT
+from scenes.engine.state import SessionState
 from scenes.engine.world import enemies
 from scenes.schema import load_scene
+
+if TYPE_CHECKING:
+    from bot import CastleBot
 
 HELP = (
     "**The Castle in the Rain** is one scene played together: a castle under siege in a storm.\n"
@@ -46,17 +51,17 @@ HELP = (
 
 
 class Players(commands.Cog):
-    def __init__(self, bot: commands.Bot) -> None:
-        self.bot = bot
+    def __init__(self, bot: CastleBot) -> None:
+        self.bot: CastleBot = bot
 
     @app_commands.command(name="roles")
     @app_commands.guild_only()
-    async def roles(self, interaction: discord.Interaction) -> None:
+    async def roles(self, interaction: Interaction) -> None:
         """The session's seats: who holds each and what is free."""
         state = await current_state(interaction)
         if state is None:
             return await refuse(interaction, NO_SESSION)
-        stored = await bot_of(interaction).service.current(interaction.channel_id or 0)
+        stored = await self.bot.service.current(interaction.channel_id or 0)
         view = lobby_view(stored.id, state) if stored else None
         await interaction.response.send_message(
             embed=render.roles_embed(state), view=view or discord.utils.MISSING
@@ -67,7 +72,7 @@ class Players(commands.Cog):
     @app_commands.describe(role="The seat to take", name="Defenders: your character's name")
     async def claim(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         role: Literal["sakura", "sasuke", "defender"],
         name: app_commands.Range[str, 1, 32] | None = None,
     ) -> None:
@@ -76,7 +81,7 @@ class Players(commands.Cog):
 
     @app_commands.command(name="release")
     @app_commands.guild_only()
-    async def release(self, interaction: discord.Interaction) -> None:
+    async def release(self, interaction: Interaction) -> None:
         """Give your seat back (your character stays, idle)."""
         await self._play(interaction, cmd.Release(), "A seat is freed")
 
@@ -85,7 +90,7 @@ class Players(commands.Cog):
     @app_commands.checks.cooldown(5, 10.0, key=lambda i: (i.guild_id, i.user.id))
     @app_commands.describe(text="What your character does")
     async def act(
-        self, interaction: discord.Interaction, text: app_commands.Range[str, 1, POSE_LIMIT]
+        self, interaction: Interaction, text: app_commands.Range[str, 1, POSE_LIMIT]
     ) -> None:
         """An in-character action or pose (free: not a turn)."""
         await self._pose(interaction, cmd.Act(text=text))
@@ -95,12 +100,12 @@ class Players(commands.Cog):
     @app_commands.checks.cooldown(5, 10.0, key=lambda i: (i.guild_id, i.user.id))
     @app_commands.describe(text="What your character says")
     async def say(
-        self, interaction: discord.Interaction, text: app_commands.Range[str, 1, POSE_LIMIT]
+        self, interaction: Interaction, text: app_commands.Range[str, 1, POSE_LIMIT]
     ) -> None:
         """An in-character line of dialogue (free)."""
         await self._pose(interaction, cmd.Say(text=text))
 
-    async def _pose(self, interaction: discord.Interaction, command: cmd.Act | cmd.Say) -> None:
+    async def _pose(self, interaction: Interaction, command: cmd.Act | cmd.Say) -> None:
         """Stored first; then posted as the character through the channel's webhook, or, where
         the bot may not, as its own embed with the character's name."""
         ran = await play_here(interaction, command)
@@ -109,17 +114,20 @@ class Players(commands.Cog):
         state = accepted(ran).state
         seat = state.seat_of(interaction.user.id)
         assert seat is not None
-        key, text = seat.key, accepted(ran).events[-1].text  # type: ignore[union-attr]
+        posed = accepted(ran).events[-1]
+        assert isinstance(posed, ev.Posed)
+        key, text = seat.key, posed.text
 
         def shown(named: bool = True) -> discord.Embed:
             return render.pose_embed(state, key, command.kind, text, named=named)
 
-        voices, channel = bot_of(interaction).voices, interaction.channel
+        voices, channel = self.bot.voices, interaction.channel
         if not voices.may_speak(channel, interaction.app_permissions):
-            return await interaction.response.send_message(embed=shown())
+            await interaction.response.send_message(embed=shown())
+            return
         await interaction.response.defer(ephemeral=True, thinking=True)
         if not await voices.speak(channel, state.character(key).name, shown(named=False)):
-            await channel.send(embed=shown())  # type: ignore[union-attr]
+            await channel.send(embed=shown())
         await interaction.delete_original_response()
 
     @app_commands.command(name="jutsu")
@@ -127,7 +135,7 @@ class Players(commands.Cog):
     @app_commands.describe(name="One of your techniques", target="Whom or what to aim at")
     async def jutsu(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         name: app_commands.Range[str, 1, 40],
         target: app_commands.Range[str, 1, 40] | None = None,
     ) -> None:
@@ -136,16 +144,14 @@ class Players(commands.Cog):
 
     @app_commands.command(name="defend")
     @app_commands.guild_only()
-    async def defend(self, interaction: discord.Interaction) -> None:
+    async def defend(self, interaction: Interaction) -> None:
         """Guard until your next turn (uses your turn)."""
         await self._play(interaction, cmd.Defend(), "On guard")
 
     @app_commands.command(name="move")
     @app_commands.guild_only()
     @app_commands.describe(to="A place connected to where you stand")
-    async def move(
-        self, interaction: discord.Interaction, to: app_commands.Range[str, 1, 40]
-    ) -> None:
+    async def move(self, interaction: Interaction, to: app_commands.Range[str, 1, 40]) -> None:
         """Move to a connected place (uses your turn)."""
         await self._play(interaction, cmd.Move(to=to), "On the move")
 
@@ -154,7 +160,7 @@ class Players(commands.Cog):
     @app_commands.describe(object="The door, the desk or the scrolls", how="What to do with it")
     async def interact(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         object: Literal["door", "desk", "scrolls"],
         how: Literal["bar", "open", "hide", "take", "guard"],
     ) -> None:
@@ -165,7 +171,7 @@ class Players(commands.Cog):
     @app_commands.guild_only()
     @app_commands.describe(option="One of the choices the scene offers you")
     async def choose(
-        self, interaction: discord.Interaction, option: app_commands.Range[str, 1, 20]
+        self, interaction: Interaction, option: app_commands.Range[str, 1, 20]
     ) -> None:
         """Answer a decision the scene offers you (the mercy, the standoff)."""
         await self._play(interaction, cmd.Choose(option=option), "A choice is made")
@@ -175,7 +181,7 @@ class Players(commands.Cog):
     @app_commands.describe(character="Whose sheet (yours by default)")
     async def status(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         character: app_commands.Range[str, 1, 40] | None = None,
     ) -> None:
         """A character sheet: vitality, chakra, resolve, conditions, place, whose turn."""
@@ -195,7 +201,7 @@ class Players(commands.Cog):
     @app_commands.describe(dice="Dice notation, e.g. 1d20+3 or 4d6kh3", reason="What it is for")
     async def roll(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         dice: app_commands.Range[str, 1, 100],
         reason: app_commands.Range[str, 1, 100] | None = None,
     ) -> None:
@@ -203,8 +209,9 @@ class Players(commands.Cog):
         if await current_state(interaction) is not None:
             ran = await play_here(interaction, cmd.Roll(dice=dice, reason=reason))
             if ran is not None:
-                roll = accepted(ran).events[-1].roll  # type: ignore[union-attr]
-                await interaction.response.send_message(embed=render.roll_embed(roll))
+                rolled = accepted(ran).events[-1]
+                assert isinstance(rolled, ev.DiceRolled)
+                await interaction.response.send_message(embed=render.roll_embed(rolled.roll))
             return
         try:
             roll = Dice(random.SystemRandom()).roll(dice, reason or "Roll")
@@ -215,9 +222,9 @@ class Players(commands.Cog):
     @app_commands.command(name="recap")
     @app_commands.guild_only()
     @app_commands.describe(private="Only you see it")
-    async def recap(self, interaction: discord.Interaction, private: bool = False) -> None:
+    async def recap(self, interaction: Interaction, private: bool = False) -> None:
         """The recap of this channel's session so far."""
-        service = bot_of(interaction).service
+        service = self.bot.service
         stored = await service.current(interaction.channel_id or 0)
         if stored is None:
             return await refuse(interaction, NO_SESSION)
@@ -228,20 +235,18 @@ class Players(commands.Cog):
             await interaction.followup.send(embeds=embeds, ephemeral=private)
 
     @app_commands.command(name="help")
-    async def help(self, interaction: discord.Interaction) -> None:
+    async def help(self, interaction: Interaction) -> None:
         """How to play, in a page a newcomer can read."""
         embed = discord.Embed(title="How to play", description=HELP, colour=render.STORM)
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
-    async def _play(
-        self, interaction: discord.Interaction, command: cmd.Command, title: str
-    ) -> None:
+    async def _play(self, interaction: Interaction, command: cmd.Command, title: str) -> None:
         """Run a command here and, if accepted, reply with its outcome."""
         ran = await play_here(interaction, command)
         if ran is not None:
             await self._reply(interaction, ran, title)
 
-    async def _reply(self, interaction: discord.Interaction, ran: Ran, title: str) -> None:
+    async def _reply(self, interaction: Interaction, ran: Ran, title: str) -> None:
         """The outcome embed (with the decision's buttons if one now waits), then whose turn."""
         outcome = accepted(ran)
         seat = outcome.state.seat_of(interaction.user.id)
@@ -258,7 +263,7 @@ class Players(commands.Cog):
 
     @jutsu.autocomplete("name")
     async def _techniques(
-        self, interaction: discord.Interaction, current: str
+        self, interaction: Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         state = await current_state(interaction)
         seat = state.seat_of(interaction.user.id) if state else None
@@ -273,7 +278,7 @@ class Players(commands.Cog):
 
     @jutsu.autocomplete("target")
     async def _targets(
-        self, interaction: discord.Interaction, current: str
+        self, interaction: Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         state = await current_state(interaction)
         seat = state.seat_of(interaction.user.id) if state else None
@@ -293,7 +298,7 @@ class Players(commands.Cog):
 
     @move.autocomplete("to")
     async def _places(
-        self, interaction: discord.Interaction, current: str
+        self, interaction: Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         state = await current_state(interaction)
         seat = state.seat_of(interaction.user.id) if state else None
@@ -305,7 +310,7 @@ class Players(commands.Cog):
 
     @choose.autocomplete("option")
     async def _options(
-        self, interaction: discord.Interaction, current: str
+        self, interaction: Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         state = await current_state(interaction)
         if state is None or state.decision is None:
@@ -314,12 +319,12 @@ class Players(commands.Cog):
 
     @status.autocomplete("character")
     async def _characters(
-        self, interaction: discord.Interaction, current: str
+        self, interaction: Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         return await character_choices(interaction, current)
 
 
-def _character_key(state, name: str | None, member_id: int) -> str | None:
+def _character_key(state: SessionState, name: str | None, member_id: int) -> str | None:
     if name is None:
         seat = state.seat_of(member_id)
         return seat.key if seat else None
@@ -327,5 +332,5 @@ def _character_key(state, name: str | None, member_id: int) -> str | None:
     return next((ch.key for ch in state.characters if wanted in (ch.key, ch.name.casefold())), None)
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: CastleBot) -> None:
     await bot.add_cog(Players(bot))

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 
 from cogs import render
-from cogs.common import accepted, announce_turn, guarded, play_session
+from cogs.common import Interaction, accepted, announce_turn, guarded, play_session
 from scenes.engine import commands as cmd
 from scenes.engine.state import Decision, SessionState, Status
 from scenes.schema import load_scene
@@ -21,7 +21,7 @@ CHOOSE_PREFIX = "castle:choose"
 
 
 class ClaimButton(
-    discord.ui.DynamicItem[discord.ui.Button],
+    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
     template=r"castle:claim:(?P<session>\d+):(?P<role>[a-z]+)",
 ):
     """Claim a role's seat from the lobby message."""
@@ -39,12 +39,13 @@ class ClaimButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
     ) -> ClaimButton:
-        return cls(int(match["session"]), match["role"], item.label or "Claim")
+        label = item.label if isinstance(item, discord.ui.Button) else None
+        return cls(int(match["session"]), match["role"], label or "Claim")
 
     @guarded("a claim button")
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
         if self.role == "defender":
             await interaction.response.send_modal(DefenderName(self.session_id))
             return
@@ -63,12 +64,12 @@ class DefenderName(discord.ui.Modal, title="Your defender"):
         self.session_id = session_id
 
     @guarded("the defender's name")
-    async def on_submit(self, interaction: discord.Interaction) -> None:
+    async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
         await claim_from_button(interaction, self.session_id, "defender", str(self.name.value))
 
 
 async def claim_from_button(
-    interaction: discord.Interaction, session_id: int, role: str, name: str | None
+    interaction: Interaction, session_id: int, role: str, name: str | None
 ) -> None:
     ran = await play_session(interaction, session_id, cmd.Claim(role=role, name=name))
     if ran is None:
@@ -84,7 +85,7 @@ async def claim_from_button(
 
 
 class ChoiceButton(
-    discord.ui.DynamicItem[discord.ui.Button],
+    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
     template=r"castle:choose:(?P<session>\d+):(?P<option>[a-z]+)",
 ):
     """One answer to a decision the scene offers (the mercy, the standoff, the bargain)."""
@@ -103,12 +104,12 @@ class ChoiceButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
     ) -> ChoiceButton:
         return cls(int(match["session"]), match["option"])
 
     @guarded("a choice button")
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
         ran = await play_session(interaction, self.session_id, cmd.Choose(option=self.option))
         if ran is None:
             return
