@@ -17,7 +17,6 @@ from scenes.schema import Scene, load_scene
 EMBED_TITLE = 256
 EMBED_DESCRIPTION = 4096
 FIELD_VALUE = 1024
-EMBED_FIELDS = 25
 EMBED_TOTAL = 6000
 STORM = discord.Colour(0x4B5A6E)
 BAR_WIDTH = 10
@@ -87,10 +86,6 @@ def _chunks(lines: Iterable[str], limit: int, sep: str = "\n") -> list[str]:
     if current:
         blocks.append(current)
     return blocks
-
-
-def _size(embed: discord.Embed) -> int:
-    return len(embed)
 
 
 def _title(state: SessionState, events: Sequence[ev.Event], fallback: str) -> str:
