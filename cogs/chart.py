@@ -4,7 +4,6 @@ by round, as PNG bytes drawn with matplotlib's Agg backend (no discord, no pyplo
 from __future__ import annotations
 
 import io
-import threading
 from collections.abc import Sequence
 
 import matplotlib
@@ -36,8 +35,6 @@ LEGEND_SIZE = 22
 MARKERS_UP_TO = 24
 LEGEND_COLUMNS = 4
 LEGEND_ROW = 0.075
-# One figure at a time: matplotlib does not promise thread safety, and renders run in threads.
-_DRAWING = threading.Lock()
 
 
 def colour_of(track: Track, index: int) -> str:
@@ -46,12 +43,8 @@ def colour_of(track: Track, index: int) -> str:
 
 
 def chart_png(course: Course) -> bytes:
-    """The chart as PNG bytes, 1200x700: Vitality | Chakra | North wing, one legend on top."""
-    with _DRAWING:
-        return _draw(course)
-
-
-def _draw(course: Course) -> bytes:
+    """The chart as PNG bytes, 1200x700: Vitality | Chakra | North wing, one legend on top.
+    The bot draws it in its one-worker chart process (cogs.chart_process), one at a time."""
     figure = Figure(figsize=(WIDTH / DPI, HEIGHT / DPI), dpi=DPI, facecolor=NIGHT)
     vitality, chakra, wall = figure.subplots(1, 3, sharex=True)
     colours = _colours(course.tracks)
