@@ -8,7 +8,6 @@ import logging
 import multiprocessing
 import random
 import re
-import sys
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
@@ -83,6 +82,7 @@ class Settings(BaseSettings):
 def load_settings() -> Settings:
     """Settings, or a one-line explanation and exit status 2."""
     try:
+        # the token is read from the environment, which mypy cannot see (pydantic-settings' advice)
         return Settings()  # type: ignore[call-arg]
     except ValidationError as error:
         fields = {str(e["loc"][0]) for e in error.errors() if e["loc"]}
@@ -95,15 +95,15 @@ def load_settings() -> Settings:
         ) from None
 
 
-class CastleTree(app_commands.CommandTree):
+class CastleTree(app_commands.CommandTree["CastleBot"]):
     """The one tree-level error handler: a sentence for what the user can fix, else an apology."""
 
     async def on_error(
-        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+        self, interaction: discord.Interaction[CastleBot], error: app_commands.AppCommandError
     ) -> None:
-        from cogs.common import apologise, refuse
+        from cogs.common import NotAllowed, apologise, refuse
 
-        message = _user_message(error)
+        message = error.message if isinstance(error, NotAllowed) else _user_message(error)
         command = interaction.command.qualified_name if interaction.command else "component"
         if message is None:
             await apologise(interaction, error, f"/{command}")
@@ -133,7 +133,7 @@ class CastleBot(commands.Bot):
         seeds: random.Random | None = None,
         clock: Callable[[], datetime] | None = None,
         store: SqliteStore | None = None,
-        **options: object,
+        guild_ready_timeout: float = GUILD_READY_TIMEOUT,
     ) -> None:
         # Only the guilds intent (servers, channels, roles, permissions). Slash commands, buttons
         # and modals arrive as interactions whatever the intents; the bot never reads messages,
@@ -146,7 +146,7 @@ class CastleBot(commands.Bot):
             help_command=None,
             tree_cls=CastleTree,
             allowed_mentions=discord.AllowedMentions.none(),
-            **{"guild_ready_timeout": GUILD_READY_TIMEOUT, **options},
+            guild_ready_timeout=guild_ready_timeout,
         )
         self.settings = settings
         # Where each new session's dice seed comes from (tests inject a seeded Random).
@@ -250,4 +250,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs.common import refuse
+from cogs.common import Interaction, refuse
+
+if TYPE_CHECKING:
+    from bot import CastleBot
 
 
 class Admin(commands.Cog):
-    def __init__(self, bot: commands.Bot) -> None:
-        self.bot = bot
+    def __init__(self, bot: CastleBot) -> None:
+        self.bot: CastleBot = bot
 
     @app_commands.command(name="sync")
     @app_commands.default_permissions(administrator=True)
     @app_commands.describe(scope="This server only, or every server (slow to spread)")
     async def sync(
-        self, interaction: discord.Interaction, scope: Literal["server", "global"] = "server"
+        self, interaction: Interaction, scope: Literal["server", "global"] = "server"
     ) -> None:
         """Bot owner only: publish the slash commands."""
         if not await self.bot.is_owner(interaction.user):
@@ -34,5 +37,5 @@ class Admin(commands.Cog):
         await interaction.followup.send(f"Synced {len(synced)} commands ({scope}).", ephemeral=True)
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: CastleBot) -> None:
     await bot.add_cog(Admin(bot))

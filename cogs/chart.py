@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import colorsys
 import io
-import threading
 from collections import Counter
 from collections.abc import Sequence
 
@@ -41,8 +40,6 @@ LEGEND_SIZE = 22
 MARKERS_UP_TO = 24
 LEGEND_COLUMNS = 4
 LEGEND_ROW = 0.075
-# One figure at a time: matplotlib does not promise thread safety, and renders run in threads.
-_DRAWING = threading.Lock()
 
 
 def colour_of(track: Track, index: int) -> str:
@@ -58,12 +55,8 @@ def colour_of(track: Track, index: int) -> str:
 
 
 def chart_png(course: Course) -> bytes:
-    """The chart as PNG bytes, 1200x700: Vitality | Chakra | North wing, one legend on top."""
-    with _DRAWING:
-        return _draw(course)
-
-
-def _draw(course: Course) -> bytes:
+    """The chart as PNG bytes, 1200x700: Vitality | Chakra | North wing, one legend on top.
+    The bot draws it in its one-worker chart process (cogs.chart_process), one at a time."""
     figure = Figure(figsize=(WIDTH / DPI, HEIGHT / DPI), dpi=DPI, facecolor=NIGHT)
     vitality, chakra, wall = figure.subplots(1, 3, sharex=True)
     colours = _colours(course.tracks)

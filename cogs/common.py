@@ -5,8 +5,8 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
-from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Coroutine
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypeVar
 
 import discord
 from discord import app_commands
@@ -21,22 +21,34 @@ from scenes.engine.state import SessionState
 if TYPE_CHECKING:
     from bot import CastleBot
 
+# An interaction that reached this bot: ``interaction.client`` is a CastleBot. (CastleBot is
+# named, not imported, at run time: no cog imports bot.py, which imports the cogs' helpers.)
+Interaction: TypeAlias = discord.Interaction["CastleBot"]
+T = TypeVar("T")
+S = TypeVar("S")
+# A button's or a modal's callback; discord.py types its interaction for any client, so these
+# take ``discord.Interaction[Any]`` and hand it on to the helpers here, which take ours.
+Callback: TypeAlias = Callable[[S, discord.Interaction[Any]], Coroutine[Any, Any, None]]
+
 log = logging.getLogger("castle.cogs")
 NO_SESSION = "There is no open session in this channel. A GM can start one with `/gm open`."
+NOT_GM = (
+    "Only this session's GM, members with Manage Channels or Manage Server, or the "
+    "server's GM role can use /gm. Ask the GM, or an admin to set `/gm config gm_role`."
+)
 APOLOGY = "Sorry — something went wrong on my side; it has been logged. Try again."
-Handler = Callable[[Any, discord.Interaction], Awaitable[None]]
+# Who sees /gm until an admin changes it (Server Settings → Integrations). Discord applies a
+# top-level command's default permissions only, so /gm's are the group's, and the runtime check
+# (gm_only) also lets in the session's GM and the server's GM role, whom no permission names.
+GM_PERMISSIONS = discord.Permissions(manage_channels=True)
 
 
-def bot_of(interaction: discord.Interaction) -> CastleBot:
-    return interaction.client  # type: ignore[return-value]
-
-
-def actor_of(interaction: discord.Interaction, gm: bool = False) -> cmd.Actor:
+def actor_of(interaction: Interaction, gm: bool = False) -> cmd.Actor:
     user = interaction.user
     return cmd.Actor(member_id=user.id, name=user.display_name[:64], gm=gm)
 
 
-async def may_gm(interaction: discord.Interaction, state: SessionState | None) -> bool:
+async def may_gm(interaction: Interaction, state: SessionState | None) -> bool:
     """Whether the member may use /gm here: the session's GM, Manage Channels/Server, or GM role."""
     member = interaction.user
     if not isinstance(member, discord.Member):
@@ -46,11 +58,61 @@ async def may_gm(interaction: discord.Interaction, state: SessionState | None) -
     permissions = member.guild_permissions
     if permissions.manage_channels or permissions.manage_guild:
         return True
-    settings = await bot_of(interaction).service.settings(member.guild.id)
+    settings = await interaction.client.service.settings(member.guild.id)
     return settings.gm_role_id is not None and member.get_role(settings.gm_role_id) is not None
 
 
-async def refuse(interaction: discord.Interaction, message: str) -> None:
+class NotAllowed(app_commands.CheckFailure):
+    """A check that failed, with the sentence the member reads (the tree's handler sends it)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+async def _gm_of_the_session(interaction: Interaction) -> bool:
+    state = await current_state(interaction)
+    if state is None:
+        raise NotAllowed(NO_SESSION)
+    if not await may_gm(interaction, state):
+        raise NotAllowed(NOT_GM)
+    return True
+
+
+async def _gm_here(interaction: Interaction) -> bool:
+    if not await may_gm(interaction, await current_state(interaction)):
+        raise NotAllowed(NOT_GM)
+    return True
+
+
+async def _gm_of_the_server(interaction: Interaction) -> bool:
+    if not await may_gm(interaction, None):
+        raise NotAllowed(NOT_GM)
+    return True
+
+
+GM_CHECKS = {"needed": _gm_of_the_session, "if_any": _gm_here, "ignored": _gm_of_the_server}
+
+
+def gm_only(session: Literal["needed", "if_any", "ignored"] = "needed") -> Callable[[T], T]:
+    """The /gm check, paired with the default permissions that show the command (RoboDanny's
+    pattern): the member must be one who may GM here (``may_gm``), else the command is refused
+    with NOT_GM (through the tree's error handler).
+
+    ``session``: "needed": the channel must have an open session (else NO_SESSION), whose GM
+    may; "if_any": the GM of the channel's session may, if there is one; "ignored": only the
+    server's GMs (permissions or the GM role) may, as for opening a session.
+    """
+    check = app_commands.check(GM_CHECKS[session])
+    shown = app_commands.default_permissions(GM_PERMISSIONS)
+
+    def decorator(command: T) -> T:
+        return shown(check(command))
+
+    return decorator
+
+
+async def refuse(interaction: Interaction, message: str) -> None:
     """Answer with a short ephemeral message (initial response or follow-up)."""
     message = render.clip(message, 1900)
     try:
@@ -64,11 +126,11 @@ async def refuse(interaction: discord.Interaction, message: str) -> None:
         )
 
 
-async def apologise(interaction: discord.Interaction, error: BaseException, what: str) -> None:
+async def apologise(interaction: Interaction, error: BaseException, what: str) -> None:
     """A fault: logged with command and session for the operator; a short apology to the user."""
     stored = None
     with contextlib.suppress(Exception):
-        stored = await bot_of(interaction).service.current(interaction.channel_id or 0)
+        stored = await interaction.client.service.current(interaction.channel_id or 0)
     log.error(
         "error in %s (guild %s, channel %s, session %s, user %s)",
         what,
@@ -81,12 +143,12 @@ async def apologise(interaction: discord.Interaction, error: BaseException, what
     await refuse(interaction, APOLOGY)
 
 
-def guarded(what: str) -> Callable[[Handler], Handler]:
+def guarded(what: str) -> Callable[[Callback[S]], Callback[S]]:
     """For button and modal callbacks (the tree's handler never sees them): apologise on a fault."""
 
-    def wrap(callback: Handler) -> Handler:
+    def wrap(callback: Callback[S]) -> Callback[S]:
         @functools.wraps(callback)
-        async def run(self: Any, interaction: discord.Interaction) -> None:
+        async def run(self: S, interaction: discord.Interaction[Any]) -> None:
             try:
                 await callback(self, interaction)
             except Exception as error:
@@ -97,16 +159,14 @@ def guarded(what: str) -> Callable[[Handler], Handler]:
     return wrap
 
 
-async def current_state(interaction: discord.Interaction) -> SessionState | None:
-    stored = await bot_of(interaction).service.current(interaction.channel_id or 0)
+async def current_state(interaction: Interaction) -> SessionState | None:
+    stored = await interaction.client.service.current(interaction.channel_id or 0)
     return stored.state if stored else None
 
 
-async def play_here(
-    interaction: discord.Interaction, command: cmd.Command, gm: bool = False
-) -> Ran | None:
+async def play_here(interaction: Interaction, command: cmd.Command, gm: bool = False) -> Ran | None:
     """Run ``command`` on this channel's session; refusals are answered here and give None."""
-    service = bot_of(interaction).service
+    service = interaction.client.service
     ran = await service.run(interaction.channel_id or 0, actor_of(interaction, gm), command)
     if isinstance(ran.outcome, Refused):
         await refuse(interaction, ran.outcome.message)
@@ -118,10 +178,10 @@ async def play_here(
 
 
 async def play_session(
-    interaction: discord.Interaction, session_id: int, command: cmd.Command
+    interaction: Interaction, session_id: int, command: cmd.Command
 ) -> Ran | None:
     """Run ``command`` on a session by id (buttons carry it), only from that session's channel."""
-    service = bot_of(interaction).service
+    service = interaction.client.service
     stored = await service.get(session_id)
     if stored is None or stored.record.channel_id != interaction.channel_id:
         await refuse(interaction, "That button belongs to a session of another channel.")
@@ -152,7 +212,7 @@ def turn_moved(events: tuple[ev.Event, ...]) -> bool:
     )
 
 
-async def announce_turn(interaction: discord.Interaction, ran: Ran) -> None:
+async def announce_turn(interaction: Interaction, ran: Ran) -> None:
     """Mention only the player whose turn (or choice) it now is, as a follow-up."""
     outcome = accepted(ran)
     if not turn_moved(outcome.events):
@@ -175,7 +235,7 @@ def matching(options: list[tuple[str, str]], current: str) -> list[app_commands.
 
 
 async def character_choices(
-    interaction: discord.Interaction, current: str
+    interaction: Interaction, current: str
 ) -> list[app_commands.Choice[str]]:
     """The session's characters, for autocomplete."""
     state = await current_state(interaction)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import discord
@@ -11,20 +12,20 @@ from discord.ext import commands
 
 from cogs import chart_process, render
 from cogs.common import (
-    NO_SESSION,
+    GM_PERMISSIONS,
+    Interaction,
     accepted,
     actor_of,
     announce_turn,
-    bot_of,
     character_choices,
     current_state,
+    gm_only,
     matching,
-    may_gm,
     play_here,
     refuse,
 )
 from cogs.views import decision_view, lobby_view
-from db.models import Settings
+from db.models import Settings, StoredSession
 from db.sessions import Ran
 from scenes.engine import commands as cmd
 from scenes.engine import options
@@ -46,32 +47,18 @@ from scenes.engine.transcript import transcript
 if TYPE_CHECKING:
     from bot import CastleBot
 
-NOT_GM = (
-    "Only this session's GM, members with Manage Channels or Manage Server, or the "
-    "server's GM role can use /gm. Ask the GM, or an admin to set `/gm config gm_role`."
-)
-
 
 @app_commands.guild_only()
-@app_commands.default_permissions(manage_channels=True)
+@app_commands.default_permissions(GM_PERMISSIONS)
 class GM(commands.GroupCog, group_name="gm", group_description="Game master commands"):
     """Run and moderate the scene."""
 
-    def __init__(self, bot: commands.Bot) -> None:
-        self.bot = bot
+    def __init__(self, bot: CastleBot) -> None:
+        self.bot: CastleBot = bot
         super().__init__()
 
-    async def _run(
-        self, interaction: discord.Interaction, command: cmd.Command, title: str
-    ) -> Ran | None:
-        """The runtime GM check, then the command, then the outcome and whose turn it is."""
-        state = await current_state(interaction)
-        if state is None:
-            await refuse(interaction, NO_SESSION)
-            return None
-        if not await may_gm(interaction, state):
-            await refuse(interaction, NOT_GM)
-            return None
+    async def _run(self, interaction: Interaction, command: cmd.Command, title: str) -> Ran | None:
+        """The command (gm_only has checked who asks), then the outcome and whose turn it is."""
         ran = await play_here(interaction, command, gm=True)
         if ran is None:
             return None
@@ -85,25 +72,24 @@ class GM(commands.GroupCog, group_name="gm", group_description="Game master comm
         return ran
 
     @app_commands.command(name="open")
+    @gm_only(session="ignored")
     @app_commands.describe(
         scene="The scene to play (the first one when not given)",
         defenders="How many seats the scene's role of several seats has (1-4)",
     )
     async def open(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         scene: app_commands.Range[str, 1, KEY_LIMIT] | None = None,
         defenders: app_commands.Range[int, 1, SEATS_LIMIT] = 2,
     ) -> None:
         """Open a session in this channel (lobby); you become its GM."""
-        if not await may_gm(interaction, None):
-            return await refuse(interaction, NOT_GM)
         command = cmd.Open(
             scene=scene or scene_keys()[0],
             seats=defenders,
-            seed=bot_of(interaction).seeds.getrandbits(48),
+            seed=self.bot.seeds.getrandbits(48),
         )
-        ran = await bot_of(interaction).service.open_session(
+        ran = await self.bot.service.open_session(
             interaction.guild_id or 0,
             interaction.channel_id or 0,
             actor_of(interaction, gm=True),
@@ -120,61 +106,64 @@ class GM(commands.GroupCog, group_name="gm", group_description="Game master comm
 
     @open.autocomplete("scene")
     async def _scenes(
-        self, interaction: discord.Interaction, current: str
+        self, interaction: Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         return matching([(scene_named(k).name, k) for k in scene_keys()], current)
 
     @app_commands.command(name="begin")
-    async def begin(self, interaction: discord.Interaction) -> None:
+    @gm_only()
+    async def begin(self, interaction: Interaction) -> None:
         """Start the scene: beat 1, initiative rolled and shown."""
         await self._run(interaction, cmd.Begin(), "The scene begins")
 
     @app_commands.command(name="pause")
+    @gm_only()
     @app_commands.describe(reason="Why play stops (shown to everyone)")
     async def pause(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         reason: app_commands.Range[str, 1, REASON_LIMIT] | None = None,
     ) -> None:
         """Freeze play (free commands still work)."""
         await self._run(interaction, cmd.Pause(reason=reason), "Paused")
 
     @app_commands.command(name="resume")
-    async def resume(self, interaction: discord.Interaction) -> None:
+    @gm_only()
+    async def resume(self, interaction: Interaction) -> None:
         """Unfreeze play."""
         await self._run(interaction, cmd.Resume(), "Play resumes")
 
     @app_commands.command(name="advance")
-    async def advance(self, interaction: discord.Interaction) -> None:
+    @gm_only()
+    async def advance(self, interaction: Interaction) -> None:
         """Move to the next beat."""
         await self._run(interaction, cmd.Advance(), "The story moves on")
 
     @app_commands.command(name="narrate")
+    @gm_only()
     @app_commands.describe(text="The narration to post")
     async def narrate(
-        self, interaction: discord.Interaction, text: app_commands.Range[str, 1, NARRATE_LIMIT]
+        self, interaction: Interaction, text: app_commands.Range[str, 1, NARRATE_LIMIT]
     ) -> None:
         """Post a narration."""
-        state = await current_state(interaction)
-        if state is None:
-            return await refuse(interaction, NO_SESSION)
-        if not await may_gm(interaction, state):
-            return await refuse(interaction, NOT_GM)
         ran = await play_here(interaction, cmd.Narrate(text=text), gm=True)
         if ran is not None:
             await interaction.response.send_message(embed=render.narration_embed(text))
 
     @app_commands.command(name="skip")
-    async def skip(self, interaction: discord.Interaction) -> None:
+    @gm_only()
+    async def skip(self, interaction: Interaction) -> None:
         """Skip the current turn (or settle a choice nobody is making)."""
         await self._run(interaction, cmd.Skip(), "A turn is skipped")
 
     @app_commands.command(name="undo")
-    async def undo(self, interaction: discord.Interaction) -> None:
+    @gm_only()
+    async def undo(self, interaction: Interaction) -> None:
         """Revert the last turn-using action, with its rolls, exactly."""
         await self._run(interaction, cmd.Undo(), "Undone")
 
     @app_commands.command(name="assign")
+    @gm_only()
     @app_commands.describe(
         member="Who to seat",
         role="Which seat",
@@ -182,7 +171,7 @@ class GM(commands.GroupCog, group_name="gm", group_description="Game master comm
     )
     async def assign(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         member: discord.Member,
         role: app_commands.Range[str, 1, KEY_LIMIT],
         name: app_commands.Range[str, 1, NAME_LIMIT] | None = None,
@@ -195,16 +184,17 @@ class GM(commands.GroupCog, group_name="gm", group_description="Game master comm
 
     @assign.autocomplete("role")
     async def _roles(
-        self, interaction: discord.Interaction, current: str
+        self, interaction: Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         state = await current_state(interaction)
         return matching(options.roles(state), current) if state else []
 
     @app_commands.command(name="kick")
+    @gm_only()
     @app_commands.describe(member="Who to unseat", reason="Why (shown)")
     async def kick(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         member: discord.Member,
         reason: app_commands.Range[str, 1, REASON_LIMIT] | None = None,
     ) -> None:
@@ -214,18 +204,21 @@ class GM(commands.GroupCog, group_name="gm", group_description="Game master comm
         )
 
     @app_commands.command(name="mute")
+    @gm_only()
     @app_commands.describe(member="Who to mute in this session")
-    async def mute(self, interaction: discord.Interaction, member: discord.Member) -> None:
+    async def mute(self, interaction: Interaction, member: discord.Member) -> None:
         """Stop a member's commands in this session."""
         await self._run(interaction, cmd.Mute(member_id=member.id), "Muted")
 
     @app_commands.command(name="unmute")
+    @gm_only()
     @app_commands.describe(member="Who to allow again")
-    async def unmute(self, interaction: discord.Interaction, member: discord.Member) -> None:
+    async def unmute(self, interaction: Interaction, member: discord.Member) -> None:
         """Allow a member's commands again."""
         await self._run(interaction, cmd.Unmute(member_id=member.id), "Unmuted")
 
     @app_commands.command(name="set")
+    @gm_only()
     @app_commands.describe(
         character="Whose number (any, for one of the scene's own gauges)",
         field="Which number",
@@ -233,7 +226,7 @@ class GM(commands.GroupCog, group_name="gm", group_description="Game master comm
     )
     async def set(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         character: app_commands.Range[str, 1, KEY_LIMIT],
         field: app_commands.Range[str, 1, KEY_LIMIT],
         value: app_commands.Range[int, VALUE_LOW, VALUE_HIGH],
@@ -244,30 +237,32 @@ class GM(commands.GroupCog, group_name="gm", group_description="Game master comm
 
     @set.autocomplete("character")
     async def _characters(
-        self, interaction: discord.Interaction, current: str
+        self, interaction: Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         return await character_choices(interaction, current)
 
     @set.autocomplete("field")
     async def _fields(
-        self, interaction: discord.Interaction, current: str
+        self, interaction: Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         state = await current_state(interaction)
         return matching(options.fields(state), current) if state else []
 
     @app_commands.command(name="handover")
+    @gm_only()
     @app_commands.describe(member="The new GM")
-    async def handover(self, interaction: discord.Interaction, member: discord.Member) -> None:
+    async def handover(self, interaction: Interaction, member: discord.Member) -> None:
         """Make another member the session's GM."""
         if member.bot:
             return await refuse(interaction, "A bot cannot run the scene.")
         await self._run(interaction, cmd.Handover(member_id=member.id), "A new GM")
 
     @app_commands.command(name="end")
+    @gm_only()
     @app_commands.describe(reason="Why the session closes (shown)")
     async def end(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         reason: app_commands.Range[str, 1, REASON_LIMIT] | None = None,
     ) -> None:
         """Close the session; the full recap goes to the recap channel."""
@@ -283,7 +278,7 @@ class GM(commands.GroupCog, group_name="gm", group_description="Game master comm
     )
     async def config(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         recap_channel: discord.TextChannel | None = None,
         gm_role: discord.Role | None = None,
         turn_timeout: app_commands.Range[int, 0, TURN_TIMEOUT_LIMIT] | None = None,
@@ -292,7 +287,7 @@ class GM(commands.GroupCog, group_name="gm", group_description="Game master comm
         member = interaction.user
         if not isinstance(member, discord.Member) or not member.guild_permissions.manage_guild:
             return await refuse(interaction, "Server settings need the Manage Server permission.")
-        service = bot_of(interaction).service
+        service = self.bot.service
         settings = await service.settings(member.guild.id)
         changes: dict[str, int | None] = {}
         if recap_channel is not None:
@@ -308,11 +303,10 @@ class GM(commands.GroupCog, group_name="gm", group_description="Game master comm
         )
 
     @app_commands.command(name="sessions")
-    async def sessions(self, interaction: discord.Interaction) -> None:
+    @gm_only(session="if_any")
+    async def sessions(self, interaction: Interaction) -> None:
         """This server's sessions, open and closed, with ids."""
-        if not await may_gm(interaction, await current_state(interaction)):
-            return await refuse(interaction, NOT_GM)
-        records = await bot_of(interaction).service.sessions(interaction.guild_id or 0)
+        records = await self.bot.service.sessions(interaction.guild_id or 0)
         rows = [
             (r.id, r.status.value, r.channel_id, r.created_at.strftime("%Y-%m-%d %H:%M"), r.ending)
             for r in records[:40]
@@ -320,23 +314,50 @@ class GM(commands.GroupCog, group_name="gm", group_description="Game master comm
         await interaction.response.send_message(embed=render.sessions_embed(rows), ephemeral=True)
 
     @app_commands.command(name="recap")
+    @gm_only(session="if_any")
     @app_commands.describe(session="The session's id (see /gm sessions)")
-    async def recap(self, interaction: discord.Interaction, session: int) -> None:
+    async def recap(self, interaction: Interaction, session: int) -> None:
         """Post the recap of any past session of this server."""
-        if not await may_gm(interaction, await current_state(interaction)):
-            return await refuse(interaction, NOT_GM)
-        stored = await bot_of(interaction).service.get(session)
+        stored = await self.bot.service.get(session)
         if stored is None or stored.record.guild_id != interaction.guild_id:
             return await refuse(interaction, f"This server has no session #{session}.")
         await interaction.response.defer(thinking=True)
-        log = await bot_of(interaction).service.log(session)
-        pages = recap_pages(stored.state, log, final=not stored.record.open)
-        plotted = course(stored.state, log)
-        chart = await draw_chart(bot_of(interaction), plotted)
-        text = transcript(stored.state, log)
-        link = f"Session #{session} in <#{stored.record.channel_id}>"
-        for message in render.recap_posts(session, link, render.recap_messages(pages), text, chart):
+        recap = await build_recap(self.bot, stored, final=not stored.record.open)
+        for message in recap.posts():
             await interaction.followup.send(**message)
+
+
+@dataclass(frozen=True)
+class Recap:
+    """A session's recap as /gm end and /gm recap post it: its pages as messages of embeds, its
+    transcript and its chart."""
+
+    session_id: int
+    link: str
+    messages: list[list[discord.Embed]]
+    transcript: str
+    chart: bytes | None
+
+    def posts(self, heading: str | None = None) -> list[render.RecapPost]:
+        """Each message's send arguments, with fresh files (a sent file is closed after)."""
+        content = heading or self.link
+        return render.recap_posts(
+            self.session_id, content, self.messages, self.transcript, self.chart
+        )
+
+
+async def build_recap(bot: CastleBot, stored: StoredSession, final: bool) -> Recap:
+    """The one recap builder: pages, transcript and chart of a stored session."""
+    log = await bot.service.log(stored.id)
+    pages = recap_pages(stored.state, log, final=final)
+    chart = await draw_chart(bot, course(stored.state, log))
+    return Recap(
+        session_id=stored.id,
+        link=f"Session #{stored.id} in <#{stored.record.channel_id}>",
+        messages=render.recap_messages(pages),
+        transcript=transcript(stored.state, log),
+        chart=chart,
+    )
 
 
 async def draw_chart(bot: CastleBot, plotted: Course | None) -> bytes | None:
@@ -347,36 +368,30 @@ async def draw_chart(bot: CastleBot, plotted: Course | None) -> bytes | None:
     return await asyncio.get_running_loop().run_in_executor(pool, chart_process.draw, plotted)
 
 
-async def post_final_recap(interaction: discord.Interaction, session_id: int) -> None:
+async def post_final_recap(interaction: Interaction, session_id: int) -> None:
     """The final recap, its chart and the transcript, to the recap channel with a link to the
     session's channel; if that channel is gone or refuses, here instead, saying what to fix."""
-    service = bot_of(interaction).service
+    service = interaction.client.service
     stored = await service.get(session_id)
     if stored is None:
         return
-    log = await service.log(session_id)
-    pages = recap_pages(stored.state, log, final=True)
-    plotted = course(stored.state, log)
-    chart = await draw_chart(bot_of(interaction), plotted)
-    text = transcript(stored.state, log)
-    messages = render.recap_messages(pages)
-    link = f"Session #{session_id} in <#{stored.record.channel_id}>"
+    recap = await build_recap(interaction.client, stored, final=True)
     settings: Settings = await service.settings(stored.record.guild_id)
     target, problem = _recap_channel(interaction, settings)
     if target is not None:
         try:
-            for message in render.recap_posts(session_id, link, messages, text, chart):
+            for message in recap.posts():
                 await target.send(**message)
             return
         except discord.HTTPException as error:
             problem = render.recap_refused(target.id, error)
-    heading = f"{link}\n⚠️ {problem}" if problem else link
-    for message in render.recap_posts(session_id, heading, messages, text, chart):
+    heading = f"{recap.link}\n⚠️ {problem}" if problem else recap.link
+    for message in recap.posts(heading):
         await interaction.followup.send(**message)
 
 
 def _recap_channel(
-    interaction: discord.Interaction, settings: Settings
+    interaction: Interaction, settings: Settings
 ) -> tuple[discord.TextChannel | None, str | None]:
     """Where the final recap goes: the server's recap channel, or None for this (the session's)
     channel, with the line telling the GM what to fix when the recap channel cannot take it."""
@@ -402,5 +417,5 @@ def _recap_channel(
     return channel, None
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: CastleBot) -> None:
     await bot.add_cog(GM(bot))

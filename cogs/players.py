@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
@@ -11,9 +12,9 @@ from discord.ext import commands
 from cogs import render
 from cogs.common import (
     NO_SESSION,
+    Interaction,
     accepted,
     announce_turn,
-    bot_of,
     character_choices,
     current_state,
     matching,
@@ -23,6 +24,7 @@ from cogs.common import (
 from cogs.views import decision_view, lobby_view
 from db.sessions import Ran
 from scenes.engine import commands as cmd
+from scenes.engine import events as ev
 from scenes.engine import options
 from scenes.engine.dice import Dice
 from scenes.engine.errors import Refusal
@@ -38,6 +40,9 @@ from scenes.engine.queries import find_character
 from scenes.engine.recap import recap_pages
 from scenes.engine.registry import find_scene, scene_keys
 from scenes.engine.state import SessionState
+
+if TYPE_CHECKING:
+    from bot import CastleBot
 
 HELP = (
     "Each session is one scene played together in a channel.\n"
@@ -59,17 +64,17 @@ def help_text() -> str:
 
 
 class Players(commands.Cog):
-    def __init__(self, bot: commands.Bot) -> None:
-        self.bot = bot
+    def __init__(self, bot: CastleBot) -> None:
+        self.bot: CastleBot = bot
 
     @app_commands.command(name="roles")
     @app_commands.guild_only()
-    async def roles(self, interaction: discord.Interaction) -> None:
+    async def roles(self, interaction: Interaction) -> None:
         """The session's seats: who holds each and what is free."""
         state = await current_state(interaction)
         if state is None:
             return await refuse(interaction, NO_SESSION)
-        stored = await bot_of(interaction).service.current(interaction.channel_id or 0)
+        stored = await self.bot.service.current(interaction.channel_id or 0)
         view = lobby_view(stored.id, state) if stored else None
         await interaction.response.send_message(
             embed=render.roles_embed(state), view=view or discord.utils.MISSING
@@ -82,7 +87,7 @@ class Players(commands.Cog):
     )
     async def claim(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         role: app_commands.Range[str, 1, KEY_LIMIT],
         name: app_commands.Range[str, 1, NAME_LIMIT] | None = None,
     ) -> None:
@@ -91,7 +96,7 @@ class Players(commands.Cog):
 
     @app_commands.command(name="release")
     @app_commands.guild_only()
-    async def release(self, interaction: discord.Interaction) -> None:
+    async def release(self, interaction: Interaction) -> None:
         """Give your seat back (your character stays, idle)."""
         await self._play(interaction, cmd.Release(), "A seat is freed")
 
@@ -100,7 +105,7 @@ class Players(commands.Cog):
     @app_commands.checks.cooldown(5, 10.0, key=lambda i: (i.guild_id, i.user.id))
     @app_commands.describe(text="What your character does")
     async def act(
-        self, interaction: discord.Interaction, text: app_commands.Range[str, 1, POSE_LIMIT]
+        self, interaction: Interaction, text: app_commands.Range[str, 1, POSE_LIMIT]
     ) -> None:
         """An in-character action or pose (free: not a turn)."""
         await self._pose(interaction, cmd.Act(text=text))
@@ -110,12 +115,12 @@ class Players(commands.Cog):
     @app_commands.checks.cooldown(5, 10.0, key=lambda i: (i.guild_id, i.user.id))
     @app_commands.describe(text="What your character says")
     async def say(
-        self, interaction: discord.Interaction, text: app_commands.Range[str, 1, POSE_LIMIT]
+        self, interaction: Interaction, text: app_commands.Range[str, 1, POSE_LIMIT]
     ) -> None:
         """An in-character line of dialogue (free)."""
         await self._pose(interaction, cmd.Say(text=text))
 
-    async def _pose(self, interaction: discord.Interaction, command: cmd.Act | cmd.Say) -> None:
+    async def _pose(self, interaction: Interaction, command: cmd.Act | cmd.Say) -> None:
         """Stored first; then posted as the character through the channel's webhook, or, where
         the bot may not, as its own embed with the character's name."""
         ran = await play_here(interaction, command)
@@ -124,17 +129,20 @@ class Players(commands.Cog):
         state = accepted(ran).state
         seat = state.seat_of(interaction.user.id)
         assert seat is not None
-        key, text = seat.key, accepted(ran).events[-1].text  # type: ignore[union-attr]
+        posed = accepted(ran).events[-1]
+        assert isinstance(posed, ev.Posed)
+        key, text = seat.key, posed.text
 
         def shown(named: bool = True) -> discord.Embed:
             return render.pose_embed(state, key, command.kind, text, named=named)
 
-        voices, channel = bot_of(interaction).voices, interaction.channel
+        voices, channel = self.bot.voices, interaction.channel
         if not voices.may_speak(channel, interaction.app_permissions):
-            return await interaction.response.send_message(embed=shown())
+            await interaction.response.send_message(embed=shown())
+            return
         await interaction.response.defer(ephemeral=True, thinking=True)
         if not await voices.speak(channel, state.character(key).name, shown(named=False)):
-            await channel.send(embed=shown())  # type: ignore[union-attr]
+            await channel.send(embed=shown())
         await interaction.delete_original_response()
 
     @app_commands.command(name="jutsu")
@@ -142,7 +150,7 @@ class Players(commands.Cog):
     @app_commands.describe(name="One of your techniques", target="Whom or what to aim at")
     async def jutsu(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         name: app_commands.Range[str, 1, KEY_LIMIT],
         target: app_commands.Range[str, 1, KEY_LIMIT] | None = None,
     ) -> None:
@@ -151,7 +159,7 @@ class Players(commands.Cog):
 
     @app_commands.command(name="defend")
     @app_commands.guild_only()
-    async def defend(self, interaction: discord.Interaction) -> None:
+    async def defend(self, interaction: Interaction) -> None:
         """Guard until your next turn (uses your turn)."""
         await self._play(interaction, cmd.Defend(), "On guard")
 
@@ -159,7 +167,7 @@ class Players(commands.Cog):
     @app_commands.guild_only()
     @app_commands.describe(to="A place connected to where you stand")
     async def move(
-        self, interaction: discord.Interaction, to: app_commands.Range[str, 1, KEY_LIMIT]
+        self, interaction: Interaction, to: app_commands.Range[str, 1, KEY_LIMIT]
     ) -> None:
         """Move to a connected place (uses your turn)."""
         await self._play(interaction, cmd.Move(to=to), "On the move")
@@ -169,7 +177,7 @@ class Players(commands.Cog):
     @app_commands.describe(object="One of the scene's objects", how="What to do with it")
     async def interact(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         object: app_commands.Range[str, 1, KEY_LIMIT],
         how: app_commands.Range[str, 1, KEY_LIMIT],
     ) -> None:
@@ -181,7 +189,7 @@ class Players(commands.Cog):
     @app_commands.guild_only()
     @app_commands.describe(option="One of the choices the scene offers you")
     async def choose(
-        self, interaction: discord.Interaction, option: app_commands.Range[str, 1, CHOICE_LIMIT]
+        self, interaction: Interaction, option: app_commands.Range[str, 1, CHOICE_LIMIT]
     ) -> None:
         """Answer a decision the scene offers you (the mercy, the standoff)."""
         await self._play(interaction, cmd.Choose(option=option), "A choice is made")
@@ -191,7 +199,7 @@ class Players(commands.Cog):
     @app_commands.describe(character="Whose sheet (yours by default)")
     async def status(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         character: app_commands.Range[str, 1, KEY_LIMIT] | None = None,
     ) -> None:
         """A character sheet: vitality, chakra, resolve, conditions, place, whose turn."""
@@ -211,7 +219,7 @@ class Players(commands.Cog):
     @app_commands.describe(dice="Dice notation, e.g. 1d20+3 or 4d6kh3", reason="What it is for")
     async def roll(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         dice: app_commands.Range[str, 1, DICE_LIMIT],
         reason: app_commands.Range[str, 1, ROLL_REASON_LIMIT] | None = None,
     ) -> None:
@@ -219,8 +227,9 @@ class Players(commands.Cog):
         if await current_state(interaction) is not None:
             ran = await play_here(interaction, cmd.FreeRoll(dice=dice, reason=reason))
             if ran is not None:
-                roll = accepted(ran).events[-1].roll  # type: ignore[union-attr]
-                await interaction.response.send_message(embed=render.roll_embed(roll))
+                rolled = accepted(ran).events[-1]
+                assert isinstance(rolled, ev.DiceRolled)
+                await interaction.response.send_message(embed=render.roll_embed(rolled.roll))
             return
         try:
             roll = Dice(random.SystemRandom()).roll(dice, reason or "Roll")
@@ -231,9 +240,9 @@ class Players(commands.Cog):
     @app_commands.command(name="recap")
     @app_commands.guild_only()
     @app_commands.describe(private="Only you see it")
-    async def recap(self, interaction: discord.Interaction, private: bool = False) -> None:
+    async def recap(self, interaction: Interaction, private: bool = False) -> None:
         """The recap of this channel's session so far."""
-        service = bot_of(interaction).service
+        service = self.bot.service
         stored = await service.current(interaction.channel_id or 0)
         if stored is None:
             return await refuse(interaction, NO_SESSION)
@@ -244,20 +253,18 @@ class Players(commands.Cog):
             await interaction.followup.send(embeds=embeds, ephemeral=private)
 
     @app_commands.command(name="help")
-    async def help(self, interaction: discord.Interaction) -> None:
+    async def help(self, interaction: Interaction) -> None:
         """How to play, in a page a newcomer can read."""
         embed = discord.Embed(title="How to play", description=help_text(), colour=render.STORM)
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
-    async def _play(
-        self, interaction: discord.Interaction, command: cmd.Command, title: str
-    ) -> None:
+    async def _play(self, interaction: Interaction, command: cmd.Command, title: str) -> None:
         """Run a command here and, if accepted, reply with its outcome."""
         ran = await play_here(interaction, command)
         if ran is not None:
             await self._reply(interaction, ran, title)
 
-    async def _reply(self, interaction: discord.Interaction, ran: Ran, title: str) -> None:
+    async def _reply(self, interaction: Interaction, ran: Ran, title: str) -> None:
         """The outcome embed (with the decision's buttons if one now waits), then whose turn."""
         outcome = accepted(ran)
         seat = outcome.state.seat_of(interaction.user.id)
@@ -274,14 +281,14 @@ class Players(commands.Cog):
 
     @jutsu.autocomplete("name")
     async def _techniques(
-        self, interaction: discord.Interaction, current: str
+        self, interaction: Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         state, key = await _seated(interaction)
         return matching(options.techniques(state, key), current) if state and key else []
 
     @jutsu.autocomplete("target")
     async def _targets(
-        self, interaction: discord.Interaction, current: str
+        self, interaction: Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         state, key = await _seated(interaction)
         if state is None or key is None:
@@ -291,21 +298,21 @@ class Players(commands.Cog):
 
     @move.autocomplete("to")
     async def _places(
-        self, interaction: discord.Interaction, current: str
+        self, interaction: Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         state, key = await _seated(interaction)
         return matching(options.places(state, key), current) if state and key else []
 
     @interact.autocomplete("object")
     async def _objects(
-        self, interaction: discord.Interaction, current: str
+        self, interaction: Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         state, key = await _seated(interaction)
         return matching(options.objects(state, key), current) if state and key else []
 
     @interact.autocomplete("how")
     async def _hows(
-        self, interaction: discord.Interaction, current: str
+        self, interaction: Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         state, key = await _seated(interaction)
         if state is None or key is None:
@@ -315,26 +322,26 @@ class Players(commands.Cog):
 
     @claim.autocomplete("role")
     async def _roles(
-        self, interaction: discord.Interaction, current: str
+        self, interaction: Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         state = await current_state(interaction)
         return matching(options.roles(state), current) if state else []
 
     @choose.autocomplete("option")
     async def _options(
-        self, interaction: discord.Interaction, current: str
+        self, interaction: Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         state, key = await _seated(interaction)
         return matching(options.choices(state, key), current) if state else []
 
     @status.autocomplete("character")
     async def _characters(
-        self, interaction: discord.Interaction, current: str
+        self, interaction: Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         return await character_choices(interaction, current)
 
 
-async def _seated(interaction: discord.Interaction) -> tuple[SessionState | None, str | None]:
+async def _seated(interaction: Interaction) -> tuple[SessionState | None, str | None]:
     """This channel's session and the caller's seat in it (None where there is none)."""
     state = await current_state(interaction)
     seat = state.seat_of(interaction.user.id) if state else None
@@ -349,5 +356,5 @@ def _character_key(state: SessionState, name: str | None, member_id: int) -> str
     return found.key if found else None
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: CastleBot) -> None:
     await bot.add_cog(Players(bot))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TypedDict
 
 import discord
 
@@ -310,17 +311,25 @@ def recap_files(session_id: int, transcript: str | None, chart: bytes | None) ->
     return files
 
 
+class RecapPost(TypedDict, total=False):
+    """One recap message's arguments to ``send``."""
+
+    content: str
+    embeds: list[discord.Embed]
+    files: list[discord.File]
+
+
 def recap_posts(
     session_id: int,
     content: str,
     messages: list[list[discord.Embed]],
     transcript: str | None,
     chart: bytes | None,
-) -> list[dict[str, object]]:
+) -> list[RecapPost]:
     """Each recap message's send arguments: the content on the first, the files on the last."""
-    posts: list[dict[str, object]] = []
+    posts: list[RecapPost] = []
     for index, embeds in enumerate(messages):
-        post: dict[str, object] = {"embeds": embeds}
+        post: RecapPost = {"embeds": embeds}
         if index == 0:
             post["content"] = clip(content, MESSAGE_CONTENT)
         if index == len(messages) - 1:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 import discord
 from discord.ext import commands, tasks
@@ -13,15 +14,18 @@ from db.sessions import Ran
 from scenes.engine import commands as cmd
 from scenes.engine.session import Accepted
 
+if TYPE_CHECKING:
+    from bot import CastleBot
+
 log = logging.getLogger("castle.turns")
 # Timeouts act as the system, with the rights of a GM.
 SYSTEM = cmd.Actor(member_id=0, name="the storm (turn timeout)", gm=True)
 
 
 class Turns(commands.Cog):
-    def __init__(self, bot: commands.Bot) -> None:
-        self.bot = bot
-        self.check.change_interval(seconds=bot.settings.turn_check_seconds)  # type: ignore[attr-defined]
+    def __init__(self, bot: CastleBot) -> None:
+        self.bot: CastleBot = bot
+        self.check.change_interval(seconds=bot.settings.turn_check_seconds)
 
     async def cog_load(self) -> None:
         self.check.start()
@@ -32,7 +36,7 @@ class Turns(commands.Cog):
     @tasks.loop(seconds=15)
     async def check(self) -> None:
         """Skip every turn whose deadline has passed (deadlines persist in the database)."""
-        service = self.bot.service  # type: ignore[attr-defined]
+        service = self.bot.service
         for record in service.due():
             try:
                 ran = await service.expire(record.id, SYSTEM)
@@ -70,5 +74,5 @@ class Turns(commands.Cog):
             await channel.send(content, allowed_mentions=mentions)
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: CastleBot) -> None:
     await bot.add_cog(Turns(bot))

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 
 from cogs import render
-from cogs.common import accepted, announce_turn, bot_of, guarded, play_session
+from cogs.common import Interaction, accepted, announce_turn, guarded, play_session
 from scenes.engine import commands as cmd
 from scenes.engine.limits import NAME_LIMIT
 from scenes.engine.registry import find_scene
@@ -23,7 +23,7 @@ CHOOSE_PREFIX = "castle:choose"
 
 
 class ClaimButton(
-    discord.ui.DynamicItem[discord.ui.Button],
+    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
     template=r"castle:claim:(?P<session>\d+):(?P<role>[a-z]+)",
 ):
     """Claim a role's seat from the lobby message."""
@@ -41,12 +41,13 @@ class ClaimButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
     ) -> ClaimButton:
-        return cls(int(match["session"]), match["role"], item.label or "Claim")
+        label = item.label if isinstance(item, discord.ui.Button) else None
+        return cls(int(match["session"]), match["role"], label or "Claim")
 
     @guarded("a claim button")
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
         role = await _named_role(interaction, self.session_id, self.role)
         if role is not None:
             await interaction.response.send_modal(CharacterName(self.session_id, role))
@@ -54,9 +55,9 @@ class ClaimButton(
         await claim_from_button(interaction, self.session_id, self.role, None)
 
 
-async def _named_role(interaction: discord.Interaction, session_id: int, key: str) -> Role | None:
+async def _named_role(interaction: Interaction, session_id: int, key: str) -> Role | None:
     """The role, if it is one of several seats (whose players name their character)."""
-    stored = await bot_of(interaction).service.get(session_id)
+    stored = await interaction.client.service.get(session_id)
     if stored is None:
         return None
     scene = find_scene(stored.state.scene).data
@@ -78,12 +79,12 @@ class CharacterName(discord.ui.Modal, title="Your character"):
         self.role = role.key
 
     @guarded("the character's name")
-    async def on_submit(self, interaction: discord.Interaction) -> None:
+    async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
         await claim_from_button(interaction, self.session_id, self.role, str(self.name.value))
 
 
 async def claim_from_button(
-    interaction: discord.Interaction, session_id: int, role: str, name: str | None
+    interaction: Interaction, session_id: int, role: str, name: str | None
 ) -> None:
     ran = await play_session(interaction, session_id, cmd.Claim(role=role, name=name))
     if ran is None:
@@ -99,7 +100,7 @@ async def claim_from_button(
 
 
 class ChoiceButton(
-    discord.ui.DynamicItem[discord.ui.Button],
+    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
     template=r"castle:choose:(?P<session>\d+):(?P<option>[a-z]+)",
 ):
     """One answer to a decision the scene offers (the mercy, the standoff, the bargain)."""
@@ -118,12 +119,12 @@ class ChoiceButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
     ) -> ChoiceButton:
         return cls(int(match["session"]), match["option"])
 
     @guarded("a choice button")
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
         ran = await play_session(interaction, self.session_id, cmd.Choose(option=self.option))
         if ran is None:
             return

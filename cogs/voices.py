@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import TypeGuard
 
 import discord
 
@@ -32,7 +33,9 @@ class Voices:
         self._hooks: dict[int, discord.Webhook] = {}
         self._locks: dict[int, asyncio.Lock] = {}
 
-    def may_speak(self, channel: object, permissions: discord.Permissions) -> bool:
+    def may_speak(
+        self, channel: object, permissions: discord.Permissions
+    ) -> TypeGuard[discord.TextChannel | discord.Thread]:
         """Whether the bot may post in ``channel`` through a webhook: a text channel (or its
         thread) where ``permissions`` (the bot's there, as the interaction reports them) include
         Manage Webhooks."""
