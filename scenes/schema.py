@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import string
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -15,6 +15,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    SerializeAsAny,
     Strict,
     TypeAdapter,
     ValidationError,
@@ -194,7 +195,7 @@ class Scene(Frozen):
     beats: tuple[Beat, ...]
     endings: tuple[EndingEntry, ...]
     rules: CoreNumbers
-    numbers: Any
+    numbers: SerializeAsAny[BaseModel]
     narration: Mapping[str, Lines]
     placeholders: Mapping[str, frozenset[str]]
 
@@ -303,7 +304,12 @@ class _Checker:
     def fail(self, file: str, field: str, reason: str) -> None:
         raise SceneFileError(f"{self.folder / f'{file}.toml'}: field {field}: {reason}")
 
-    def unique(self, file: str, table: str, items: tuple[BaseModel, ...]) -> None:
+    def unique(
+        self,
+        file: str,
+        table: str,
+        items: Sequence[Place | Role | Beat | EndingEntry | SceneObject],
+    ) -> None:
         seen: set[object] = set()
         for index, item in enumerate(items):
             value = item.key

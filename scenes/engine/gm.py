@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from scenes.engine import commands as cmd
 from scenes.engine import events as ev
 from scenes.engine import lobby
@@ -97,9 +95,9 @@ def after_decision(tx: Tx) -> None:
 def _undo(tx: Tx, actor: cmd.Actor, command: cmd.Undo) -> None:
     if not tx.state.undo:
         raise Refusal("There is nothing to undo (no turn has been taken since the last undo).")
-    command = tx.state.undo[-1].command
+    undone = tx.state.undo[-1].command
     restored, rest = pop_undo(tx.state.undo)
-    tx.emit(ev.Undone(command=command, restored=restored.model_copy(update={"undo": rest})))
+    tx.emit(ev.Undone(command=undone, restored=restored.model_copy(update={"undo": rest})))
 
 
 def _assign(tx: Tx, actor: cmd.Actor, command: cmd.Assign) -> None:
@@ -189,19 +187,36 @@ def _end(tx: Tx, actor: cmd.Actor, command: cmd.End) -> None:
     tx.emit(ev.SessionEnded(reason=_reason(command.reason), ending=ending))
 
 
-HANDLERS: dict[str, Callable[[Tx, cmd.Actor, cmd.Command], None]] = {
-    "begin": _begin,
-    "pause": _pause,
-    "resume": _resume,
-    "advance": _advance,
-    "narrate": _narrate,
-    "skip": _skip,
-    "undo": _undo,
-    "assign": _assign,
-    "kick": _kick,
-    "mute": _mute,
-    "unmute": _unmute,
-    "set": _set,
-    "handover": _handover,
-    "end": _end,
-}  # type: ignore[dict-item]
+def handle(tx: Tx, actor: cmd.Actor, command: cmd.Command) -> None:
+    """Carry out a game master's command (the actor already checked to be a GM)."""
+    match command:
+        case cmd.Begin():
+            _begin(tx, actor, command)
+        case cmd.Pause():
+            _pause(tx, actor, command)
+        case cmd.Resume():
+            _resume(tx, actor, command)
+        case cmd.Advance():
+            _advance(tx, actor, command)
+        case cmd.Narrate():
+            _narrate(tx, actor, command)
+        case cmd.Skip():
+            _skip(tx, actor, command)
+        case cmd.Undo():
+            _undo(tx, actor, command)
+        case cmd.Assign():
+            _assign(tx, actor, command)
+        case cmd.Kick():
+            _kick(tx, actor, command)
+        case cmd.Mute():
+            _mute(tx, actor, command)
+        case cmd.Unmute():
+            _unmute(tx, actor, command)
+        case cmd.Set():
+            _set(tx, actor, command)
+        case cmd.Handover():
+            _handover(tx, actor, command)
+        case cmd.End():
+            _end(tx, actor, command)
+        case _:  # pragma: no cover - opening is decided before a session exists
+            raise Refusal(f"/{command.kind} is not a command of a session in play.")

@@ -75,7 +75,7 @@ def decide(
     tx = Tx(state, rules, Dice(rng))
     if command.kind in cmd.UNDOABLE:
         tx.emit(ev.ActionStarted(seat=_seat_key(state, actor), command=command.kind))
-    HANDLERS[command.kind](tx, actor, command)
+    handle(tx, actor, command)
     if tx.state.status is Status.ACTIVE:
         check_triggers(tx)
         settle_turn(tx)
@@ -216,16 +216,26 @@ def _release(tx: Tx, actor: cmd.Actor, command: cmd.Release) -> None:
     lobby.unseat(tx, actor.member_id, by_gm=False, reason=None)
 
 
-HANDLERS: dict[str, Callable[[Tx, cmd.Actor, cmd.Command], None]] = {
-    "claim": _claim,
-    "release": _release,
-    "act": _pose,
-    "say": _pose,
-    "jutsu": _jutsu,
-    "defend": _defend,
-    "move": _move,
-    "interact": _interact,
-    "choose": _choose,
-    "roll": _roll,
-    **gm.HANDLERS,
-}  # type: ignore[dict-item]
+def handle(tx: Tx, actor: cmd.Actor, command: cmd.Command) -> None:
+    """Carry out ``command`` (its access already checked): a player's, or else the GM's."""
+    match command:
+        case cmd.Claim():
+            _claim(tx, actor, command)
+        case cmd.Release():
+            _release(tx, actor, command)
+        case cmd.Act() | cmd.Say():
+            _pose(tx, actor, command)
+        case cmd.Jutsu():
+            _jutsu(tx, actor, command)
+        case cmd.Defend():
+            _defend(tx, actor, command)
+        case cmd.Move():
+            _move(tx, actor, command)
+        case cmd.Interact():
+            _interact(tx, actor, command)
+        case cmd.Choose():
+            _choose(tx, actor, command)
+        case cmd.FreeRoll():
+            _roll(tx, actor, command)
+        case _:
+            gm.handle(tx, actor, command)
