@@ -15,7 +15,7 @@ from scenes.engine.errors import Refusal
 from scenes.engine.harm import damage, heal, release
 from scenes.engine.moments import Moment
 from scenes.engine.queries import allies_here, enemies, find_character, held
-from scenes.engine.scene import Effect, SceneRules
+from scenes.engine.scene import Effect, SceneRules, Special
 from scenes.engine.state import Character, Condition, SessionState, Skill
 from scenes.engine.tx import Tx
 from scenes.schema import Target, Technique, Trigger
@@ -80,11 +80,17 @@ def _check_sense(tx: Tx, technique: Technique, targets: tuple[str, ...]) -> None
 
 
 def target_options(
-    state: SessionState, rules: SceneRules, actor: Character, technique: Technique
+    state: SessionState,
+    rules: SceneRules,
+    actor: Character,
+    technique: Technique,
+    specials: tuple[Special, ...] | None = None,
 ) -> dict[str, str]:
     """Every target ``technique`` may be aimed at now, key to label: exactly what the engine
     accepts (autocomplete offers these)."""
-    options = {s.key: s.label for s in rules.specials(state, actor, technique)}
+    if specials is None:
+        specials = rules.specials(state, actor, technique)
+    options = {s.key: s.label for s in specials}
     match technique.target:
         case Target.ENEMY | Target.ENEMIES_IN_ROOM:
             people = enemies(state, actor)
@@ -106,8 +112,8 @@ def choose_targets(
     target: str | None,
 ) -> tuple[str, ...]:
     """The target keys of a technique, or a refusal saying whom it can be aimed at."""
-    options = target_options(state, rules, actor, technique)
     specials = rules.specials(state, actor, technique)
+    options = target_options(state, rules, actor, technique, specials)
     given = target.strip().casefold() if target and target.strip() else None
     if given is not None:
         if given in options and given not in {c.key for c in state.characters}:

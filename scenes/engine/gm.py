@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from scenes.engine import commands as cmd
 from scenes.engine import events as ev
 from scenes.engine import lobby
@@ -189,34 +191,26 @@ def _end(tx: Tx, actor: cmd.Actor, command: cmd.End) -> None:
 
 def handle(tx: Tx, actor: cmd.Actor, command: cmd.Command) -> None:
     """Carry out a game master's command (the actor already checked to be a GM)."""
-    match command:
-        case cmd.Begin():
-            _begin(tx, actor, command)
-        case cmd.Pause():
-            _pause(tx, actor, command)
-        case cmd.Resume():
-            _resume(tx, actor, command)
-        case cmd.Advance():
-            _advance(tx, actor, command)
-        case cmd.Narrate():
-            _narrate(tx, actor, command)
-        case cmd.Skip():
-            _skip(tx, actor, command)
-        case cmd.Undo():
-            _undo(tx, actor, command)
-        case cmd.Assign():
-            _assign(tx, actor, command)
-        case cmd.Kick():
-            _kick(tx, actor, command)
-        case cmd.Mute():
-            _mute(tx, actor, command)
-        case cmd.Unmute():
-            _unmute(tx, actor, command)
-        case cmd.Set():
-            _set(tx, actor, command)
-        case cmd.Handover():
-            _handover(tx, actor, command)
-        case cmd.End():
-            _end(tx, actor, command)
-        case _:  # pragma: no cover - opening is decided before a session exists
-            raise Refusal(f"/{command.kind} is not a command of a session in play.")
+    handler = _HANDLERS.get(type(command))
+    if handler is None:  # pragma: no cover - opening is decided before a session exists
+        raise Refusal(f"/{command.kind} is not a command of a session in play.")
+    handler(tx, actor, command)
+
+
+# Each handler takes its own command class, the key it is filed under.
+_HANDLERS: dict[type[cmd.Command], Callable[..., None]] = {
+    cmd.Begin: _begin,
+    cmd.Pause: _pause,
+    cmd.Resume: _resume,
+    cmd.Advance: _advance,
+    cmd.Narrate: _narrate,
+    cmd.Skip: _skip,
+    cmd.Undo: _undo,
+    cmd.Assign: _assign,
+    cmd.Kick: _kick,
+    cmd.Mute: _mute,
+    cmd.Unmute: _unmute,
+    cmd.Set: _set,
+    cmd.Handover: _handover,
+    cmd.End: _end,
+}

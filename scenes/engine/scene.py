@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import random
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Self
@@ -36,21 +37,19 @@ class NoNumbers(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-class Special(BaseModel):
+@dataclass(frozen=True, slots=True)
+class Special:
     """A target that is not a character (an object, a front): its key, its label, and whether
     it is what the technique aims at when no target is given."""
-
-    model_config = ConfigDict(frozen=True)
 
     key: str
     label: str
     default: bool = False
 
 
-class Gauge(BaseModel):
+@dataclass(frozen=True, slots=True)
+class Gauge:
     """A number of the scene's world that the GM may correct with /gm set, and the chart draws."""
-
-    model_config = ConfigDict(frozen=True)
 
     key: str
     label: str

@@ -218,24 +218,19 @@ def _release(tx: Tx, actor: cmd.Actor, command: cmd.Release) -> None:
 
 def handle(tx: Tx, actor: cmd.Actor, command: cmd.Command) -> None:
     """Carry out ``command`` (its access already checked): a player's, or else the GM's."""
-    match command:
-        case cmd.Claim():
-            _claim(tx, actor, command)
-        case cmd.Release():
-            _release(tx, actor, command)
-        case cmd.Act() | cmd.Say():
-            _pose(tx, actor, command)
-        case cmd.Jutsu():
-            _jutsu(tx, actor, command)
-        case cmd.Defend():
-            _defend(tx, actor, command)
-        case cmd.Move():
-            _move(tx, actor, command)
-        case cmd.Interact():
-            _interact(tx, actor, command)
-        case cmd.Choose():
-            _choose(tx, actor, command)
-        case cmd.FreeRoll():
-            _roll(tx, actor, command)
-        case _:
-            gm.handle(tx, actor, command)
+    _HANDLERS.get(type(command), gm.handle)(tx, actor, command)
+
+
+# Each handler takes its own command class, the key it is filed under.
+_HANDLERS: dict[type[cmd.Command], Callable[..., None]] = {
+    cmd.Claim: _claim,
+    cmd.Release: _release,
+    cmd.Act: _pose,
+    cmd.Say: _pose,
+    cmd.Jutsu: _jutsu,
+    cmd.Defend: _defend,
+    cmd.Move: _move,
+    cmd.Interact: _interact,
+    cmd.Choose: _choose,
+    cmd.FreeRoll: _roll,
+}
