@@ -13,6 +13,7 @@ import aiohttp
 import discord
 import pytest
 import pytest_asyncio
+from aiohttp import web
 from discord import app_commands
 from discord.ext import commands
 from fake_discord import (
@@ -28,6 +29,8 @@ from fake_discord.fixtures import (
     fake_discord_factory,
 )
 from fake_discord.mentions import compute_pings
+from fake_discord.openapi import discord_spec
+from fake_discord.rest import ApiRequest
 
 __all__ = ["fake_discord", "fake_discord_factory"]  # fixtures used by name below
 
@@ -778,3 +781,114 @@ async def test_perm_bits_match_discord_py() -> None:
     assert discord.Permissions(manage_channels=True).value == Perm.MANAGE_CHANNELS
     assert discord.Permissions(manage_webhooks=True).value == Perm.MANAGE_WEBHOOKS
     assert discord.Permissions(manage_guild=True).value == Perm.MANAGE_GUILD
+
+
+# --- Discord's OpenAPI description ------------------------------------------------------------
+
+
+SPEC_BREAKING_BODIES: list[tuple[str, dict[str, Any], str]] = [
+    ("a flag as text", {"content": "hi", "tts": "loud"}, "tts: 'loud' is not of type"),
+    ("embeds as an object", {"embeds": {"title": "t"}}, "embeds: {'title': 't'} is not of type"),
+    ("an integer snowflake", {"content": "hi", "sticker_ids": [1]}, "sticker_ids.0"),
+    (
+        "an unknown mention kind",
+        {"content": "hi", "allowed_mentions": {"parse": ["nobody"]}},
+        "allowed_mentions.parse.0",
+    ),
+    ("a button without style", {"components": [_row({"type": 2, "custom_id": "b"})]}, "style"),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "body", "needle"), SPEC_BREAKING_BODIES, ids=[c[0] for c in SPEC_BREAKING_BODIES]
+)
+async def test_a_body_that_breaks_discords_spec_is_refused_and_fails_the_test(
+    fake_discord: FakeDiscord, world: StandardWorld, case: str, body: dict[str, Any], needle: str
+) -> None:
+    status, answer = await rest(
+        fake_discord, "POST", f"/channels/{world.channel.id}/messages", body
+    )
+    assert (status, answer["code"], answer["message"]) == (400, 50035, "Invalid Form Body")
+    with pytest.raises(AssertionError, match="violation"):
+        fake_discord.assert_clean()
+    [violation] = fake_discord.pop_violations()
+    assert violation.kind == "schema" and needle in violation, violation
+    assert violation.route == "POST /channels/{channel_id}/messages"
+    assert fake_discord.messages(world.channel) == []
+
+
+async def test_a_wrong_typed_interaction_response_is_refused(
+    fake_discord: FakeDiscord, world: StandardWorld, bot: CastleBot
+) -> None:
+    handle = await fake_discord.send_slash("ping", member=world.player, channel=world.channel)
+    await handle.message()
+    path = f"/webhooks/{fake_discord.application_id}/{handle.token}/messages/@original"
+    status, answer = await rest(fake_discord, "PATCH", path, {"flags": "64"}, auth=False)
+    assert (status, answer["code"]) == (400, 50035)
+    [violation] = fake_discord.pop_violations()
+    assert violation.kind == "schema" and "flags: '64' is not of type" in violation
+
+
+async def test_a_body_missing_where_discord_requires_one_is_refused(
+    fake_discord: FakeDiscord, world: StandardWorld
+) -> None:
+    status, answer = await rest(fake_discord, "POST", f"/channels/{world.channel.id}/messages")
+    assert (status, answer["code"]) == (400, 50035)
+    [violation] = fake_discord.pop_violations()
+    assert violation.kind == "schema" and "needs a body" in violation
+
+
+async def test_discord_py_encodings_discord_accepts_are_allowed_and_no_others(
+    fake_discord: FakeDiscord, world: StandardWorld
+) -> None:
+    mentions = discord.AllowedMentions(users=[discord.Object(11)], roles=[discord.Object(22)])
+    assert mentions.to_dict()["users"] == [11]  # integers, where the spec has strings
+    body = {"content": "<@11>", "allowed_mentions": mentions.to_dict()}
+    status, _ = await rest(fake_discord, "POST", f"/channels/{world.channel.id}/messages", body)
+    assert status == 200
+    form = aiohttp.FormData(quote_fields=False)
+    payload = {"content": "f", "attachments": [{"id": 0, "filename": "a.txt"}]}  # an index
+    form.add_field("payload_json", json.dumps(payload))
+    form.add_field("files[0]", b"abc", filename="a.txt", content_type="text/plain")
+    headers = {"Authorization": f"Bot {fake_discord.token}"}
+    url = f"{fake_discord.api_url}/channels/{world.channel.id}/messages"
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(url, data=form, headers=headers) as resp,
+    ):
+        assert resp.status == 200
+    assert [m.content for m in fake_discord.messages(world.channel)] == ["<@11>", "f"]
+    elsewhere = {"content": "hi", "message_reference": {"message_id": 1}}  # not an allowed place
+    status, _ = await rest(
+        fake_discord, "POST", f"/channels/{world.channel.id}/messages", elsewhere
+    )
+    assert status == 400
+    [violation] = fake_discord.pop_violations()
+    assert violation.kind == "schema" and "message_reference" in violation
+
+
+async def test_a_route_discord_does_not_publish_is_refused(fake_discord: FakeDiscord) -> None:
+    async def secret(req: ApiRequest) -> web.StreamResponse:
+        return web.json_response({})
+
+    fake_discord._router.add("GET", "/castle/secret-door", secret)
+    status, _ = await rest(fake_discord, "GET", "/castle/secret-door")
+    assert status == 404
+    [violation] = fake_discord.pop_violations()
+    assert violation.kind == "unknown-route" and "OpenAPI" in violation
+
+
+def test_every_route_the_fake_serves_is_in_discords_spec() -> None:
+    fake = FakeDiscord()
+    assert fake.spec is discord_spec()  # read and crawled once per test session
+    routes = [r for bucket in fake._router._table.values() for r in bucket]
+    assert len(routes) > 50
+    missing = [
+        f"{r.method} {r.template}"
+        for r in routes
+        if discord_spec().find(r.method, r.template) is None
+    ]
+    assert missing == []
+    assert discord_spec().find("GET", "/channels/1/nonsense") is None
+    found = discord_spec().find("PATCH", "/webhooks/1/token/messages/@original")
+    assert found is not None and found.template.endswith("/messages/@original")

@@ -158,7 +158,7 @@ def _meant(error: ValidationError) -> ValidationError:
     A branch is not meant when the value is of another JSON type or names another ``type``
     (Discord's unions of components, options and callbacks are told apart by that field); of
     those left, a branch that finds a value of the wrong type somewhere is less likely meant.
-    With no single branch left, the union's own error stands.
+    With no single branch left, the union's own error stands, unless all find the same fault.
     """
     if not error.context:
         return error
@@ -175,6 +175,9 @@ def _meant(error: ValidationError) -> ValidationError:
     for candidates in (well_typed, told_apart):
         if len(candidates) == 1:
             return best_match(candidates[0]) or candidates[0][0]
+    bests = [best_match(leaves) or leaves[0] for leaves in told_apart]
+    if bests and len({(tuple(b.absolute_path), b.message) for b in bests}) == 1:
+        return bests[0]  # alike branches (a webhook's create and update) find the same fault
     return error
 
 
