@@ -5,11 +5,10 @@ from __future__ import annotations
 from scenes.engine import commands as cmd
 from scenes.engine import events as ev
 from scenes.engine.errors import Refusal
+from scenes.engine.names import clean_name
 from scenes.engine.state import Character, Seat, SessionState
 from scenes.engine.tx import Tx
 from scenes.schema import Scene
-
-MAX_NAME = 32
 
 
 def opening(scene: Scene, gm_id: int, command: cmd.Open) -> ev.SessionOpened:
@@ -50,18 +49,6 @@ def opening(scene: Scene, gm_id: int, command: cmd.Open) -> ev.SessionOpened:
         characters=tuple(characters),
         integrity=scene.rules.siege.integrity,
     )
-
-
-def clean_name(name: str | None) -> str | None:
-    """A character name: one line, no mentions, 1 to 32 characters."""
-    if name is None or not name.strip():
-        return None
-    name = " ".join(name.split())
-    if len(name) > MAX_NAME:
-        raise Refusal(f"A character name is at most {MAX_NAME} characters.")
-    if any(ch in name for ch in "@#<>`*_~|"):
-        raise Refusal("A character name cannot hold @, #, <, >, or Markdown marks.")
-    return name
 
 
 def free_seat(state: SessionState, role: str) -> Seat:
