@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,7 +32,7 @@ _MESSAGE_LEN = 300  # a schema error quotes the offending value; keep the violat
 
 ANY_INDEX = -1  # in a deviation's path: any position in an array
 
-Path_ = tuple[str | int, ...]
+BodyPath = tuple[str | int, ...]  # keys and indexes from a JSON body's root
 
 
 def _snowflake_int(value: Any) -> Any:
@@ -51,11 +51,11 @@ class Deviation:
     into the form the spec describes before the body is validated.
     """
 
-    where: Path_
+    where: BodyPath
     accept: Callable[[Any], Any]
     why: str
 
-    def matches(self, path: Path_) -> bool:
+    def matches(self, path: BodyPath) -> bool:
         if len(path) < len(self.where):
             return False
         tail = path[len(path) - len(self.where) :]
@@ -88,7 +88,7 @@ DEVIATIONS: tuple[Deviation, ...] = (
 )
 
 
-def accept_deviations(body: Any, path: Path_ = ()) -> Any:
+def accept_deviations(body: Any, path: BodyPath = ()) -> Any:
     """``body`` with each value at a deviation's place put in the spec's form (a new object)."""
     if isinstance(body, dict):
         out: Any = {key: accept_deviations(value, (*path, key)) for key, value in body.items()}
@@ -240,11 +240,6 @@ class ApiSpec:
             if all(s.startswith("{") or s == p for s, p in zip(segments, parts, strict=True)):
                 return route
         return None
-
-    def routes(self) -> Iterator[RouteSpec]:
-        for bucket in self._table.values():
-            for _, route in bucket:
-                yield route
 
 
 def spec_path() -> Path:
