@@ -900,3 +900,20 @@ async def test_a_fake_made_without_the_spec_check_takes_what_its_handlers_take()
         body = {"content": "hi", "tts": "loud"}
         status, _ = await rest(fake, "POST", f"/channels/{world.channel.id}/messages", body)
         assert status == 200 and fake.spec is None and fake.violations == []
+
+
+async def test_a_multipart_payload_json_is_checked_like_a_json_body(
+    fake_discord: FakeDiscord, world: StandardWorld
+) -> None:
+    form = aiohttp.FormData(quote_fields=False)
+    form.add_field("payload_json", json.dumps({"content": 5, "attachments": [{"id": 0}]}))
+    form.add_field("files[0]", b"abc", filename="a.txt", content_type="text/plain")
+    headers = {"Authorization": f"Bot {fake_discord.token}"}
+    url = f"{fake_discord.api_url}/channels/{world.channel.id}/messages"
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(url, data=form, headers=headers) as resp,
+    ):
+        assert resp.status == 400
+    [violation] = fake_discord.pop_violations()
+    assert violation.kind == "schema" and "content: 5 is not of type" in violation
