@@ -3,12 +3,14 @@ apology (``castle`` fails the test on any apology)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.cogs.world import buttons, castle, running, session_state
 
 
-async def test_a_masked_link_as_a_defenders_name_is_refused_saying_why(tmp_path) -> None:
+async def test_a_masked_link_as_a_defenders_name_is_refused_saying_why(tmp_path: Path) -> None:
     async with castle(tmp_path) as world, running(world):
         await world.slash("gm open", world.gm, {"defenders": 1})
         before = await session_state(world)
@@ -24,7 +26,7 @@ async def test_a_masked_link_as_a_defenders_name_is_refused_saying_why(tmp_path)
         assert not any("evil.example" in str(m.embeds) for m in world.fake.all_messages)
 
 
-async def test_a_name_of_zero_width_characters_from_the_modal_is_refused(tmp_path) -> None:
+async def test_a_name_of_zero_width_characters_from_the_modal_is_refused(tmp_path: Path) -> None:
     async with castle(tmp_path) as world, running(world):
         lobby = await (await world.slash("gm open", world.gm, {"defenders": 1})).message()
         opened = await world.fake.click(
@@ -41,7 +43,7 @@ async def test_a_name_of_zero_width_characters_from_the_modal_is_refused(tmp_pat
         assert state is not None and state.seat_of(world.players["defender"].id) is None
 
 
-async def test_a_bidi_override_is_removed_from_a_defenders_name(tmp_path) -> None:
+async def test_a_bidi_override_is_removed_from_a_defenders_name(tmp_path: Path) -> None:
     async with castle(tmp_path) as world, running(world):
         await world.slash("gm open", world.gm, {"defenders": 1})
         await world.slash(
@@ -52,7 +54,9 @@ async def test_a_bidi_override_is_removed_from_a_defenders_name(tmp_path) -> Non
 
 
 @pytest.mark.parametrize("dice", ["1d6/0", "1d6%0"])
-async def test_a_roll_dividing_by_zero_is_refused_with_a_sentence(tmp_path, dice: str) -> None:
+async def test_a_roll_dividing_by_zero_is_refused_with_a_sentence(
+    tmp_path: Path, dice: str
+) -> None:
     async with castle(tmp_path) as world, running(world):
         await world.slash("gm open", world.gm, {"defenders": 1})
         handle = await world.slash("roll", world.players["sakura"], {"dice": dice})
