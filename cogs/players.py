@@ -311,9 +311,7 @@ class Players(commands.Cog):
         return matching(options.objects(state, key), current) if state and key else []
 
     @interact.autocomplete("how")
-    async def _hows(
-        self, interaction: Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
+    async def _hows(self, interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
         state, key = await _seated(interaction)
         if state is None or key is None:
             return []

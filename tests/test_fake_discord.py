@@ -13,6 +13,7 @@ import aiohttp
 import discord
 import pytest
 import pytest_asyncio
+from aiohttp import web
 from discord import app_commands
 from discord.ext import commands
 from fake_discord import (
@@ -28,6 +29,8 @@ from fake_discord.fixtures import (
     fake_discord_factory,
 )
 from fake_discord.mentions import compute_pings
+from fake_discord.openapi import discord_spec
+from fake_discord.rest import ApiRequest
 
 __all__ = ["fake_discord", "fake_discord_factory"]  # fixtures used by name below
 
@@ -410,8 +413,8 @@ async def test_too_long_content_through_discord_py(
     assert (await handle.message()).content == "that was too long"
     [failure] = bot.failures
     assert isinstance(failure, discord.HTTPException) and failure.code == 50035
-    [violation] = fake_discord.pop_violations()
-    assert violation.kind == "limit" and "content" in violation and "2000" in violation
+    [violation] = fake_discord.pop_violations()  # the spec bounds a response's content to 2000
+    assert violation.kind == "schema" and "data.content" in violation and "2000" in violation
 
 
 async def test_second_initial_response_is_40060(
@@ -517,8 +520,8 @@ async def test_autocomplete_limits_are_refused(
     handle = await fake_discord.autocomplete(
         "gm open", member=world.gm, channel=world.channel, focused="scene", options={"scene": typed}
     )
-    violation = await _next_violation(fake_discord)
-    assert violation.kind == "limit" and "choices" in violation and needle in violation
+    violation = await _next_violation(fake_discord)  # the spec bounds both
+    assert violation.kind == "schema" and "data.choices" in violation and needle in violation
     assert violation.code == 50035 and not handle.acknowledged
 
 
@@ -551,47 +554,73 @@ def _select(n: int) -> dict[str, Any]:
     return {"type": 3, "custom_id": "s", "options": options}
 
 
-MESSAGE_LIMIT_CASES: list[tuple[str, dict[str, Any], str]] = [
-    ("content", {"content": "x" * 2001}, "content"),
-    ("embed count", {"embeds": [_embed() for _ in range(11)]}, "embeds"),
-    ("title", {"embeds": [_embed(title="x" * 257)]}, "title"),
-    ("description", {"embeds": [_embed(description="x" * 4097)]}, "description"),
+# The kind says which check refuses: "schema" when Discord's OpenAPI description already bounds
+# the field, "limit" when only the fake's own rules (from Discord's docs) know the limit.
+MESSAGE_LIMIT_CASES: list[tuple[str, dict[str, Any], str, str]] = [
+    ("content", {"content": "x" * 2001}, "content", "limit"),
+    ("embed count", {"embeds": [_embed() for _ in range(11)]}, "embeds", "schema"),
+    ("title", {"embeds": [_embed(title="x" * 257)]}, "title", "schema"),
+    ("description", {"embeds": [_embed(description="x" * 4097)]}, "description", "schema"),
     (
         "field count",
         {"embeds": [_embed(fields=[{"name": "n", "value": "v"}] * 26)]},
         "fields",
+        "schema",
     ),
-    ("field name", {"embeds": [_embed(fields=[{"name": "x" * 257, "value": "v"}])]}, "name"),
-    ("field value", {"embeds": [_embed(fields=[{"name": "n", "value": "x" * 1025}])]}, "value"),
-    ("footer", {"embeds": [_embed(footer={"text": "x" * 2049})]}, "footer"),
-    ("author", {"embeds": [_embed(author={"name": "x" * 257})]}, "author"),
+    (
+        "field name",
+        {"embeds": [_embed(fields=[{"name": "x" * 257, "value": "v"}])]},
+        "name",
+        "schema",
+    ),
+    (
+        "field value",
+        {"embeds": [_embed(fields=[{"name": "n", "value": "x" * 1025}])]},
+        "value",
+        "schema",
+    ),
+    ("footer", {"embeds": [_embed(footer={"text": "x" * 2049})]}, "footer", "schema"),
+    ("author", {"embeds": [_embed(author={"name": "x" * 257})]}, "author", "schema"),
     (
         "embed total",
         {"embeds": [_embed(description="x" * 4000), _embed(description="y" * 2001)]},
         "6000",
+        "limit",
     ),
-    ("action rows", {"components": [_row(_button(f"b{i}")) for i in range(6)]}, "components"),
+    (
+        "action rows",
+        {"components": [_row(_button(f"b{i}")) for i in range(6)]},
+        "components",
+        "limit",
+    ),
     (
         "buttons per row",
         {"components": [_row(*[_button(f"b{i}") for i in range(6)])]},
-        "components",
+        "components.0.components: Must be 5 or fewer",
+        "schema",
     ),
-    ("custom_id", {"components": [_row(_button("x" * 101))]}, "custom_id"),
-    ("button label", {"components": [_row(_button(label="x" * 81))]}, "label"),
-    ("select options", {"components": [_row(_select(26))]}, "options"),
+    ("custom_id", {"components": [_row(_button("x" * 101))]}, "custom_id", "schema"),
+    ("button label", {"components": [_row(_button(label="x" * 81))]}, "label", "schema"),
+    ("select options", {"components": [_row(_select(26))]}, "options", "schema"),
     (
         "allowed mentions",
         {"content": "hi", "allowed_mentions": {"parse": ["users"], "users": ["1"]}},
         "mutually exclusive",
+        "limit",
     ),
 ]
 
 
 @pytest.mark.parametrize(
-    ("case", "body", "needle"), MESSAGE_LIMIT_CASES, ids=[c[0] for c in MESSAGE_LIMIT_CASES]
+    ("case", "body", "needle", "kind"), MESSAGE_LIMIT_CASES, ids=[c[0] for c in MESSAGE_LIMIT_CASES]
 )
 async def test_message_limits_are_refused(
-    fake_discord: FakeDiscord, world: StandardWorld, case: str, body: dict[str, Any], needle: str
+    fake_discord: FakeDiscord,
+    world: StandardWorld,
+    case: str,
+    body: dict[str, Any],
+    needle: str,
+    kind: str,
 ) -> None:
     status, answer = await rest(
         fake_discord, "POST", f"/channels/{world.channel.id}/messages", body
@@ -599,7 +628,7 @@ async def test_message_limits_are_refused(
     assert (status, answer["code"], answer["message"]) == (400, 50035, "Invalid Form Body")
     assert answer["errors"]
     [violation] = fake_discord.pop_violations()
-    assert violation.kind == "limit" and needle in violation, violation
+    assert violation.kind == kind and needle in violation, violation
     assert fake_discord.messages(world.channel) == []
 
 
@@ -752,3 +781,139 @@ async def test_perm_bits_match_discord_py() -> None:
     assert discord.Permissions(manage_channels=True).value == Perm.MANAGE_CHANNELS
     assert discord.Permissions(manage_webhooks=True).value == Perm.MANAGE_WEBHOOKS
     assert discord.Permissions(manage_guild=True).value == Perm.MANAGE_GUILD
+
+
+# --- Discord's OpenAPI description ------------------------------------------------------------
+
+
+SPEC_BREAKING_BODIES: list[tuple[str, dict[str, Any], str]] = [
+    ("a flag as text", {"content": "hi", "tts": "loud"}, "tts: 'loud' is not of type"),
+    ("embeds as an object", {"embeds": {"title": "t"}}, "embeds: {'title': 't'} is not of type"),
+    ("an integer snowflake", {"content": "hi", "sticker_ids": [1]}, "sticker_ids.0"),
+    (
+        "an unknown mention kind",
+        {"content": "hi", "allowed_mentions": {"parse": ["nobody"]}},
+        "allowed_mentions.parse.0",
+    ),
+    ("a button without style", {"components": [_row({"type": 2, "custom_id": "b"})]}, "style"),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "body", "needle"), SPEC_BREAKING_BODIES, ids=[c[0] for c in SPEC_BREAKING_BODIES]
+)
+async def test_a_body_that_breaks_discords_spec_is_refused_and_fails_the_test(
+    fake_discord: FakeDiscord, world: StandardWorld, case: str, body: dict[str, Any], needle: str
+) -> None:
+    status, answer = await rest(
+        fake_discord, "POST", f"/channels/{world.channel.id}/messages", body
+    )
+    assert (status, answer["code"], answer["message"]) == (400, 50035, "Invalid Form Body")
+    with pytest.raises(AssertionError, match="violation"):
+        fake_discord.assert_clean()
+    [violation] = fake_discord.pop_violations()
+    assert violation.kind == "schema" and needle in violation, violation
+    assert violation.route == "POST /channels/{channel_id}/messages"
+    assert fake_discord.messages(world.channel) == []
+
+
+async def test_a_wrong_typed_interaction_response_is_refused(
+    fake_discord: FakeDiscord, world: StandardWorld, bot: CastleBot
+) -> None:
+    handle = await fake_discord.send_slash("ping", member=world.player, channel=world.channel)
+    await handle.message()
+    path = f"/webhooks/{fake_discord.application_id}/{handle.token}/messages/@original"
+    status, answer = await rest(fake_discord, "PATCH", path, {"flags": "64"}, auth=False)
+    assert (status, answer["code"]) == (400, 50035)
+    [violation] = fake_discord.pop_violations()
+    assert violation.kind == "schema" and "flags: '64' is not of type" in violation
+
+
+async def test_a_body_missing_where_discord_requires_one_is_refused(
+    fake_discord: FakeDiscord, world: StandardWorld
+) -> None:
+    status, answer = await rest(fake_discord, "POST", f"/channels/{world.channel.id}/messages")
+    assert (status, answer["code"]) == (400, 50035)
+    [violation] = fake_discord.pop_violations()
+    assert violation.kind == "schema" and "needs a body" in violation
+
+
+async def test_discord_py_encodings_discord_accepts_are_allowed_and_no_others(
+    fake_discord: FakeDiscord, world: StandardWorld
+) -> None:
+    mentions = discord.AllowedMentions(users=[discord.Object(11)], roles=[discord.Object(22)])
+    assert mentions.to_dict()["users"] == [11]  # integers, where the spec has strings
+    body = {"content": "<@11>", "allowed_mentions": mentions.to_dict()}
+    status, _ = await rest(fake_discord, "POST", f"/channels/{world.channel.id}/messages", body)
+    assert status == 200
+    form = aiohttp.FormData(quote_fields=False)
+    payload = {"content": "f", "attachments": [{"id": 0, "filename": "a.txt"}]}  # an index
+    form.add_field("payload_json", json.dumps(payload))
+    form.add_field("files[0]", b"abc", filename="a.txt", content_type="text/plain")
+    headers = {"Authorization": f"Bot {fake_discord.token}"}
+    url = f"{fake_discord.api_url}/channels/{world.channel.id}/messages"
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(url, data=form, headers=headers) as resp,
+    ):
+        assert resp.status == 200
+    assert [m.content for m in fake_discord.messages(world.channel)] == ["<@11>", "f"]
+    elsewhere = {"content": "hi", "message_reference": {"message_id": 1}}  # not an allowed place
+    status, _ = await rest(
+        fake_discord, "POST", f"/channels/{world.channel.id}/messages", elsewhere
+    )
+    assert status == 400
+    [violation] = fake_discord.pop_violations()
+    assert violation.kind == "schema" and "message_reference" in violation
+
+
+async def test_a_route_discord_does_not_publish_is_refused(fake_discord: FakeDiscord) -> None:
+    async def secret(req: ApiRequest) -> web.StreamResponse:
+        return web.json_response({})
+
+    fake_discord._router.add("GET", "/castle/secret-door", secret)
+    status, _ = await rest(fake_discord, "GET", "/castle/secret-door")
+    assert status == 404
+    [violation] = fake_discord.pop_violations()
+    assert violation.kind == "unknown-route" and "OpenAPI" in violation
+
+
+def test_every_route_the_fake_serves_is_in_discords_spec() -> None:
+    fake = FakeDiscord()
+    assert fake.spec is discord_spec()  # read and crawled once per test session
+    routes = [r for bucket in fake._router._table.values() for r in bucket]
+    assert len(routes) > 50
+    missing = [
+        f"{r.method} {r.template}"
+        for r in routes
+        if discord_spec().find(r.method, r.template) is None
+    ]
+    assert missing == []
+    assert discord_spec().find("GET", "/channels/1/nonsense") is None
+    found = discord_spec().find("PATCH", "/webhooks/1/token/messages/@original")
+    assert found is not None and found.template.endswith("/messages/@original")
+
+
+async def test_a_fake_made_without_the_spec_check_takes_what_its_handlers_take() -> None:
+    async with FakeDiscord(check_spec=False) as fake:
+        world = build_standard_world(fake)
+        body = {"content": "hi", "tts": "loud"}
+        status, _ = await rest(fake, "POST", f"/channels/{world.channel.id}/messages", body)
+        assert status == 200 and fake.spec is None and fake.violations == []
+
+
+async def test_a_multipart_payload_json_is_checked_like_a_json_body(
+    fake_discord: FakeDiscord, world: StandardWorld
+) -> None:
+    form = aiohttp.FormData(quote_fields=False)
+    form.add_field("payload_json", json.dumps({"content": 5, "attachments": [{"id": 0}]}))
+    form.add_field("files[0]", b"abc", filename="a.txt", content_type="text/plain")
+    headers = {"Authorization": f"Bot {fake_discord.token}"}
+    url = f"{fake_discord.api_url}/channels/{world.channel.id}/messages"
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(url, data=form, headers=headers) as resp,
+    ):
+        assert resp.status == 400
+    [violation] = fake_discord.pop_violations()
+    assert violation.kind == "schema" and "content: 5 is not of type" in violation

@@ -168,28 +168,37 @@ class Dice:
     def roll(self, notation: str, label: str = "", purpose: str = "") -> Roll:
         """Roll notation and return the stored form with every face."""
         tree = self.parse(notation)
-        try:
+        try:  # d20 works out totals lazily: a division by zero surfaces on reading them
             result = self._roller.roll(tree, stringifier=self._stringifier)
+            breakdown, total, natural = result.result, result.total, _natural_d20(result)
         except d20.TooManyRolls:
             raise Refusal(f"`{notation}` would roll more than {MAX_ROLLS} dice.") from None
-        except d20.RollError as error:
-            raise Refusal(f"`{notation}` cannot be rolled: {error}.") from None
-        breakdown = result.result
+        except (d20.RollError, ArithmeticError, ValueError, RecursionError) as error:
+            raise Refusal(_cannot_roll(notation.strip(), error)) from None
         if len(breakdown) > MAX_BREAKDOWN:
             breakdown = breakdown[: MAX_BREAKDOWN - 1] + "…"
-        natural = _natural_d20(result)
         return Roll(
             label=label,
             notation=notation.strip(),
             purpose=purpose,
             breakdown=breakdown,
-            total=result.total,
+            total=total,
             natural=natural,
         )
 
     def pick(self, choices: Sequence[T]) -> T:
         """One of ``choices``, chosen by the session's RNG (``random()``: never a scripted die)."""
         return choices[int(self.rng.random() * len(choices))]
+
+
+def _cannot_roll(notation: str, error: Exception) -> str:
+    """The sentence for notation that parses but cannot be worked out."""
+    said = str(error).strip().rstrip(".")
+    if isinstance(error, ZeroDivisionError) or "divide by zero" in said.lower():
+        return f"`{notation}` divides by zero (with / or %); divide by a number other than 0."
+    if isinstance(error, d20.RollError) and said:
+        return f"`{notation}` cannot be rolled: {said[0].lower()}{said[1:]}."
+    return f"`{notation}` cannot be worked out; try simpler notation, such as `2d6+3`."
 
 
 def _natural_d20(result: d20.RollResult) -> int | None:

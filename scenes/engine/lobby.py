@@ -5,7 +5,7 @@ from __future__ import annotations
 from scenes.engine import commands as cmd
 from scenes.engine import events as ev
 from scenes.engine.errors import Refusal
-from scenes.engine.limits import NAME_LIMIT
+from scenes.engine.names import clean_name
 from scenes.engine.scene import SceneRules
 from scenes.engine.state import Character, Seat, SessionState
 from scenes.engine.tx import Tx
@@ -60,18 +60,6 @@ def opening(rules: SceneRules, gm_id: int, command: cmd.Open) -> ev.SessionOpene
         characters=tuple(characters),
         world=rules.new_world(),
     )
-
-
-def clean_name(name: str | None) -> str | None:
-    """A character name: one line, no mentions, 1 to 32 characters."""
-    if name is None or not name.strip():
-        return None
-    name = " ".join(name.split())
-    if len(name) > NAME_LIMIT:
-        raise Refusal(f"A character name is at most {NAME_LIMIT} characters.")
-    if any(ch in name for ch in "@#<>`*_~|"):
-        raise Refusal("A character name cannot hold @, #, <, >, or Markdown marks.")
-    return name
 
 
 def free_seat(state: SessionState, role: str) -> Seat:

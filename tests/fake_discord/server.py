@@ -42,6 +42,7 @@ from .models import (
     Webhook,
     as_id,
 )
+from .openapi import ApiSpec, RouteSpec, discord_spec
 from .rest import API_PREFIX, ApiRequest, Router, error_response, parse_body
 from .routes_channels import ChannelRoutes
 from .routes_core import CoreRoutes
@@ -78,6 +79,8 @@ class FakeDiscord:
 
     ``async with FakeDiscord() as fake:`` starts it on a random loopback port; point discord.py
     at it with ``point_discord_at(fake)``; drive the bot with ``send_slash``/``click``/...
+    Every request's route and body are checked against Discord's OpenAPI description
+    (``openapi.py``); ``check_spec=False`` leaves that out, for a benchmark timing the bot.
     """
 
     def __init__(
@@ -95,6 +98,7 @@ class FakeDiscord:
         id_start: datetime | None = None,
         attachment_size_limit: int = DEFAULT_ATTACHMENT_SIZE_LIMIT,
         host: str = "127.0.0.1",
+        check_spec: bool = True,
     ) -> None:
         self.token = token
         self.response_deadline = response_deadline
@@ -104,6 +108,8 @@ class FakeDiscord:
         self.disallowed_intents = disallowed_intents
         self.shard_count = shard_count
         self.host = host
+        # every request's route and body checked against Discord's OpenAPI description
+        self.spec: ApiSpec | None = discord_spec() if check_spec else None
         self.port: int | None = None
         self.state = DiscordState(
             bot_name=bot_name,
@@ -258,9 +264,12 @@ class FakeDiscord:
         record = RequestRecord(request.method, sub, template)
         self.requests.append(record)
         try:
+            spec = self._spec_route(request.method, sub)
             self._check_auth(request, route.auth, template)
             body, files = await parse_body(request)
             record.body, record.files = body, [f.filename for f in files]
+            if spec is not None:
+                self._check_body(spec, request, body, [f.field for f in files])
             api_req = ApiRequest(request.method, sub, template, params, request.query, body, files)
             response = await route.handler(api_req)
         except ApiError as err:
@@ -272,6 +281,27 @@ class FakeDiscord:
             response = self._api_error(request.method, sub, template, err)
         record.status = response.status
         return response
+
+    def _spec_route(self, method: str, path: str) -> RouteSpec | None:
+        if self.spec is None:
+            return None
+        found = self.spec.find(method, path)
+        if found is None:
+            raise ApiError(
+                404,
+                0,
+                "404: Not Found",
+                violation="unknown-route",
+                detail="no such route in Discord's OpenAPI description",
+            )
+        return found
+
+    def _check_body(
+        self, spec: RouteSpec, request: web.Request, body: Any, file_fields: list[str]
+    ) -> None:
+        multipart = request.content_type.startswith("multipart/")
+        if errors := spec.check(body, multipart=multipart, file_fields=file_fields):
+            raise ApiError.invalid_form(errors, kind="schema")
 
     def _check_auth(self, request: web.Request, required: bool, template: str) -> None:
         header = request.headers.get("Authorization")
