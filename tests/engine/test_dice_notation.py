@@ -20,7 +20,7 @@ SAKURA = TABLE.actor("sakura")
 
 
 def free_roll(notation: str, seed: int = 3) -> Accepted | Refused:
-    return play(TABLE.state, SAKURA, c.Roll(dice=notation), random.Random(seed))
+    return play(TABLE.state, SAKURA, c.FreeRoll(dice=notation), random.Random(seed))
 
 
 @pytest.mark.parametrize("notation", ["1d6/0", "1d6%0", "1d20//0", "(1d6+2)/(3-3)", "2d6 % 0.0"])
