@@ -44,7 +44,7 @@ from scenes.engine.state import SessionState
 Synchronous = Literal["FULL", "NORMAL"]
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
-COMMAND = TypeAdapter(cmd.Command)
+COMMAND: TypeAdapter[cmd.Command] = TypeAdapter(cmd.Command)
 
 
 class Store(Protocol):

@@ -7,7 +7,7 @@ face comes from the ``Random`` carried by the roll context instead. Nothing glob
 from __future__ import annotations
 
 import random
-from collections.abc import MutableMapping, Sequence
+from collections.abc import Callable, MutableMapping, Sequence
 from typing import TypeVar
 
 import cachetools
@@ -102,9 +102,10 @@ class _Roller(d20.Roller):
     def __init__(self, context: _Context) -> None:
         super().__init__(context)
         self._parse_cache = _PARSED
+        self._ours = context
 
     def _eval_dice(self, node: diceast.Dice) -> _Dice:
-        return _Dice.new(node.num, node.size, context=self.context)
+        return _Dice.new(node.num, node.size, context=self._ours)
 
 
 class _Stringifier(d20.SimpleStringifier):
@@ -112,8 +113,10 @@ class _Stringifier(d20.SimpleStringifier):
 
     def __init__(self) -> None:
         super().__init__()
-        self._nodes[_Die] = self._str_die
-        self._nodes[_Dice] = self._str_dice
+        nodes: dict[type, Callable[..., str]] = dict(self._nodes)
+        nodes[_Die] = self._str_die
+        nodes[_Dice] = self._str_dice
+        self._nodes = nodes
 
     def _str_expression(self, node: d20.Expression) -> str:
         return self._stringify(node.roll)
@@ -220,7 +223,7 @@ class ScriptedRandom(random.Random):
         super().__init__(0)
         self.faces = list(faces)
 
-    def randrange(self, start: int, stop: int | None = None, step: int = 1) -> int:  # type: ignore[override]
+    def randrange(self, start: int, stop: int | None = None, step: int = 1) -> int:
         size = start if stop is None else (stop - start) // step
         if not self.faces:
             raise AssertionError(f"the script ran out of dice (a d{size} was asked for)")
