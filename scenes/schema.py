@@ -131,7 +131,7 @@ class Technique(Frozen):
 
 
 # The core's technique effects; a scene adds its own (``SceneRules.effects``).
-CORE_EFFECTS = frozenset({"damage", "stun_on_critical", "heal", "break_free"})
+CORE_EFFECTS = frozenset({"damage", "stun_on_critical", "heal", "escape"})
 DICE_EFFECTS = frozenset({"damage", "stun_on_critical", "heal"})
 
 

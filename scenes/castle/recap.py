@@ -68,6 +68,7 @@ class CastleNight(Night):
 
 class CastleReader(Reader):
     night: CastleNight
+    GRIP = "**Throat grip.**"
 
     def new_night(self) -> CastleNight:
         return CastleNight()

@@ -40,7 +40,7 @@ def move(tx: Tx, key: str, to: str) -> None:
         ways = ", ".join(tx.scene.place(k).name for k in here.connects)
         raise Refusal(f"From the {here.name} you can go to: {ways}.")
     if held(character):
-        raise Refusal(f"{character.name} is held fast and cannot move (break free first).")
+        raise Refusal(f"{character.name} is held fast and cannot move until free of the hold.")
     blocked = tx.rules.passage(tx.state, character.place, destination.key)
     if blocked is not None:
         raise Refusal(blocked)

@@ -18,7 +18,7 @@ class Purpose(StrEnum):
     DAMAGE = "damage"
     HEALING = "healing"
     GUARD = "guard"
-    BREAK_FREE = "break_free"
+    ESCAPE = "escape"
     CHOKING = "choking"
     CHECK = "check"
     FREE = "free"
@@ -65,18 +65,18 @@ def against_dc(tx: Tx, key: str, label: str, modifier: int, dc: int, purpose: st
 def opposed(tx: Tx, key: str, other: str, label: str, purpose: str, other_bonus: int = 0) -> bool:
     """Opposed taijutsu: ``key`` wins only by beating ``other``'s roll (ties go to ``other``)."""
     attacker = tx.state.character(key)
-    defender = tx.state.character(other)
+    rival = tx.state.character(other)
     taijutsu = Skill.TAIJUTSU
     mine = check(tx, key, f"{label} ({attacker.name})", attacker.skill(taijutsu), purpose)
     theirs = check(
-        tx, other, f"{label} ({defender.name})", defender.skill(taijutsu) + other_bonus, purpose
+        tx, other, f"{label} ({rival.name})", rival.skill(taijutsu) + other_bonus, purpose
     )
     won = mine.total > theirs.total
     tx.record(
         mine,
         key,
         against=theirs.total,
-        against_label=defender.name,
+        against_label=rival.name,
         outcome="wins" if won else "loses",
     )
     tx.record(theirs, other)

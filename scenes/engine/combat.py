@@ -195,7 +195,7 @@ def attack(tx: Tx, key: str, technique: Technique, target_key: str) -> None:
     tx.record(roll, key, against=against, against_label=against_label, outcome=outcome)
     tx.rules.after_attack(tx, key, target_key, outcome)
     if hit:
-        _strike(tx, key, technique, target_key, critical)
+        _land(tx, key, technique, target_key, critical)
     elif fumble:
         tx.narrate(Moment.FUMBLE, actor=attacker.key, technique=technique.name)
     else:
@@ -211,7 +211,7 @@ def _lands(tx: Tx, total: int, target: Character) -> tuple[bool, int, str]:
     return total > guard.total, guard.total, "guard"
 
 
-def _strike(tx: Tx, key: str, technique: Technique, target_key: str, critical: bool) -> None:
+def _land(tx: Tx, key: str, technique: Technique, target_key: str, critical: bool) -> None:
     notation = technique.dice or "0"
     label = f"{technique.name} damage"
     roll = tx.roll(double_dice(notation) if critical else notation, label, Purpose.DAMAGE)
@@ -249,15 +249,15 @@ def _heal(tx: Tx, key: str, technique: Technique, targets: tuple[str, ...]) -> N
         tx.narrate(Moment.HEAL, actor=key, target=target_key, amount=amount)
 
 
-def _break_free(tx: Tx, key: str, technique: Technique, targets: tuple[str, ...]) -> None:
+def _escape(tx: Tx, key: str, technique: Technique, targets: tuple[str, ...]) -> None:
     holder = targets[0] if targets else None
     if (
         holder is None
         or not tx.state.character(holder).standing
-        or opposed(tx, key, holder, technique.name, Purpose.BREAK_FREE)
+        or opposed(tx, key, holder, technique.name, Purpose.ESCAPE)
     ):
         release(tx, key)
-        tx.narrate(Moment.BREAK_FREE, actor=key, target=holder or key)
+        tx.narrate(Moment.ESCAPE, actor=key, target=holder or key)
     else:
         tx.narrate(Moment.MISS, actor=key, target=holder, technique=technique.name, amount=0)
 
@@ -274,5 +274,5 @@ CORE_EFFECTS: dict[str, Effect] = {
     "damage": damage_effect,
     "stun_on_critical": damage_effect,
     "heal": _heal,
-    "break_free": _break_free,
+    "escape": _escape,
 }

@@ -48,7 +48,7 @@ class Roll(BaseModel):
 
     @property
     def text(self) -> str:
-        """The player-facing line, e.g. ``Chidori: 1d20 (17) + 6 = 23 vs evasion 12 → hit``."""
+        """The player-facing line, e.g. ``Lightning: 1d20 (17) + 6 = 23 vs evasion 12 → hit``."""
         line = f"{self.label}: {self.breakdown} = {self.total}"
         if self.against is not None:
             line += f" vs {self.against_label or 'DC'} {self.against}"

@@ -19,7 +19,7 @@ class Moment(StrEnum):
     MOVE = "move"
     DEFEND = "defend"
     DOWN = "down"
-    BREAK_FREE = "break_free"
+    ESCAPE = "escape"
     STUNNED = "stunned"
 
 
@@ -39,7 +39,7 @@ PLACEHOLDERS: Mapping[str, frozenset[str]] = {
     Moment.MOVE: ACTOR | {"from_place", "place"},
     Moment.DEFEND: ACTOR | {"place"},
     Moment.DOWN: TARGET,
-    Moment.BREAK_FREE: PAIR,
+    Moment.ESCAPE: PAIR,
     Moment.STUNNED: TARGET,
 }
 

@@ -1,4 +1,4 @@
-"""The one rule for a typed character name (a defender's, an NPC's): cleaned, or refused."""
+"""The one rule for a typed character name (a seat's, an NPC's): cleaned, or refused."""
 
 from __future__ import annotations
 

@@ -44,7 +44,8 @@ def _lines(event: ev.Event, state: SessionState) -> list[str]:
 
 
 def _command(command: cmd.Command) -> str:
-    """The command as typed, e.g. ``/jutsu name:chidori target:sakura`` (texts are shown below)."""
+    """The command as typed, e.g. ``/jutsu name:<technique> target:<character>`` (texts are
+    shown below)."""
     options = command.model_dump(exclude={"kind", "text"}, exclude_none=True)
     return " ".join([f"/{command.kind}", *(f"{key}:{value}" for key, value in options.items())])
 

@@ -23,8 +23,8 @@ BEST_LINES_RULE = (
 
 
 def key_moments(reader: Reader) -> list[str]:
-    """Criticals, fumbles, the mercy and its heart check, the scrolls, the north wing, the
-    fates, each with its round and roll; roll moments beyond the first 20 are counted, not shown."""
+    """Criticals, fumbles, holds, downs, choices and fates, and the scene's own moments, each
+    with its round and roll; roll moments beyond the first 20 are counted, not shown."""
     out: list[str] = []
     rolls = hidden = 0
     for round_, text, is_roll in reader.key:

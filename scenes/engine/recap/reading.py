@@ -124,6 +124,7 @@ class Reader:
     """Reads kept moments into a ``Night`` and the key moments, in one pass."""
 
     HANDLERS: ClassVar[dict[type, Callable[..., None]]] = {}
+    GRIP: ClassVar[str] = "**A choking hold.**"  # the key moment's lead, in the scene's words
 
     def __init__(self, state: SessionState, rules: SceneRules) -> None:
         self.state = state
@@ -246,7 +247,8 @@ class Reader:
             self.night.grips.append((r, e.by, e.seat))
             if self._using is not None:
                 self._landed(self._using)
-            self.moment(r, f"**Throat grip.** {self.name(e.by)} has {self.name(e.seat)} choking.")
+            held = f"{self.name(e.by)} has {self.name(e.seat)} choking."
+            self.moment(r, f"{self.GRIP} {held}")
 
     def offered(self, r: int, e: ev.DecisionOffered) -> None:
         """A decision offered (a scene's reader may tell its own)."""
