@@ -18,7 +18,6 @@ from scenes.engine import events as ev
 from scenes.engine.beats import reach_trigger
 from scenes.engine.checks import opposed
 from scenes.engine.combat import damage_effect, skill_of
-from scenes.engine.errors import Refusal
 from scenes.engine.harm import leave
 from scenes.engine.moments import Moment
 from scenes.engine.queries import held
@@ -56,8 +55,6 @@ def sharingan(tx: Tx, key: str, technique: Technique, targets: tuple[str, ...]) 
 
 def throat_grip(tx: Tx, key: str, technique: Technique, targets: tuple[str, ...]) -> None:
     (target_key,) = targets
-    if held(tx.state.character(target_key)):
-        raise Refusal(f"{tx.name(target_key)} is already held.")
     if not opposed(tx, key, target_key, technique.name, CastlePurpose.GRIP):
         tx.narrate(Moment.MISS, actor=key, target=target_key, technique=technique.name, amount=0)
         return
@@ -66,6 +63,12 @@ def throat_grip(tx: Tx, key: str, technique: Technique, targets: tuple[str, ...]
     tx.narrate(CastleMoment.CHOKING, actor=key, target=target_key)
     reach_trigger(tx, Trigger.ATTACK)
     offer_mercy(tx, target_key)
+
+
+def senseless(technique: Technique, target: Character) -> str | None:
+    if technique.effect == "throat_grip" and held(target):
+        return f"{target.name} is already held."
+    return None
 
 
 def body_flicker(tx: Tx, key: str, technique: Technique, targets: tuple[str, ...]) -> None:

@@ -95,6 +95,9 @@ class Castle(SceneRules):
         else:  # pragma: no cover - the core checks the object first
             raise Refusal("There is no such thing here.")
 
+    def senseless(self, state: SessionState, technique: Technique, target: Character) -> str | None:
+        return jutsu.senseless(technique, target)
+
     def attack_modifier(
         self, state: SessionState, attacker: str, target: str, tech: Technique
     ) -> int:

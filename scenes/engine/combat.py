@@ -45,7 +45,6 @@ def use_technique(tx: Tx, key: str, name: str, target: str | None) -> None:
             f"{character.chakra}."
         )
     targets = choose_targets(tx.state, tx.rules, character, technique, target)
-    _check_sense(tx, technique, targets)
     tx.emit(
         ev.TechniqueUsed(
             seat=key,
@@ -69,14 +68,14 @@ def effect(rules: SceneRules, technique: Technique) -> Effect:
     return {**CORE_EFFECTS, **rules.effects}[technique.effect]
 
 
-def _check_sense(tx: Tx, technique: Technique, targets: tuple[str, ...]) -> None:
-    """Refuse what would waste a turn for nothing: healing the unhurt (a scene's effect may
-    refuse its own senseless uses, such as gripping the gripped)."""
-    for character in (tx.state.find(key) for key in targets):
-        if character is None:
-            continue
-        if technique.effect == "heal" and character.vitality >= character.max_vitality:
-            raise Refusal(f"{character.name} is unhurt; {technique.name} would do nothing.")
+def senseless(
+    state: SessionState, rules: SceneRules, technique: Technique, target: Character
+) -> str | None:
+    """Why aiming ``technique`` at ``target`` would waste a turn for nothing (healing the
+    unhurt, or a scene's own case), or None when it would not."""
+    if technique.effect == "heal" and target.vitality >= target.max_vitality:
+        return f"{target.name} is unhurt; {technique.name} would do nothing."
+    return rules.senseless(state, technique, target)
 
 
 def target_options(
@@ -91,17 +90,10 @@ def target_options(
     if specials is None:
         specials = rules.specials(state, actor, technique)
     options = {s.key: s.label for s in specials}
-    match technique.target:
-        case Target.ENEMY | Target.ENEMIES_IN_ROOM:
-            people = enemies(state, actor)
-        case Target.SELF_OR_ALLY:
-            people = allies_here(state, actor)
-        case Target.SELF:
-            people = (actor,)
-        case Target.HELD_BY:
-            holder = state.find(actor.held_by) if held(actor) else None
-            people = (holder,) if holder is not None else ()
-    return {**{c.key: c.name for c in people}, **options}
+    keys = _people(state, actor, technique)
+    people = [c for c in state.characters if c.key in keys]
+    sensible = [c for c in people if senseless(state, rules, technique, c) is None]
+    return {**{c.key: c.name for c in sensible}, **options}
 
 
 def choose_targets(
@@ -119,6 +111,10 @@ def choose_targets(
         if given in options and given not in {c.key for c in state.characters}:
             return (given,)
         chosen = find_character(state, given)
+        if chosen is not None and chosen.key not in options:
+            reason = senseless(state, rules, technique, chosen)
+            if reason is not None and chosen.key in _people(state, actor, technique):
+                raise Refusal(reason)
         if chosen is None or chosen.key not in options:
             raise Refusal(_not_a_target(state, actor, technique, target or ""))
         if technique.target is Target.ENEMIES_IN_ROOM:
@@ -129,7 +125,26 @@ def choose_targets(
     default = next((s.key for s in specials if s.default), None)
     if default is not None:
         return (default,)
-    return _untargeted(state, actor, technique)
+    chosen_keys = _untargeted(state, actor, technique)
+    for key in chosen_keys:
+        found = state.find(key)
+        reason = senseless(state, rules, technique, found) if found is not None else None
+        if reason is not None:
+            raise Refusal(reason)
+    return chosen_keys
+
+
+def _people(state: SessionState, actor: Character, technique: Technique) -> set[str]:
+    """The characters ``technique`` may be aimed at by its kind of target."""
+    match technique.target:
+        case Target.ENEMY | Target.ENEMIES_IN_ROOM:
+            return {c.key for c in enemies(state, actor)}
+        case Target.SELF_OR_ALLY:
+            return {c.key for c in allies_here(state, actor)}
+        case Target.SELF:
+            return {actor.key}
+        case Target.HELD_BY:
+            return {actor.held_by} if held(actor) and actor.held_by else set()
 
 
 def _untargeted(state: SessionState, actor: Character, technique: Technique) -> tuple[str, ...]:

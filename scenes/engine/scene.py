@@ -123,6 +123,10 @@ class SceneRules:
 
     # --- techniques ------------------------------------------------------------------------
 
+    def senseless(self, state: SessionState, technique: Technique, target: Character) -> str | None:
+        """Why ``technique`` at ``target`` would do nothing (a scene's own cases), or None."""
+        return None
+
     def attack_modifier(
         self, state: SessionState, attacker: str, target: str, tech: Technique
     ) -> int:
