@@ -12,8 +12,8 @@ import tests.ferry  # noqa: F401 - the second scene is checked too
 from scenes.engine import commands as c
 from scenes.engine import options
 from scenes.engine.autoplay import GM, next_move, seating
-from scenes.engine.registry import find_scene
 from scenes.engine.queries import held
+from scenes.engine.registry import find_scene
 from scenes.engine.session import Accepted, play
 from scenes.engine.state import SessionState
 
