@@ -148,9 +148,6 @@ class SceneRules:
     def on_down(self, tx: Tx, key: str) -> None:
         """``key`` has just fallen to vitality 0."""
 
-    def on_gripped(self, tx: Tx, holder: str, held: str) -> None:
-        """``holder`` has just seized ``held`` (restrained)."""
-
     def on_leave(self, tx: Tx, key: str, fate: Fate) -> None:
         """``key`` has just left the scene."""
 
