@@ -130,6 +130,9 @@ class _Stringifier(d20.SimpleStringifier):
         return text if die.kept else f"~~{text}~~"
 
 
+_STRINGIFIER = _Stringifier()  # it keeps no state between rolls: one serves every command
+
+
 def _check_bounds(notation: str, tree: diceast.Node) -> None:
     count = 0
     stack: list[diceast.Node] = [tree]
@@ -152,7 +155,6 @@ class Dice:
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
         self._roller = _Roller(_Context(rng))
-        self._stringifier = _Stringifier()
 
     def parse(self, notation: str) -> diceast.Expression:
         """Parse and bound-check notation; a refusal names what is wrong."""
@@ -172,7 +174,7 @@ class Dice:
         """Roll notation and return the stored form with every face."""
         tree = self.parse(notation)
         try:  # d20 works out totals lazily: a division by zero surfaces on reading them
-            result = self._roller.roll(tree, stringifier=self._stringifier)
+            result = self._roller.roll(tree, stringifier=_STRINGIFIER)
             breakdown, total, natural = result.result, result.total, _natural_d20(result)
         except d20.TooManyRolls:
             raise Refusal(f"`{notation}` would roll more than {MAX_ROLLS} dice.") from None
