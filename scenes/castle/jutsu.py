@@ -49,8 +49,7 @@ def strike_or_force(tx: Tx, key: str, technique: Technique, targets: tuple[str, 
 
 
 def sharingan(tx: Tx, key: str, technique: Technique, targets: tuple[str, ...]) -> None:
-    tx.emit(ev.EvasionChanged(seat=key, bonus=numbers(tx).sharingan_evasion))
-    tx.emit(ev.Marked(seat=key, mark=SHARINGAN, until_turn=True))
+    tx.emit(ev.EvasionChanged(seat=key, bonus=numbers(tx).sharingan_evasion, mark=SHARINGAN))
 
 
 def throat_grip(tx: Tx, key: str, technique: Technique, targets: tuple[str, ...]) -> None:

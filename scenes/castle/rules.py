@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import random
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from scenes.castle import autoplay, endings, facts, heart, jutsu, objects, siege
+from scenes.castle import autoplay, endings, facts, heart, jutsu, legacy, objects, siege
 from scenes.castle.words import (
     DECISIONS,
     DEFAULTS,
@@ -167,6 +167,12 @@ class Castle(SceneRules):
             f"{names.get(name, name.replace('_', ' ').capitalize())} **{value}**"
             for name, value in ending.facets
         )
+
+    def upgrade_state(self, data: dict[str, Any]) -> dict[str, Any]:
+        return legacy.upgrade_state(data)
+
+    def upgrade_event(self, data: dict[str, Any]) -> dict[str, Any]:
+        return legacy.upgrade_event(data)
 
     def progress(self, state: SessionState) -> object:
         world = castle(state)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -12,6 +13,7 @@ from pydantic import (
     PlainSerializer,
     SerializeAsAny,
     TypeAdapter,
+    ValidationError,
     ValidatorFunctionWrapHandler,
     WrapValidator,
     model_validator,
@@ -207,11 +209,13 @@ class ConditionRemoved(_Event):
 
 
 class EvasionChanged(_Event):
-    """A bonus to evasion until the character's next turn (guarding, or a technique's)."""
+    """A bonus to evasion until the character's next turn (guarding, or a technique's), with
+    the scene's mark it leaves until then, if any."""
 
     kind: Literal["evasion_changed"] = "evasion_changed"
     seat: str
     bonus: int
+    mark: str | None = None
 
 
 class Marked(_Event):
@@ -394,4 +398,33 @@ def dump_events(events: tuple[Event, ...]) -> str:
 
 
 def load_events(text: str | bytes) -> tuple[Event, ...]:
-    return EVENTS.validate_json(text)
+    """Events read back from their JSON; events written by an earlier version of the engine
+    are upgraded first (by the core, then by every registered scene)."""
+    try:
+        events = EVENTS.validate_json(text)
+    except ValidationError:
+        events = None
+    if events is None or any(_unexplained_roll(e) for e in events):
+        return EVENTS.validate_python([upgrade_event(item) for item in json.loads(text)])
+    return events
+
+
+def _unexplained_roll(event: Event) -> bool:
+    """A roll stored before rolls said what they were for (every roll says so today)."""
+    return isinstance(event, Rolled | DiceRolled) and not event.roll.purpose
+
+
+def upgrade_event(data: Any) -> Any:
+    """One stored event in today's shape: the core's own changes, then each scene's."""
+    if not isinstance(data, dict):
+        return data
+    if data.get("kind") == "technique_used" and "target" in data:
+        target = data.pop("target")
+        data["targets"] = [t for t in (target or "").split(",") if t]
+    if data.get("kind") == "damaged" and "cause" not in data and data.get("kind_of") == "choking":
+        data["cause"] = Cause.CHOKING
+    from scenes.engine.registry import scenes
+
+    for rules in scenes():
+        data = rules.upgrade_event(data)
+    return data

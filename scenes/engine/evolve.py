@@ -163,7 +163,13 @@ def _(event: ev.ConditionRemoved, state: SessionState) -> SessionState:
 
 @_apply.register
 def _(event: ev.EvasionChanged, state: SessionState) -> SessionState:
-    return _change(state, event.seat, lambda c: {"evasion_bonus": c.evasion_bonus + event.bonus})
+    def bonus(character: Character) -> dict[str, object]:
+        marks = character.turn_marks
+        if event.mark is not None and event.mark not in marks:
+            marks = (*marks, event.mark)
+        return {"evasion_bonus": character.evasion_bonus + event.bonus, "turn_marks": marks}
+
+    return _change(state, event.seat, bonus)
 
 
 @_apply.register

@@ -30,6 +30,11 @@ def find_scene(key: str) -> SceneRules:
         raise SceneNotFound(f"no scene called {key!r}") from None
 
 
+def scenes() -> tuple[SceneRules, ...]:
+    """Every registered scene, in the order they were registered."""
+    return tuple(_SCENES.values())
+
+
 def scene_keys() -> tuple[str, ...]:
     """Every registered scene's key, in the order they were registered."""
     return tuple(_SCENES)

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from pydantic import BaseModel, ConfigDict
 
@@ -197,6 +197,18 @@ class SceneRules:
 
     def facets_line(self, ending: Ending) -> str:
         return " · ".join(f"{name} **{value}**" for name, value in ending.facets)
+
+    # --- what earlier versions stored -------------------------------------------------------
+
+    def upgrade_state(self, data: dict[str, Any]) -> dict[str, Any]:
+        """A stored state of this scene written before scenes kept a world of their own, in
+        today's shape (the default: an empty world)."""
+        return {**data, "world": {}}
+
+    def upgrade_event(self, data: dict[str, Any]) -> dict[str, Any]:
+        """A stored event written by an earlier version, in today's shape (any scene's event
+        passes every scene's hook: leave what is not yours as it is)."""
+        return data
 
     # --- scripted players ------------------------------------------------------------------
 

@@ -7,7 +7,13 @@ from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any, Self
 
-from pydantic import BaseModel, ConfigDict, SerializeAsAny, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    SerializeAsAny,
+    ValidatorFunctionWrapHandler,
+    model_validator,
+)
 from pydantic.dataclasses import dataclass
 
 
@@ -132,13 +138,21 @@ class World(Frozen):
         raise KeyError(key)
 
 
-def read_world(data: Any) -> Any:
-    """``data`` with its stored ``world`` read back as its scene's own ``World`` subclass."""
-    if isinstance(data, dict) and isinstance(data.get("world"), dict):
-        from scenes.engine.registry import find_scene
+def read_world(data: Any, stored_state: bool = False) -> Any:
+    """``data`` with its stored ``world`` read back as its scene's own ``World`` subclass.
 
-        world_type = find_scene(str(data.get("scene"))).world_type
-        data = {**data, "world": world_type.model_validate(data["world"])}
+    A ``stored_state`` with no world at all was written before scenes kept one: its scene's
+    ``upgrade_state`` reads it into today's shape first.
+    """
+    if not isinstance(data, dict) or "scene" not in data:
+        return data
+    from scenes.engine.registry import find_scene
+
+    rules = find_scene(str(data["scene"]))
+    if stored_state and "world" not in data:
+        data = rules.upgrade_state(dict(data))
+    if isinstance(data.get("world"), dict):
+        data = {**data, "world": rules.world_type.model_validate(data["world"])}
     return data
 
 
@@ -214,6 +228,21 @@ def pop_undo(undo: tuple[UndoPoint, ...]) -> tuple[SessionState, tuple[UndoPoint
     return SessionState.model_validate_json(text), rest
 
 
+def _repacked(state: SessionState) -> SessionState:
+    """A state read from an earlier shape, its undo points packed again in today's shape (each
+    point's saved state was read through the same upgrade), byte for byte as play packs them."""
+    saved: list[tuple[str, SessionState]] = []
+    undo = state.undo
+    while undo:
+        command = undo[-1].command
+        earlier, undo = pop_undo(undo)
+        saved.append((command, earlier))
+    repacked: tuple[UndoPoint, ...] = ()
+    for command, earlier in reversed(saved):
+        repacked = push_undo(repacked, command, earlier, len(saved))
+    return state.model_copy(update={"undo": repacked})
+
+
 def _pack(text: bytes, against: bytes | None = None) -> bytes:
     """zlib at a quick level (a point is packed once per turn); ``against`` is the dictionary.
 
@@ -245,10 +274,12 @@ class SessionState(Frozen):
     ending: Ending | None = None
     undo: tuple[UndoPoint, ...] = ()
 
-    @model_validator(mode="before")
+    @model_validator(mode="wrap")
     @classmethod
-    def _scene_world(cls, data: Any) -> Any:
-        return read_world(data)
+    def _scene_world(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> SessionState:
+        earlier = isinstance(data, dict) and "world" not in data and "scene" in data
+        state: SessionState = handler(read_world(data, stored_state=True))
+        return _repacked(state) if earlier and state.undo else state
 
     def character(self, key: str) -> Character:
         for character in self.characters:
