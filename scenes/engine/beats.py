@@ -17,6 +17,8 @@ def reach_beat(tx: Tx, number: int, by_gm: bool = False) -> None:
     tx.emit(ev.BeatReached(beat=number, key=beat.key, name=beat.name, by_gm=by_gm))
     tx.narrate_line(beat_moment(beat.key))
     if number == tx.scene.final_beat:
+        if tx.state.turn is not None:  # the scene stops: no one's turn any more
+            tx.emit(ev.TurnEnded(seat=tx.state.turn))
         ending = tx.rules.ending(tx.state)
         tx.emit(ev.EndingReached(ending=ending, title=tx.scene.ending(ending.key).title))
         tx.narrate_line(ending_moment(ending.key))

@@ -20,6 +20,17 @@ def name_of(state: SessionState, key: str | None, nobody: str = "someone") -> st
 _name = name_of
 
 
+def _changed(event: ev.SessionEnded, state: SessionState) -> str:
+    """Say so when the ending at the close is not the one first reached."""
+    if event.was is None or event.ending is None:
+        return ""
+    scene = find_scene(state.scene).data
+    return (
+        f" The ending is now {scene.ending(event.ending.key).title}: the GM changed the "
+        f"state after {scene.ending(event.was).title} was reached."
+    )
+
+
 def describe(event: ev.Event, state: SessionState) -> str | None:
     """A short fact for ``event`` (names looked up in ``state``), or None for silent events."""
     if isinstance(event, ev.SceneEvent):
@@ -66,5 +77,7 @@ _FACTS: dict[type, Callable[..., str | None]] = {
     ),
     ev.Undone: lambda e, s: f"The GM undoes the last {e.command}.",
     ev.EndingReached: lambda e, s: f"Ending: {e.title}.",
-    ev.SessionEnded: lambda e, s: "The session ends" + (f": {e.reason}." if e.reason else "."),
+    ev.SessionEnded: lambda e, s: (
+        "The session ends" + (f": {e.reason}." if e.reason else ".") + _changed(e, s)
+    ),
 }

@@ -304,9 +304,13 @@ class EndingReached(_Event):
 
 
 class SessionEnded(_Event):
+    """The GM closes the session. ``was``: the ending first reached, when the GM changed the
+    state since and the ending read at the close differs from it."""
+
     kind: Literal["session_ended"] = "session_ended"
     reason: str | None
     ending: Ending | None
+    was: str | None = None
 
 
 class SceneEvent(_Event):

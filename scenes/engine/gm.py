@@ -54,6 +54,12 @@ def _advance(tx: Tx, actor: cmd.Actor, command: cmd.Advance) -> None:
         raise Refusal("Begin the scene first with /gm begin.")
     if tx.state.beat >= tx.scene.final_beat:
         raise Refusal("This is the last beat; close the session with /gm end.")
+    decision = tx.state.decision
+    if decision is not None:  # the pending choice is settled first, as /gm skip would
+        settle(tx, decision)
+        after_decision(tx)
+    if tx.state.beat >= tx.scene.final_beat:
+        return  # the settled choice has ended the scene
     number = tx.state.beat + 1
     reach_beat(tx, number, by_gm=True)
     tx.rules.on_beat(tx, number)
@@ -185,8 +191,16 @@ def _handover(tx: Tx, actor: cmd.Actor, command: cmd.Handover) -> None:
 
 def _end(tx: Tx, actor: cmd.Actor, command: cmd.End) -> None:
     """Close the session; once the final beat is reached, the ending is read from the state."""
+    reached = tx.state.ending
     ending = tx.rules.ending(tx.state) if tx.state.beat >= tx.scene.final_beat else None
-    tx.emit(ev.SessionEnded(reason=_reason(command.reason), ending=ending))
+    changed = reached is not None and ending is not None and ending != reached
+    tx.emit(
+        ev.SessionEnded(
+            reason=_reason(command.reason),
+            ending=ending,
+            was=reached.key if changed and reached is not None else None,
+        )
+    )
 
 
 def handle(tx: Tx, actor: cmd.Actor, command: cmd.Command) -> None:

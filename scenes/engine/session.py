@@ -71,6 +71,8 @@ def decide(
     if state is None:
         return _open(actor, command, rules)
     rules = rules or find_scene(state.scene)
+    if state.status is not Status.ENDED:
+        _check_not_over(state, rules, command)
     _check_access(state, actor, command)
     tx = Tx(state, rules, Dice(rng))
     if command.kind in cmd.UNDOABLE:
@@ -123,6 +125,18 @@ def _check_access(state: SessionState, actor: cmd.Actor, command: cmd.Command) -
         raise Refusal("The GM has muted you in this session; ask them to /gm unmute you.")
     if kind in cmd.TURN_COMMANDS or kind == "choose":
         _check_turn(state, actor, kind)
+
+
+def _check_not_over(state: SessionState, rules: SceneRules, command: cmd.Command) -> None:
+    """After the final beat the scene has stopped: nothing more is played, the GM closes it."""
+    if state.beat < rules.data.final_beat:
+        return
+    if command.kind in cmd.TURN_COMMANDS:
+        title = rules.data.ending(state.ending.key).title if state.ending else "its end"
+        raise Refusal(
+            f"The scene has reached its ending ({title}); nothing more is played. "
+            "The GM can close it with /gm end (and /act, /say, /roll still work)."
+        )
 
 
 def _check_turn(state: SessionState, actor: cmd.Actor, kind: str) -> None:

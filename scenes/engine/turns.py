@@ -23,9 +23,13 @@ def roll_initiative(tx: Tx) -> tuple[str, ...]:
 
 
 def advance_turn(tx: Tx) -> None:
-    """Pass the turn to the next character who can act, ending the round when the order wraps."""
+    """Pass the turn to the next character who can act, ending the round when the order wraps.
+
+    Once the final beat is reached the scene has stopped: the turn passes to nobody, and no
+    round ends any more.
+    """
     order = tx.state.order
-    if not any(can_act(tx.state, key) for key in order):
+    if tx.state.beat >= tx.scene.final_beat or not any(can_act(tx.state, k) for k in order):
         if tx.state.turn is not None:
             tx.emit(ev.TurnEnded(seat=tx.state.turn))
         return

@@ -131,7 +131,11 @@ def _check_bounds(state: SessionState) -> None:
 
 
 def _check_turn(state: SessionState) -> None:
-    if state.status is Status.ACTIVE and any(can_act(state, k) for k in state.order):
+    """One able turn holder while the scene plays; nobody's turn once its ending is reached."""
+    over = state.beat >= len(load_scene(state.scene).beats)
+    if over:
+        assert state.turn is None
+    elif state.status is Status.ACTIVE and any(can_act(state, k) for k in state.order):
         assert state.turn is not None and can_act(state, state.turn)
 
 

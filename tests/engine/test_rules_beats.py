@@ -261,7 +261,6 @@ def test_gm_advance_from_the_scrolls_to_the_aftermath() -> None:
 def test_gm_advance_past_the_aftermath_is_refused() -> None:
     table = breach()
     table.do("gm", c.Set(character="sasuke", field="vitality", value=0))
-    table.do("gm", c.Skip())
     for _ in range(4):
         if table.state.beat < 6:
             table.do("gm", c.Advance())

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from scenes.castle.world import ScrollsAt, castle
 from scenes.engine import commands as c
+from scenes.engine.describe import describe
 from scenes.engine.state import Ending, Status
 from tests.engine.table import Table, of_kind
 
@@ -130,19 +131,33 @@ def test_the_north_wing_falls_while_she_keeps_the_office() -> None:
     assert dimensions(reached) == ("kept", "standing", "gone", "fallen")
 
 
-def test_the_ending_at_the_close_is_computed_from_the_state_at_the_close() -> None:
+def test_the_scene_stops_at_its_ending_and_the_close_keeps_it() -> None:
     table = breach(defender=True)
     table.do("sakura", c.Defend())
     table.do("gm", c.Skip(), faces=[1])
-    table.do("sasuke", c.Jutsu(name="body_flicker"))
+    events = table.do("sasuke", c.Jutsu(name="body_flicker"))
     assert ending(table).key == "rain_without_end"
-    # Play goes on after the aftermath: the army breaks through the north wing.
-    table.do("gm", c.Set(character="north_wing", field="integrity", value=1))
-    table.do("sakura", c.Defend())
-    table.do("gm", c.Skip(), faces=[1])
-    assert castle(table.state).siege.fallen
+    # no more turns, rounds or siege once the ending is reached
+    assert table.state.turn is None
+    assert not of_kind(events, "turn_started") and not of_kind(events, "siege_pressed")
+    refused = table.refused("sakura", c.Defend())
+    assert "reached its ending (Rain Without End)" in refused and "/gm end" in refused
     table.do("gm", c.End())
     assert table.state.status is Status.ENDED
-    closed = table.state.ending
-    assert closed is not None and closed.facet("north_wing") == "fallen"
-    assert closed.key == "the_north_wing_falls"
+    closed = of_kind(table.events, "session_ended")[-1]
+    assert closed.ending == table.state.ending and closed.ending.key == "rain_without_end"
+    assert closed.was is None
+
+
+def test_the_close_reads_the_ending_again_when_the_gm_changed_the_state_and_says_so() -> None:
+    table = sakura_downs_sasuke()
+    table.do("sakura", c.Choose(option="spare"))
+    assert ending(table).key == "the_spent_intruder"
+    table.do("gm", c.Set(character="sasuke", field="vitality", value=5))  # he gets up
+    table.do("gm", c.End())
+    closed = of_kind(table.events, "session_ended")[-1]
+    assert closed.ending is not None and closed.ending.key == "rain_without_end"
+    assert closed.was == "the_spent_intruder"
+    fact = describe(closed, table.state)
+    assert fact is not None and "The ending is now Rain Without End" in fact
+    assert "after The Spent Intruder was reached" in fact

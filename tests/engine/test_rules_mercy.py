@@ -240,8 +240,15 @@ def test_gm_skip_of_her_mercy_spares_him_and_the_scene_ends() -> None:
 
 
 def test_after_the_mercy_the_turn_passes_on_from_the_one_who_acted() -> None:
+    table = sasuke_grips_sakura()
+    table.do("sasuke", c.Choose(option="spare"))
+    table.do("gm", c.Skip())  # the standoff that follows: he holds
+    assert table.state.decision is None and table.state.beat < 6
+    # He gripped on his turn and let her go: the turn passes on from him, to her.
+    assert table.state.turn == "sakura"
+
+
+def test_sparing_him_down_brings_the_aftermath_and_the_scene_stops() -> None:
     table = sakura_downs_sasuke()
     table.do("sakura", c.Choose(option="spare"))
-    assert table.state.decision is None
-    # Only Sakura can still act: a new round begins with her turn.
-    assert table.state.turn == "sakura" and table.state.round == 2
+    assert table.state.beat == 6 and table.state.turn is None

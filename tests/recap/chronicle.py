@@ -73,14 +73,17 @@ def autoplay(
     rounds: int = 40,
     lines: Sequence[str] = (),
     narration: str | None = None,
+    intruder: bool = True,
 ) -> Chronicle:
     """A seated session played by autoplay until ``rounds`` have passed or nobody can act.
 
     Every few commands a seated character says the next of ``lines`` (if any), and the GM
-    narrates ``narration`` (if given).
+    narrates ``narration`` (if given). Without the ``intruder`` seated the scene never
+    reaches its ending, so it goes on as long as asked.
     """
     chronicle = Chronicle(defenders=defenders, seed=seed)
-    seats = ["sakura", "sasuke", *(f"defender_{i}" for i in range(1, defenders + 1))]
+    seats = ["sakura", *(["sasuke"] if intruder else [])]
+    seats += [f"defender_{i}" for i in range(1, defenders + 1)]
     chronicle.seat(*seats)
     chronicle.do("gm", c.Begin())
     rng = random.Random(seed)
@@ -104,10 +107,16 @@ def autoplay(
 
 @functools.cache
 def long_night() -> Chronicle:
-    """A 500-round session with long lines and long narration, closed by the GM at dawn."""
+    """A 500-round session with long lines and long narration, closed by the GM at dawn (the
+    intruder's seat left empty, so that no ending stops it)."""
     lines = ("Hold. " * 250, "You came back.", "The scrolls stay in this room, and so do I.")
     table = autoplay(
-        3, defenders=2, rounds=500, lines=lines, narration="Thunder over the walls. " * 75
+        3,
+        defenders=2,
+        rounds=500,
+        lines=lines,
+        narration="Thunder over the walls. " * 75,
+        intruder=False,  # the scene stops at its ending: with no intruder it runs till dawn
     )
     table.do("gm", c.End(reason="dawn"))
     return table
