@@ -1,4 +1,5 @@
-"""Balance: play many seeded sessions with simple scripted players; print rounds and endings.
+"""Balance: play many seeded sessions with simple scripted players; print rounds, endings, and
+the heart check's modifier (resolve moves by the story's choices, never by the count of blows).
 
 python bench/playtest.py [--sessions 1000] [--seed 0]
 """
@@ -15,8 +16,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from scenes.castle.words import CastlePurpose
 from scenes.engine import commands as c
 from scenes.engine.autoplay import GM, StallWatch, next_move
+from scenes.engine.events import Event, Rolled
 from scenes.engine.session import Accepted, play
 from scenes.engine.state import SessionState
 from scenes.schema import load_scene
@@ -30,6 +33,7 @@ class Result:
     ending: str | None
     rounds: int
     defenders: int
+    hearts: list[int]  # the modifier of each heart check rolled at the mercy
 
 
 def play_session(seed: int) -> Result:
@@ -46,6 +50,7 @@ def play_session(seed: int) -> Result:
         )
     state = _accept(state, GM, c.Begin(), rng)
     watch = StallWatch()
+    hearts: list[int] = []
     for _ in range(MAX_COMMANDS):
         if (
             state.ending is not None
@@ -58,8 +63,20 @@ def play_session(seed: int) -> Result:
             continue
         actor, command = next_move(state, rng)
         outcome = play(state, actor, command, rng)
-        state = outcome.state if isinstance(outcome, Accepted) else _fallback(state, actor, rng)
-    return Result(state.ending.key if state.ending else None, state.round, seated)
+        if isinstance(outcome, Accepted):
+            hearts += _heart_modifiers(outcome.events)
+            state = outcome.state
+        else:
+            state = _fallback(state, actor, rng)
+    return Result(state.ending.key if state.ending else None, state.round, seated, hearts)
+
+
+def _heart_modifiers(events: tuple[Event, ...]) -> list[int]:
+    return [
+        e.roll.total - (e.roll.natural or 0)
+        for e in events
+        if isinstance(e, Rolled) and e.roll.purpose == CastlePurpose.HEART
+    ]
 
 
 def _fallback(state: SessionState, actor: c.Actor, rng: random.Random) -> SessionState:
@@ -102,6 +119,15 @@ def report(results: list[Result]) -> None:
     print(f"  {'(none within the cap)':24} {counts[None]:5}")
     missing = [e.key for e in load_scene("castle").endings if counts[e.key] == 0]
     print("every ending occurs: " + ("yes" if not missing else f"NO, missing {missing}"))
+    hearts = Counter(m for r in results for m in r.hearts)
+    checks = sum(hearts.values())
+    if checks:
+        shares = ", ".join(
+            f"{m:+d}: {hearts[m]} ({hearts[m] / checks:.0%})" for m in sorted(hearts)
+        )
+        top = max(hearts.values()) / checks
+        print(f"heart check modifier over {checks} checks: {shares}")
+        print(f"most common modifier: {top:.0%} of checks (target <= 30%)")
 
 
 def main() -> None:

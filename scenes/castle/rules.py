@@ -21,7 +21,6 @@ from scenes.castle.words import (
 )
 from scenes.castle.world import CastleWorld, Door, Siege, castle
 from scenes.engine import commands as cmd
-from scenes.engine.beats import shift_resolve
 from scenes.engine.errors import Refusal
 from scenes.engine.events import SceneEvent
 from scenes.engine.scene import Effect, Gauge, SceneRules, Special
@@ -106,10 +105,6 @@ class Castle(SceneRules):
 
     def attack_advantage(self, tx: Tx, attacker: str, target: str) -> bool:
         return jutsu.spend_ambush(tx, attacker, target)
-
-    def after_attack(self, tx: Tx, attacker: str, target: str, outcome: str) -> None:
-        if heart.other_of_pair(attacker) == target:
-            shift_resolve(tx, attacker, +1, "pressed the attack")
 
     def after_change(self, tx: Tx) -> None:
         heart.check_first_sight(tx)
