@@ -20,7 +20,7 @@ def breach(defender: bool = False) -> Table:
 
 
 def sakura_downs_sasuke() -> Table:
-    """Her ambush dagger takes his last 3 vitality: the mercy is hers (her resolve +1)."""
+    """Her ambush dagger takes his last 3 vitality: the mercy is hers (her resolve still 0)."""
     table = breach()
     table.do("gm", c.Set(character="sasuke", field="vitality", value=3))
     table.do("sakura", c.Jutsu(name="obi_dagger", target="sasuke"), faces=[15, 2, 1])
@@ -76,8 +76,8 @@ def test_the_captive_when_she_binds_him() -> None:
 
 def test_blood_on_the_stone_when_she_strikes_him_down() -> None:
     table = sakura_downs_sasuke()
-    # Her resolve +1 from pressing the attack: 10 + 2 = 12 steels her heart.
-    table.do("sakura", c.Choose(option="strike"), faces=[10])
+    # Blows do not move resolve: at 0 she needs the full 12 to steel her heart.
+    table.do("sakura", c.Choose(option="strike"), faces=[12])
     reached = ending(table)
     assert reached.key == "blood_on_the_stone"
     assert dimensions(reached) == ("kept", "standing", "dead", "held")

@@ -27,7 +27,7 @@ def sasuke_grips_sakura() -> Table:
 
 
 def sasuke_downs_sakura() -> Table:
-    """His chidori takes her last 5 vitality (and his resolve to +1 for pressing the attack)."""
+    """His chidori takes her last 5 vitality (his resolve unmoved: blows never move it)."""
     table = breach()
     table.do("gm", c.Skip())
     table.do("gm", c.Set(character="sakura", field="vitality", value=5))
@@ -37,7 +37,7 @@ def sasuke_downs_sakura() -> Table:
 
 
 def sakura_downs_sasuke() -> Table:
-    """Her ambush dagger takes his last 3 vitality (and her resolve to +1)."""
+    """Her ambush dagger takes his last 3 vitality (her resolve unmoved)."""
     table = breach()
     table.do("gm", c.Set(character="sasuke", field="vitality", value=3))
     table.do("sakura", c.Jutsu(name="obi_dagger", target="sasuke"), faces=[15, 2, 1])
@@ -145,8 +145,8 @@ def test_a_strike_with_the_heart_check_failing_becomes_a_spare() -> None:
 
 def test_resolve_modifies_the_heart_check() -> None:
     table = sasuke_downs_sakura()
-    # Pressing the attack took his resolve to +1: 10 + 2 = 12 steels the heart.
-    assert table.ch("sasuke").resolve == 1
+    table.do("gm", c.Set(character="sasuke", field="resolve", value=1))
+    # Resolve +1 toward duty: 10 + 2 = 12 steels the heart.
     table.do("sasuke", c.Choose(option="strike"), faces=[10])
     assert table.ch("sakura").fate is Fate.DEAD
 
@@ -169,7 +169,7 @@ def test_a_strike_shifts_the_strikers_resolve_to_duty() -> None:
 
 def test_her_strike_kills_him() -> None:
     table = sakura_downs_sasuke()
-    table.do("sakura", c.Choose(option="strike"), faces=[10])
+    table.do("sakura", c.Choose(option="strike"), faces=[12])
     assert table.ch("sasuke").fate is Fate.DEAD
 
 
@@ -196,7 +196,7 @@ def test_a_spared_sasuke_stays_down() -> None:
     table.do("sakura", c.Choose(option="spare"))
     sasuke = table.ch("sasuke")
     assert sasuke.down and sasuke.fate is Fate.PRESENT
-    assert table.ch("sakura").resolve == 0
+    assert table.ch("sakura").resolve == -1  # sparing moves her toward the heart
 
 
 # --- Bind ---------------------------------------------------------------------------------------

@@ -200,10 +200,11 @@ def test_a_natural_1_fumbles_and_still_spends_the_chakra() -> None:
     assert "fumble" in [e.moment for e in of_kind(events, "narrated")]
 
 
-def test_attacking_the_other_of_the_pair_presses_the_attack_and_shifts_resolve_to_duty() -> None:
+def test_attacking_the_other_of_the_pair_does_not_move_resolve() -> None:
+    """Resolve moves by the story's choices, never by the count of blows."""
     table = sasukes_turn()
     chidori(table, [5])
-    assert table.ch("sasuke").resolve == 1
+    assert table.ch("sasuke").resolve == 0 and not of_kind(table.events, "resolve_shifted")
 
 
 def test_an_attack_needs_an_enemy_in_the_room() -> None:

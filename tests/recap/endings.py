@@ -43,7 +43,7 @@ def captive() -> Chronicle:
 
 def blood() -> Chronicle:
     table = sakura_downs_sasuke()
-    table.do("sakura", c.Choose(option="strike"), faces=[10])
+    table.do("sakura", c.Choose(option="strike"), faces=[12])
     return table
 
 

@@ -61,7 +61,7 @@ def test_blood_on_the_stone_shows_the_heart_check_that_let_her_strike() -> None:
     pages = pages_of(ended("blood_on_the_stone"))
     moments = text(pages["Key moments"])
     assert "**The mercy.** Sakura holds Sasuke's life." in moments
-    assert "**The heart check.** Sakura steels the heart: 1d20 (10) + 2 = 12 vs DC 12" in moments
+    assert "**The heart check.** Sakura steels the heart: 1d20 (12) = 12 vs DC 12" in moments
     assert "**Sakura chooses strike**: struck." in moments
     story = text(pages[STORY])
     assert "steeled the heart to do it (12 against 12). Duty won." in story
@@ -71,8 +71,8 @@ def test_blood_on_the_stone_shows_the_heart_check_that_let_her_strike() -> None:
 
 def test_the_spent_intruder_tells_of_the_heart_that_would_not_strike() -> None:
     pages = pages_of(ended("the_spent_intruder"))
-    assert "1d20 (9) + 2 = 11 vs DC 12 → failure" in text(pages["Key moments"])
-    assert "the heart would not allow it (11 against 12)" in text(pages[STORY])
+    assert "1d20 (9) = 9 vs DC 12 → failure" in text(pages["Key moments"])
+    assert "the heart would not allow it (9 against 12)" in text(pages[STORY])
 
 
 def test_the_captive_is_bound_at_the_mercy() -> None:
