@@ -44,6 +44,7 @@ from scenes.engine.state import SessionState
 if TYPE_CHECKING:
     from bot import CastleBot
 
+POSE_HELP = "Your own words for it (shown as its narration)"
 HELP = (
     "Each session is one scene played together in a channel.\n"
     "• `/roles` shows the seats; `/claim` takes one (some roles ask your character's name).\n"
@@ -147,42 +148,62 @@ class Players(commands.Cog):
 
     @app_commands.command(name="jutsu")
     @app_commands.guild_only()
-    @app_commands.describe(name="One of your techniques", target="Whom or what to aim at")
+    @app_commands.describe(
+        name="One of your techniques",
+        target="Whom or what to aim at",
+        pose=POSE_HELP,
+    )
     async def jutsu(
         self,
         interaction: Interaction,
         name: app_commands.Range[str, 1, KEY_LIMIT],
         target: app_commands.Range[str, 1, KEY_LIMIT] | None = None,
+        pose: app_commands.Range[str, 1, POSE_LIMIT] | None = None,
     ) -> None:
         """Use a technique: dice-backed, costs chakra, uses your turn."""
-        await self._play(interaction, cmd.Jutsu(name=name, target=target), "A technique")
+        command = cmd.Jutsu(name=name, target=target, pose=pose)
+        await self._play(interaction, command, "A technique")
 
     @app_commands.command(name="defend")
     @app_commands.guild_only()
-    async def defend(self, interaction: Interaction) -> None:
+    @app_commands.describe(pose=POSE_HELP)
+    async def defend(
+        self, interaction: Interaction, pose: app_commands.Range[str, 1, POSE_LIMIT] | None = None
+    ) -> None:
         """Guard until your next turn (uses your turn)."""
-        await self._play(interaction, cmd.Defend(), "On guard")
+        await self._play(interaction, cmd.Defend(pose=pose), "On guard")
 
     @app_commands.command(name="move")
     @app_commands.guild_only()
-    @app_commands.describe(to="A place connected to where you stand")
+    @app_commands.describe(
+        to="A place connected to where you stand",
+        pose=POSE_HELP,
+    )
     async def move(
-        self, interaction: Interaction, to: app_commands.Range[str, 1, KEY_LIMIT]
+        self,
+        interaction: Interaction,
+        to: app_commands.Range[str, 1, KEY_LIMIT],
+        pose: app_commands.Range[str, 1, POSE_LIMIT] | None = None,
     ) -> None:
         """Move to a connected place (uses your turn)."""
-        await self._play(interaction, cmd.Move(to=to), "On the move")
+        await self._play(interaction, cmd.Move(to=to, pose=pose), "On the move")
 
     @app_commands.command(name="interact")
     @app_commands.guild_only()
-    @app_commands.describe(object="One of the scene's objects", how="What to do with it")
+    @app_commands.describe(
+        object="One of the scene's objects",
+        how="What to do with it",
+        pose=POSE_HELP,
+    )
     async def interact(
         self,
         interaction: Interaction,
         object: app_commands.Range[str, 1, KEY_LIMIT],
         how: app_commands.Range[str, 1, KEY_LIMIT],
+        pose: app_commands.Range[str, 1, POSE_LIMIT] | None = None,
     ) -> None:
         """Act on the scene's objects (uses your turn)."""
-        command = cmd.Interact(object=object, how=how)
+        command = cmd.Interact(object=object, how=how, pose=pose)
         await self._play(interaction, command, f"The {object.strip().casefold()}"[:KEY_LIMIT])
 
     @app_commands.command(name="choose")

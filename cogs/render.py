@@ -107,7 +107,8 @@ def outcome_embed(
 ) -> discord.Embed:
     """What a command did: narration, every roll's breakdown, the facts, and who is hurt."""
     scene = load_scene(state.scene)
-    prose = [e.text for e in events if isinstance(e, ev.Narrated)]
+    poses = [f"*{e.text}*" for e in events if isinstance(e, ev.Posed) and e.style == "pose"]
+    prose = poses + [e.text for e in events if isinstance(e, ev.Narrated)]
     rolls = [e.roll.text for e in events if isinstance(e, ev.Rolled)]
     facts = [
         fact
@@ -161,7 +162,7 @@ def pose_embed(
     name on top (not when it is posted under that name already, through a webhook)."""
     character = state.character(seat)
     scene = load_scene(state.scene)
-    body = f"*{text}*" if style == "act" else f"“{text}”"
+    body = f"“{text}”" if style == "say" else f"*{text}*"
     embed = discord.Embed(
         description=clip(body, EMBED_DESCRIPTION), colour=colour_of(scene, character)
     )

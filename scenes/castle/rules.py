@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from scenes.castle import autoplay, endings, facts, heart, jutsu, legacy, objects, siege
 from scenes.castle.words import (
+    ACTION_MOMENTS,
     DECISIONS,
     DEFAULTS,
     DESK,
@@ -42,6 +43,7 @@ class Castle(SceneRules):
     placeholders = PLACEHOLDERS
     decision_kinds = DECISIONS
     dice_effects = frozenset({"volley"})
+    action_moments = ACTION_MOMENTS
     effects: ClassVar[dict[str, Effect]] = {
         "damage": jutsu.strike_or_force,
         "stun_on_critical": jutsu.strike_or_force,

@@ -72,6 +72,23 @@ PLACEHOLDERS: Mapping[str, frozenset[str]] = {
 }
 
 
+# The castle's moments that tell the actor's own action: a player's pose replaces them.
+ACTION_MOMENTS: frozenset[str] = frozenset(
+    {
+        CastleMoment.DOOR_BAR,
+        CastleMoment.DOOR_OPEN,
+        CastleMoment.DOOR_BURST,
+        CastleMoment.DOOR_HOLDS,
+        CastleMoment.SCROLLS_HIDE,
+        CastleMoment.SCROLLS_TAKE,
+        CastleMoment.SCROLLS_TAKE_FAILS,
+        CastleMoment.SCROLLS_GUARD,
+        CastleMoment.CHOKING,
+        CastleMoment.BODY_FLICKER,
+    }
+)
+
+
 class CastlePurpose(StrEnum):
     """What the castle's own rolls are for."""
 

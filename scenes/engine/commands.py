@@ -54,21 +54,25 @@ class Jutsu(_Command):
     kind: Literal["jutsu"] = "jutsu"
     name: str
     target: str | None = None
+    pose: str | None = None
 
 
 class Defend(_Command):
     kind: Literal["defend"] = "defend"
+    pose: str | None = None
 
 
 class Move(_Command):
     kind: Literal["move"] = "move"
     to: str
+    pose: str | None = None
 
 
 class Interact(_Command):
     kind: Literal["interact"] = "interact"
     object: str
     how: str
+    pose: str | None = None
 
 
 class Choose(_Command):

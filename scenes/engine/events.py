@@ -93,11 +93,12 @@ class GmHandedOver(_Event):
 
 
 class Posed(_Event):
-    """An in-character action (``act``) or line of dialogue (``say``)."""
+    """An in-character action (``act``), a line of dialogue (``say``), or a player's own words
+    for the turn's action (``pose``: the action's narration in place of the scene's)."""
 
     kind: Literal["posed"] = "posed"
     seat: str
-    style: Literal["act", "say"]
+    style: Literal["act", "say", "pose"]
     text: str
 
 

@@ -23,6 +23,21 @@ class Moment(StrEnum):
     STUNNED = "stunned"
 
 
+# The moments that tell the actor's own action: a player's pose replaces them.
+ACTION: frozenset[str] = frozenset(
+    {
+        Moment.HIT,
+        Moment.MISS,
+        Moment.CRITICAL,
+        Moment.FUMBLE,
+        Moment.HEAL,
+        Moment.HEAL_SELF,
+        Moment.MOVE,
+        Moment.DEFEND,
+        Moment.ESCAPE,
+    }
+)
+
 ACTOR = frozenset({"actor", "their", "them", "themself"})
 TARGET = frozenset({"target", "target_their", "target_them", "target_themself"})
 PAIR = ACTOR | TARGET

@@ -68,6 +68,7 @@ class SceneRules:
     placeholders: ClassVar[Mapping[str, frozenset[str]]] = {}
     effects: ClassVar[Mapping[str, Effect]] = {}
     dice_effects: ClassVar[frozenset[str]] = frozenset()  # the scene's effects that roll dice
+    action_moments: ClassVar[frozenset[str]] = frozenset()  # its moments a pose replaces
     decision_kinds: ClassVar[Mapping[str, tuple[str, ...]]] = {}
 
     def __init__(self) -> None:

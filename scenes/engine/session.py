@@ -168,9 +168,17 @@ def _acting_key(tx: Tx, actor: cmd.Actor) -> str:
     return seat.key
 
 
-def _take_turn(tx: Tx, actor: cmd.Actor, act: Callable[[str], None]) -> None:
-    """A turn-using action by the actor's character; then the turn passes, unless a choice waits."""
-    act(_acting_key(tx, actor))
+def _take_turn(
+    tx: Tx, actor: cmd.Actor, act: Callable[[str], None], pose: str | None = None
+) -> None:
+    """A turn-using action by the actor's character, told in the player's own words when they
+    gave a ``pose``; then the turn passes, unless a choice waits."""
+    key = _acting_key(tx, actor)
+    if pose is not None and pose.strip():
+        tx.emit(ev.Posed(seat=key, style="pose", text=_bounded(pose, POSE_LIMIT, "pose")))
+        tx.posed = True
+    act(key)
+    tx.posed = False
     check_triggers(tx)
     if tx.state.decision is None:
         advance_turn(tx)
@@ -186,19 +194,21 @@ def _bounded(text: str, limit: int, what: str) -> str:
 
 
 def _jutsu(tx: Tx, actor: cmd.Actor, command: cmd.Jutsu) -> None:
-    _take_turn(tx, actor, lambda key: use_technique(tx, key, command.name, command.target))
+    _take_turn(
+        tx, actor, lambda key: use_technique(tx, key, command.name, command.target), command.pose
+    )
 
 
 def _defend(tx: Tx, actor: cmd.Actor, command: cmd.Defend) -> None:
-    _take_turn(tx, actor, lambda key: defend(tx, key))
+    _take_turn(tx, actor, lambda key: defend(tx, key), command.pose)
 
 
 def _move(tx: Tx, actor: cmd.Actor, command: cmd.Move) -> None:
-    _take_turn(tx, actor, lambda key: move(tx, key, command.to))
+    _take_turn(tx, actor, lambda key: move(tx, key, command.to), command.pose)
 
 
 def _interact(tx: Tx, actor: cmd.Actor, command: cmd.Interact) -> None:
-    _take_turn(tx, actor, lambda key: interact(tx, key, command.object, command.how))
+    _take_turn(tx, actor, lambda key: interact(tx, key, command.object, command.how), command.pose)
 
 
 def _choose(tx: Tx, actor: cmd.Actor, command: cmd.Choose) -> None:

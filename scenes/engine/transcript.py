@@ -37,7 +37,7 @@ def _lines(event: ev.Event, state: SessionState) -> list[str]:
         return [f"- 🎲 {who} rolls {event.roll.text}"]
     if isinstance(event, ev.Posed):
         name = state.character(event.seat).name
-        text = f"*{event.text}*" if event.style == "act" else f"“{event.text}”"
+        text = f"“{event.text}”" if event.style == "say" else f"*{event.text}*"
         return [f"**{name}:** {text}"]
     fact = describe(event, state)
     return [f"- {fact}"] if fact else []

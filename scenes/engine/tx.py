@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from scenes.engine import events as ev
 from scenes.engine.dice import Dice, Roll
 from scenes.engine.evolve import evolve
+from scenes.engine.moments import ACTION
 from scenes.engine.state import SessionState, World
 from scenes.schema import Scene
 
@@ -24,6 +25,7 @@ class Tx:
         self.scene: Scene = rules.data
         self.dice = dice
         self.events: list[ev.Event] = []
+        self.posed = False  # the player wrote this action's narration: the scene's is not told
 
     @property
     def world(self) -> World:
@@ -40,8 +42,11 @@ class Tx:
 
         ``moment`` is a member of the core's ``Moment`` or of the scene's own moments (both
         closed sets, checked against the narration file when the scene loads). ``actor`` and
-        ``target`` are character keys; their names and pronouns fill the line.
+        ``target`` are character keys; their names and pronouns fill the line. A moment that
+        tells the action itself is left out when the player posed it in their own words.
         """
+        if self.posed and (moment in ACTION or moment in self.rules.action_moments):
+            return
         self.narrate_line(str(moment), actor, target, **fields)
 
     def narrate_line(
