@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from scenes.castle.words import CastlePurpose
 from scenes.engine import commands as c
 from scenes.engine.autoplay import GM, StallWatch, next_move
-from scenes.engine.events import Event, Rolled
+from scenes.engine.events import DecisionOffered, Event, Resumed, Rolled, TurnStarted, Undone
 from scenes.engine.session import Accepted, play
 from scenes.engine.state import SessionState
 from scenes.schema import load_scene
@@ -34,6 +34,8 @@ class Result:
     rounds: int
     defenders: int
     hearts: list[int]  # the modifier of each heart check rolled at the mercy
+    posts: int  # what the bot posts: one message per accepted command, with the next ping
+    pings: int  # the commands after which the turn (or a choice) moved to someone
 
 
 def play_session(seed: int) -> Result:
@@ -51,6 +53,7 @@ def play_session(seed: int) -> Result:
     state = _accept(state, GM, c.Begin(), rng)
     watch = StallWatch()
     hearts: list[int] = []
+    posts = pings = 0
     for _ in range(MAX_COMMANDS):
         if (
             state.ending is not None
@@ -65,10 +68,16 @@ def play_session(seed: int) -> Result:
         outcome = play(state, actor, command, rng)
         if isinstance(outcome, Accepted):
             hearts += _heart_modifiers(outcome.events)
+            posts, pings = posts + 1, pings + _moved(outcome.events)
             state = outcome.state
         else:
             state = _fallback(state, actor, rng)
-    return Result(state.ending.key if state.ending else None, state.round, seated, hearts)
+    ending = state.ending.key if state.ending else None
+    return Result(ending, state.round, seated, hearts, posts, pings)
+
+
+def _moved(events: tuple[Event, ...]) -> bool:
+    return any(isinstance(e, TurnStarted | DecisionOffered | Undone | Resumed) for e in events)
 
 
 def _heart_modifiers(events: tuple[Event, ...]) -> list[int]:
@@ -119,6 +128,12 @@ def report(results: list[Result]) -> None:
     print(f"  {'(none within the cap)':24} {counts[None]:5}")
     missing = [e.key for e in load_scene("castle").endings if counts[e.key] == 0]
     print("every ending occurs: " + ("yes" if not missing else f"NO, missing {missing}"))
+    posts = statistics.median(r.posts for r in results)
+    apart = statistics.median(r.posts + r.pings for r in results)
+    print(
+        f"bot posts per session: median {posts} (a turn's result and the next player's ping in "
+        f"one post; as two posts, the way it was, {apart})"
+    )
     hearts = Counter(m for r in results for m in r.hearts)
     checks = sum(hearts.values())
     if checks:

@@ -212,16 +212,13 @@ def turn_moved(events: tuple[ev.Event, ...]) -> bool:
     )
 
 
-async def announce_turn(interaction: Interaction, ran: Ran) -> None:
-    """Mention only the player whose turn (or choice) it now is, as a follow-up."""
-    outcome = accepted(ran)
-    if not turn_moved(outcome.events):
-        return
-    announcement = render.turn_announcement(outcome.state)
+def turn_ping(outcome: Accepted) -> tuple[str | None, discord.AllowedMentions]:
+    """The line that tells the next player it is their turn (or their choice), mentioning them
+    only, for the same post as the result; nothing when the turn did not move."""
+    announcement = render.turn_announcement(outcome.state) if turn_moved(outcome.events) else None
     if announcement is None:
-        return
-    content, mentions = announcement
-    await interaction.followup.send(content, allowed_mentions=mentions)
+        return None, discord.AllowedMentions.none()
+    return announcement
 
 
 def matching(options: list[tuple[str, str]], current: str) -> list[app_commands.Choice[str]]:

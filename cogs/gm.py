@@ -16,7 +16,6 @@ from cogs.common import (
     Interaction,
     accepted,
     actor_of,
-    announce_turn,
     character_choices,
     current_state,
     gm_only,
@@ -24,7 +23,7 @@ from cogs.common import (
     play_here,
     refuse,
 )
-from cogs.views import decision_view, lobby_view
+from cogs.views import lobby_view, reply_with_outcome
 from db.models import Settings, StoredSession
 from db.sessions import Ran
 from scenes.engine import commands as cmd
@@ -62,13 +61,7 @@ class GM(commands.GroupCog, group_name="gm", group_description="Game master comm
         ran = await play_here(interaction, command, gm=True)
         if ran is None:
             return None
-        outcome = accepted(ran)
-        view = decision_view(ran.session_id or 0, outcome.state)
-        await interaction.response.send_message(
-            embed=render.outcome_embed(outcome.state, outcome.events, title),
-            view=view or discord.utils.MISSING,
-        )
-        await announce_turn(interaction, ran)
+        await reply_with_outcome(interaction, ran, title)
         return ran
 
     @app_commands.command(name="open")

@@ -14,14 +14,13 @@ from cogs.common import (
     NO_SESSION,
     Interaction,
     accepted,
-    announce_turn,
     character_choices,
     current_state,
     matching,
     play_here,
     refuse,
 )
-from cogs.views import decision_view, lobby_view
+from cogs.views import lobby_view, reply_with_outcome
 from db.sessions import Ran
 from scenes.engine import commands as cmd
 from scenes.engine import events as ev
@@ -287,16 +286,8 @@ class Players(commands.Cog):
 
     async def _reply(self, interaction: Interaction, ran: Ran, title: str) -> None:
         """The outcome embed (with the decision's buttons if one now waits), then whose turn."""
-        outcome = accepted(ran)
-        seat = outcome.state.seat_of(interaction.user.id)
-        view = decision_view(ran.session_id or 0, outcome.state)
-        await interaction.response.send_message(
-            embed=render.outcome_embed(
-                outcome.state, outcome.events, title, seat.key if seat else None
-            ),
-            view=view or discord.utils.MISSING,
-        )
-        await announce_turn(interaction, ran)
+        seat = accepted(ran).state.seat_of(interaction.user.id)
+        await reply_with_outcome(interaction, ran, title, seat.key if seat else None)
 
     # --- autocomplete -----------------------------------------------------------------------
 

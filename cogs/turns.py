@@ -9,7 +9,7 @@ import discord
 from discord.ext import commands, tasks
 
 from cogs import render
-from cogs.common import turn_moved
+from cogs.common import turn_ping
 from db.sessions import Ran
 from scenes.engine import commands as cmd
 from scenes.engine.session import Accepted
@@ -67,11 +67,8 @@ class Turns(commands.Cog):
         outcome = ran.outcome
         assert isinstance(outcome, Accepted)
         embed = render.outcome_embed(outcome.state, outcome.events, "The turn timed out")
-        await channel.send(embed=embed)
-        announcement = render.turn_announcement(outcome.state)
-        if announcement is not None and turn_moved(outcome.events):
-            content, mentions = announcement
-            await channel.send(content, allowed_mentions=mentions)
+        content, mentions = turn_ping(outcome)
+        await channel.send(content, embed=embed, allowed_mentions=mentions)
 
 
 async def setup(bot: CastleBot) -> None:

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from cogs import render
-from cogs.common import Interaction, accepted, announce_turn, guarded, play_session
+from cogs.common import Interaction, accepted, guarded, play_session, turn_ping
+from db.sessions import Ran
 from scenes.engine import commands as cmd
 from scenes.engine.limits import NAME_LIMIT
 from scenes.engine.registry import find_scene
@@ -89,14 +90,8 @@ async def claim_from_button(
     ran = await play_session(interaction, session_id, cmd.Claim(role=role, name=name))
     if ran is None:
         return
-    state = accepted(ran).state
-    seat = state.seat_of(interaction.user.id)
-    await interaction.response.send_message(
-        embed=render.outcome_embed(
-            state, accepted(ran).events, "A seat is taken", seat.key if seat else None
-        )
-    )
-    await announce_turn(interaction, ran)
+    seat = accepted(ran).state.seat_of(interaction.user.id)
+    await reply_with_outcome(interaction, ran, "A seat is taken", seat.key if seat else None)
 
 
 class ChoiceButton(
@@ -128,15 +123,8 @@ class ChoiceButton(
         ran = await play_session(interaction, self.session_id, cmd.Choose(option=self.option))
         if ran is None:
             return
-        outcome = accepted(ran)
-        seat = outcome.state.seat_of(interaction.user.id)
-        await interaction.response.send_message(
-            embed=render.outcome_embed(
-                outcome.state, outcome.events, "A choice is made", seat.key if seat else None
-            ),
-            view=decision_view(ran.session_id or 0, outcome.state) or discord.utils.MISSING,
-        )
-        await announce_turn(interaction, ran)
+        seat = accepted(ran).state.seat_of(interaction.user.id)
+        await reply_with_outcome(interaction, ran, "A choice is made", seat.key if seat else None)
 
 
 def lobby_view(session_id: int, state: SessionState) -> discord.ui.View | None:
@@ -170,3 +158,19 @@ def decision_view(session_id: int, state: SessionState) -> discord.ui.View | Non
 def register_views(bot: CastleBot) -> None:
     """Make buttons of any earlier run answer again."""
     bot.add_dynamic_items(ClaimButton, ChoiceButton)
+
+
+async def reply_with_outcome(
+    interaction: Interaction, ran: Ran, title: str, actor: str | None = None
+) -> None:
+    """One post for a turn: what the command did (with the choice's buttons if one now waits)
+    and, in the same message, whose turn it is now."""
+    outcome = accepted(ran)
+    content, mentions = turn_ping(outcome)
+    view = decision_view(ran.session_id or 0, outcome.state)
+    await interaction.response.send_message(
+        content=content,
+        embed=render.outcome_embed(outcome.state, outcome.events, title, actor),
+        view=view or discord.utils.MISSING,
+        allowed_mentions=mentions,
+    )

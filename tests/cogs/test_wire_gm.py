@@ -26,10 +26,11 @@ async def test_every_gm_command_does_its_work(tmp_path) -> None:
 
         begun = await world.slash("gm begin", world.gm)
         assert (await session_state(world)).status.value == "active"
-        mention = await begun.followup(0)
+        mention = await begun.message()  # one post: the initiative and whose turn it is
         turn = (await session_state(world)).turn
         holder = (await session_state(world)).seat(turn).member_id
         assert mention.pings.users == [holder] and not mention.pings.mass
+        assert "Initiative" in str(mention.embeds[0]) and f"<@{holder}>" in mention.content
 
         await world.slash("gm pause", world.gm, {"reason": "tea"})
         assert (await session_state(world)).status.value == "paused"

@@ -33,3 +33,18 @@ def scene_lines(moment: str) -> tuple[str, ...]:
 def fixed_words(line: str) -> str:
     """The longest stretch of a narration line with no placeholder in it."""
     return max(re.split(r"\{[^}]*\}", line), key=len)
+
+
+async def test_a_turns_result_and_the_next_players_ping_are_one_post(tmp_path) -> None:
+    async with castle(tmp_path) as world, running(world):
+        await begun(world)
+        before = await session_state(world)
+        holder = world.players[before.turn or ""]
+        posted = len(world.fake.visible_messages(world.hall))
+        answer = await (await world.slash("defend", holder)).message()
+        after = await session_state(world)
+        assert after.turn is not None and after.turn != before.turn
+        next_member = after.seat(after.turn).member_id
+        assert len(world.fake.visible_messages(world.hall)) == posted + 1
+        assert answer.embeds and f"<@{next_member}>" in answer.content
+        assert answer.pings.users == [next_member] and not answer.pings.mass
