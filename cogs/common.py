@@ -221,6 +221,22 @@ def turn_ping(outcome: Accepted) -> tuple[str | None, discord.AllowedMentions]:
     return announcement
 
 
+async def speak_as(
+    interaction: Interaction, name: str, shown: Callable[[bool], discord.Embed]
+) -> None:
+    """Post a line as ``name`` through the channel's webhook (``shown(False)``: the embed
+    without the name, which the webhook carries); where the bot may not, as its own embed with
+    the name on it (``shown(True)``). The player's own answer is cleared away."""
+    voices, channel = interaction.client.voices, interaction.channel
+    if not voices.may_speak(channel, interaction.app_permissions):
+        await interaction.response.send_message(embed=shown(True))
+        return
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    if not await voices.speak(channel, name, shown(False)):
+        await channel.send(embed=shown(True))
+    await interaction.delete_original_response()
+
+
 def matching(options: list[tuple[str, str]], current: str) -> list[app_commands.Choice[str]]:
     """Autocomplete choices whose label or value holds what was typed (at most 25)."""
     wanted = current.casefold()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import discord
 from discord import app_commands
@@ -22,16 +22,20 @@ from cogs.common import (
     matching,
     play_here,
     refuse,
+    speak_as,
 )
 from cogs.views import lobby_view, reply_with_outcome
 from db.models import Settings, StoredSession
 from db.sessions import Ran
 from scenes.engine import commands as cmd
+from scenes.engine import events as ev
 from scenes.engine import options
 from scenes.engine.limits import (
+    DC_LIMIT,
     KEY_LIMIT,
     NAME_LIMIT,
     NARRATE_LIMIT,
+    POSE_LIMIT,
     REASON_LIMIT,
     SEATS_LIMIT,
     TURN_TIMEOUT_LIMIT,
@@ -41,6 +45,7 @@ from scenes.engine.limits import (
 from scenes.engine.recap import Course, course, recap_pages
 from scenes.engine.registry import find_scene, scene_keys
 from scenes.engine.session import Refused, scene_named
+from scenes.engine.state import Skill
 from scenes.engine.transcript import transcript
 
 if TYPE_CHECKING:
@@ -142,6 +147,79 @@ class GM(commands.GroupCog, group_name="gm", group_description="Game master comm
         ran = await play_here(interaction, cmd.Narrate(text=text), gm=True)
         if ran is not None:
             await interaction.response.send_message(embed=render.narration_embed(text))
+
+    @app_commands.command(name="check")
+    @gm_only()
+    @app_commands.describe(
+        member="Whose character makes the check",
+        skill="Which skill is rolled",
+        dc="The difficulty to meet",
+        reason="What the check is for (shown)",
+    )
+    async def check(
+        self,
+        interaction: Interaction,
+        member: discord.Member,
+        skill: app_commands.Range[str, 1, KEY_LIMIT],
+        dc: app_commands.Range[int, 1, DC_LIMIT],
+        reason: app_commands.Range[str, 1, REASON_LIMIT] | None = None,
+    ) -> None:
+        """An ad-hoc check for a character: 1d20 + skill against a DC, shown and stored."""
+        state = await current_state(interaction)
+        seat = state.seat_of(member.id) if state else None
+        if seat is None:
+            return await refuse(interaction, f"{member.display_name} holds no seat here.")
+        command = cmd.Check(character=seat.key, skill=skill, dc=dc, reason=reason)
+        await self._run(interaction, command, "A check")
+
+    @check.autocomplete("skill")
+    async def _skills(
+        self, interaction: Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return matching([(skill.value, skill.value) for skill in Skill], current)
+
+    @app_commands.command(name="resolve")
+    @gm_only()
+    @app_commands.describe(
+        character="Whose resolve moves",
+        shift="-1 toward the heart, +1 toward duty",
+        reason="The roleplay it rewards (shown)",
+    )
+    async def resolve(
+        self,
+        interaction: Interaction,
+        character: app_commands.Range[str, 1, KEY_LIMIT],
+        shift: Literal[-1, 1],
+        reason: app_commands.Range[str, 1, REASON_LIMIT],
+    ) -> None:
+        """Reward roleplay: move a character's resolve by one."""
+        command = cmd.Reward(character=character, shift=shift, reason=reason)
+        await self._run(interaction, command, "Resolve moves")
+
+    @resolve.autocomplete("character")
+    async def _resolute(
+        self, interaction: Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await character_choices(interaction, current)
+
+    @app_commands.command(name="npc")
+    @gm_only()
+    @app_commands.describe(name="Who speaks (one of the scene's other people)", text="The line")
+    async def npc(
+        self,
+        interaction: Interaction,
+        name: app_commands.Range[str, 1, NAME_LIMIT],
+        text: app_commands.Range[str, 1, POSE_LIMIT],
+    ) -> None:
+        """A line spoken by a named NPC, posted under that name (mentions never ping)."""
+        ran = await play_here(interaction, cmd.Npc(name=name, text=text), gm=True)
+        if ran is None:
+            return
+        spoke = accepted(ran).events[-1]
+        assert isinstance(spoke, ev.NpcSpoke)
+        await speak_as(
+            interaction, spoke.name, lambda named: render.npc_embed(spoke.name, spoke.text, named)
+        )
 
     @app_commands.command(name="skip")
     @gm_only()

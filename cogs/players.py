@@ -19,13 +19,14 @@ from cogs.common import (
     matching,
     play_here,
     refuse,
+    speak_as,
 )
 from cogs.views import lobby_view, reply_with_outcome
 from db.sessions import Ran
 from scenes.engine import commands as cmd
 from scenes.engine import events as ev
 from scenes.engine import options
-from scenes.engine.dice import Dice
+from scenes.engine.dice import Dice, Roll
 from scenes.engine.errors import Refusal
 from scenes.engine.limits import (
     CHOICE_LIMIT,
@@ -133,17 +134,10 @@ class Players(commands.Cog):
         assert isinstance(posed, ev.Posed)
         key, text = seat.key, posed.text
 
-        def shown(named: bool = True) -> discord.Embed:
+        def shown(named: bool) -> discord.Embed:
             return render.pose_embed(state, key, command.kind, text, named=named)
 
-        voices, channel = self.bot.voices, interaction.channel
-        if not voices.may_speak(channel, interaction.app_permissions):
-            await interaction.response.send_message(embed=shown())
-            return
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        if not await voices.speak(channel, state.character(key).name, shown(named=False)):
-            await channel.send(embed=shown())
-        await interaction.delete_original_response()
+        await speak_as(interaction, state.character(key).name, shown)
 
     @app_commands.command(name="jutsu")
     @app_commands.guild_only()
@@ -236,26 +230,56 @@ class Players(commands.Cog):
 
     @app_commands.command(name="roll")
     @app_commands.checks.cooldown(5, 10.0, key=lambda i: (i.guild_id, i.user.id))
-    @app_commands.describe(dice="Dice notation, e.g. 1d20+3 or 4d6kh3", reason="What it is for")
+    @app_commands.describe(
+        dice="Dice notation, e.g. 1d20+3 or 4d6kh3",
+        reason="What it is for",
+        private="Only you and the session's GM see it",
+    )
     async def roll(
         self,
         interaction: Interaction,
         dice: app_commands.Range[str, 1, DICE_LIMIT],
         reason: app_commands.Range[str, 1, ROLL_REASON_LIMIT] | None = None,
+        private: bool = False,
     ) -> None:
-        """A free dice roll, stored with the session if one is open."""
-        if await current_state(interaction) is not None:
-            ran = await play_here(interaction, cmd.FreeRoll(dice=dice, reason=reason))
+        """A free dice roll, stored with the session if one is open; private: seen by you and
+        the session's GM only."""
+        state = await current_state(interaction)
+        if state is not None:
+            command = cmd.FreeRoll(dice=dice, reason=reason, private=private)
+            ran = await play_here(interaction, command)
             if ran is not None:
                 rolled = accepted(ran).events[-1]
                 assert isinstance(rolled, ev.DiceRolled)
-                await interaction.response.send_message(embed=render.roll_embed(rolled.roll))
+                await self._show_roll(interaction, rolled.roll, private, state.gm_id)
             return
         try:
             roll = Dice(random.SystemRandom()).roll(dice, reason or "Roll")
         except Refusal as refusal:
             return await refuse(interaction, refusal.message)
-        await interaction.response.send_message(embed=render.roll_embed(roll))
+        await self._show_roll(interaction, roll, private, None)
+
+    async def _show_roll(
+        self, interaction: Interaction, roll: Roll, private: bool, gm_id: int | None
+    ) -> None:
+        """The roll for everyone; or, private, for the roller alone, and the GM by message."""
+        embed = render.roll_embed(roll)
+        if not private:
+            await interaction.response.send_message(embed=embed)
+            return
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+        if gm_id is None or gm_id == interaction.user.id:
+            return
+        told = embed.copy()
+        told.set_author(name=f"A private roll by {interaction.user.display_name}"[:256])
+        try:
+            channel = await interaction.client.create_dm(discord.Object(id=gm_id))
+            await channel.send(embed=told, allowed_mentions=discord.AllowedMentions.none())
+        except discord.HTTPException:
+            await interaction.followup.send(
+                "The GM could not be sent your roll (their direct messages are closed).",
+                ephemeral=True,
+            )
 
     @app_commands.command(name="recap")
     @app_commands.guild_only()

@@ -171,6 +171,14 @@ def pose_embed(
     return embed
 
 
+def npc_embed(name: str, text: str, named: bool = True) -> discord.Embed:
+    """A line of one of the scene's other people, voiced by the GM."""
+    embed = discord.Embed(description=clip(f"“{text}”", EMBED_DESCRIPTION), colour=STORM)
+    if named:
+        embed.set_author(name=clip(name, 256))
+    return embed
+
+
 def narration_embed(text: str) -> discord.Embed:
     return discord.Embed(description=clip(text, EMBED_DESCRIPTION), colour=STORM)
 

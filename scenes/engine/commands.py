@@ -81,9 +81,12 @@ class Choose(_Command):
 
 
 class FreeRoll(_Command):
+    """A free /roll; ``private``: seen by the roller and the session's GM only."""
+
     kind: Literal["roll"] = "roll"
     dice: str
     reason: str | None = None
+    private: bool = False
 
 
 class Begin(_Command):
@@ -156,6 +159,33 @@ class Handover(_Command):
     member_id: int
 
 
+class Check(_Command):
+    """/gm check: an ad-hoc check for a character, 1d20 + a skill against a DC."""
+
+    kind: Literal["check"] = "check"
+    character: str
+    skill: str
+    dc: int
+    reason: str | None = None
+
+
+class Reward(_Command):
+    """/gm resolve: the GM moves a character's resolve by one, for the way they played."""
+
+    kind: Literal["resolve"] = "resolve"
+    character: str
+    shift: int
+    reason: str
+
+
+class Npc(_Command):
+    """/gm npc: a line spoken by one of the scene's other people, named by the GM."""
+
+    kind: Literal["npc"] = "npc"
+    name: str
+    text: str
+
+
 class End(_Command):
     kind: Literal["end"] = "end"
     reason: str | None = None
@@ -186,6 +216,9 @@ Command = Annotated[
     | Unmute
     | Set
     | Handover
+    | Check
+    | Reward
+    | Npc
     | End,
     Field(discriminator="kind"),
 ]
@@ -209,6 +242,9 @@ GM_COMMANDS = frozenset(
         "unmute",
         "set",
         "handover",
+        "check",
+        "resolve",
+        "npc",
         "end",
     }
 )

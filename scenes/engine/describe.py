@@ -71,6 +71,7 @@ _FACTS: dict[type, Callable[..., str | None]] = {
     ev.Paused: lambda e, s: "The scene is paused" + (f": {e.reason}." if e.reason else "."),
     ev.Resumed: lambda e, s: "The scene resumes.",
     ev.Marked: lambda e, s: None,
+    ev.NpcSpoke: lambda e, s: f"{e.name} speaks.",
     ev.ValueSet: lambda e, s: (
         f"The GM sets {_name(s, e.character) + ' ' if e.character else ''}"
         f"{e.field} from {e.old} to {e.new}."

@@ -117,6 +117,15 @@ class DiceRolled(_Event):
     seat: str | None
     reason: str | None
     roll: Roll
+    private: bool = False
+
+
+class NpcSpoke(_Event):
+    """A line of one of the scene's other people, voiced by the GM."""
+
+    kind: Literal["npc_spoke"] = "npc_spoke"
+    name: str
+    text: str
 
 
 class Rolled(_Event):
@@ -363,6 +372,7 @@ CoreEvent = Annotated[
     | Posed
     | Narrated
     | DiceRolled
+    | NpcSpoke
     | Rolled
     | SceneBegan
     | BeatReached

@@ -7,12 +7,14 @@ from collections.abc import Callable
 from scenes.engine import commands as cmd
 from scenes.engine import events as ev
 from scenes.engine import lobby
-from scenes.engine.beats import reach_beat
+from scenes.engine.beats import reach_beat, shift_resolve
+from scenes.engine.checks import Purpose, d20
 from scenes.engine.decisions import settle
 from scenes.engine.errors import Refusal
-from scenes.engine.limits import NARRATE_LIMIT, REASON_LIMIT
+from scenes.engine.limits import DC_LIMIT, NARRATE_LIMIT, POSE_LIMIT, REASON_LIMIT
+from scenes.engine.names import clean_name
 from scenes.engine.queries import find_character
-from scenes.engine.state import Status, pop_undo
+from scenes.engine.state import Character, Skill, Status, pop_undo
 from scenes.engine.turns import advance_turn, roll_initiative, settle_turn
 from scenes.engine.tx import Tx
 
@@ -203,6 +205,64 @@ def _end(tx: Tx, actor: cmd.Actor, command: cmd.End) -> None:
     )
 
 
+def _check(tx: Tx, actor: cmd.Actor, command: cmd.Check) -> None:
+    character = _named_character(tx, command.character)
+    skill = _skill(command.skill)
+    if not 1 <= command.dc <= DC_LIMIT:
+        raise Refusal(f"A DC is a whole number from 1 to {DC_LIMIT}.")
+    reason = _reason(command.reason)
+    label = f"{character.name}: {skill.value}" + (f" ({reason})" if reason else "")
+    modifier = character.skill(skill)
+    roll = tx.roll(d20(modifier), label, Purpose.CHECK)
+    success = roll.natural != 1 and (roll.natural == 20 or roll.total >= command.dc)
+    outcome = "success" if success else "failure"
+    tx.record(roll, character.key, against=command.dc, against_label="DC", outcome=outcome)
+
+
+def _skill(name: str) -> Skill:
+    try:
+        return Skill(name.strip().casefold())
+    except ValueError:
+        skills = ", ".join(s.value for s in Skill)
+        raise Refusal(f"A check is of one of the skills: {skills}.") from None
+
+
+def _reward(tx: Tx, actor: cmd.Actor, command: cmd.Reward) -> None:
+    character = _named_character(tx, command.character)
+    if command.shift not in (-1, 1):
+        raise Refusal("Resolve moves by -1 (toward the heart) or +1 (toward duty).")
+    if character.resolve is None:
+        with_track = [c.name for c in tx.state.characters if c.resolve is not None]
+        only = " and ".join(with_track) or "nobody"
+        raise Refusal(f"{character.name} has no resolve track (only {only} do).")
+    reason = _reason(command.reason)
+    if reason is None:
+        raise Refusal("Say what the resolve is for (the reason is shown).")
+    if not -3 <= character.resolve + command.shift <= 3:
+        raise Refusal(f"{character.name}'s resolve is already {character.resolve:+d}, its end.")
+    shift_resolve(tx, character.key, command.shift, f"the GM: {reason}")
+
+
+def _npc(tx: Tx, actor: cmd.Actor, command: cmd.Npc) -> None:
+    name = clean_name(command.name)
+    if name is None:
+        raise Refusal("Give the speaker a name.")
+    text = command.text.strip()
+    if not text:
+        raise Refusal("The line is empty.")
+    if len(text) > POSE_LIMIT:
+        raise Refusal(f"A line is at most {POSE_LIMIT} characters (yours has {len(text)}).")
+    tx.emit(ev.NpcSpoke(name=name, text=text))
+
+
+def _named_character(tx: Tx, name: str) -> Character:
+    character = find_character(tx.state, name)
+    if character is None:
+        names = ", ".join(c.name for c in tx.state.characters)
+        raise Refusal(f"No character “{name[:32]}” (characters: {names}).")
+    return character
+
+
 def handle(tx: Tx, actor: cmd.Actor, command: cmd.Command) -> None:
     """Carry out a game master's command (the actor already checked to be a GM)."""
     handler = _HANDLERS.get(type(command))
@@ -226,5 +286,8 @@ _HANDLERS: dict[type[cmd.Command], Callable[..., None]] = {
     cmd.Unmute: _unmute,
     cmd.Set: _set,
     cmd.Handover: _handover,
+    cmd.Check: _check,
+    cmd.Reward: _reward,
+    cmd.Npc: _npc,
     cmd.End: _end,
 }

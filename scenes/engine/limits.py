@@ -16,3 +16,4 @@ DICE_LIMIT = MAX_NOTATION  # a /roll's notation
 SEATS_LIMIT = 4  # the seats of a role of several seats
 VALUE_LOW, VALUE_HIGH = -3, 200  # what /gm set may ask for (each field then has its own range)
 TURN_TIMEOUT_LIMIT = 1440  # minutes
+DC_LIMIT = 40  # the highest difficulty a /gm check may ask for

@@ -225,9 +225,10 @@ def _pose(tx: Tx, actor: cmd.Actor, command: cmd.Act | cmd.Say) -> None:
 def _roll(tx: Tx, actor: cmd.Actor, command: cmd.FreeRoll) -> None:
     reason = command.reason.strip()[:ROLL_REASON_LIMIT] if command.reason else None
     roll = tx.dice.roll(command.dice, reason or "Roll", Purpose.FREE)
+    seat = _seat_key(tx.state, actor)
     tx.emit(
         ev.DiceRolled(
-            member_id=actor.member_id, seat=_seat_key(tx.state, actor), reason=reason, roll=roll
+            member_id=actor.member_id, seat=seat, reason=reason, roll=roll, private=command.private
         )
     )
 

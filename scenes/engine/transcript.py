@@ -34,7 +34,11 @@ def _lines(event: ev.Event, state: SessionState) -> list[str]:
         return [f"- 🎲 {event.roll.text}"]
     if isinstance(event, ev.DiceRolled):
         who = state.character(event.seat).name if event.seat else f"<@{event.member_id}>"
+        if event.private:
+            return [f"- 🎲 {who} rolls in private (seen by the roller and the GM)"]
         return [f"- 🎲 {who} rolls {event.roll.text}"]
+    if isinstance(event, ev.NpcSpoke):
+        return [f"**{event.name}** (voiced by the GM): “{event.text}”"]
     if isinstance(event, ev.Posed):
         name = state.character(event.seat).name
         text = f"“{event.text}”" if event.style == "say" else f"*{event.text}*"

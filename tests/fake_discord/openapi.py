@@ -81,6 +81,11 @@ DEVIATIONS: tuple[Deviation, ...] = (
         "discord.AllowedMentions.to_dict sends role ids as integers; Discord reads them",
     ),
     Deviation(
+        ("recipient_id",),
+        _snowflake_int,
+        "discord.Client.create_dm sends the recipient's id as an integer; Discord reads it",
+    ),
+    Deviation(
         ("attachments", ANY_INDEX, "id"),
         _snowflake_int,
         "discord.py names a new upload by its index in files[n] (an integer), as Discord's "
