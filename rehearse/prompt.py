@@ -1,0 +1,52 @@
+"""The interactive rehearsal: a prompt with history and completion, and the table's answers."""
+
+from __future__ import annotations
+
+from prompt_toolkit import PromptSession
+from prompt_toolkit.formatted_text import FormattedText
+from prompt_toolkit.history import InMemoryHistory
+from rich.console import Console
+from rich.text import Text
+
+from rehearse.completion import RehearsalCompleter
+from rehearse.screen import clean, show
+from rehearse.table import Table
+
+QUIT = {"quit", "exit", "/quit", "/exit"}
+
+
+def _prompt(table: Table) -> FormattedText:
+    return FormattedText([("bold", clean(table.prompt_name())[:40]), ("", " ▸ ")])
+
+
+async def interactive(table: Table, console: Console) -> None:
+    """Read lines until ``quit`` or end of input; after each command, play the seat whose turn
+    (or choice) it now is."""
+    session: PromptSession[str] = PromptSession(
+        completer=RehearsalCompleter(table), history=InMemoryHistory(), complete_while_typing=True
+    )
+    console.print(
+        Text(
+            "Type /help for the commands, `as NAME` to play someone, Tab to complete, "
+            "quit to leave.",
+            style="dim",
+        )
+    )
+    while True:
+        try:
+            line = await session.prompt_async(lambda: _prompt(table))
+        except KeyboardInterrupt:
+            continue
+        except EOFError:
+            break
+        if line.strip().casefold() in QUIT:
+            break
+        if not line.strip():
+            continue
+        before = table.state
+        posts = await table.line(line)
+        show(console, posts, table.name_of_member)
+        if table.state is not before:
+            followed = table.follow_turn()
+            if followed:
+                console.print(Text(followed, style="dim"))
