@@ -522,9 +522,7 @@ async def _gm_end(table: Table, typed: Typed) -> list[Post]:
     stored = await table.service.get(table.session_id)
     assert stored is not None
     posts.extend(await _recap_of(table, stored, final=True))
-    written = await table.write_transcript()
-    if written is not None:
-        posts.append(Post(content=f"The transcript is in {written}."))
+    await table.write_transcript()
     return posts
 
 
