@@ -105,6 +105,8 @@ async def _rehearse(
             print(str(error), file=sys.stderr)
             return 2
         show(console, posts, names)
+        if script is None and not sys.stdin.isatty():
+            script = sys.stdin.read().splitlines()  # commands piped in: played as a script
         if script is not None:
             await play_script(table, script, console)
         else:
