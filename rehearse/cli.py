@@ -114,7 +114,11 @@ async def _rehearse(
 
             await interactive(table, console)
     finally:
-        await table.close()
+        try:
+            await table.close()
+        except Unknown as error:
+            print(str(error), file=sys.stderr)
+            return 1
     if table.transcript_path is not None and table.session_id is not None:
         console.print(f"The transcript is in {table.transcript_path}.")
     return 0

@@ -27,7 +27,7 @@ from scenes.engine.errors import Refusal
 from scenes.engine.limits import NAME_LIMIT
 from scenes.engine.queries import find_character
 from scenes.engine.recap import recap_pages
-from scenes.engine.registry import find_scene, scene_keys
+from scenes.engine.registry import SceneNotFound, find_scene, scene_keys
 from scenes.engine.session import Accepted, Refused, scene_named
 from scenes.engine.state import SessionState
 from scenes.engine.transcript import transcript
@@ -98,8 +98,10 @@ class Table:
         return cls(service=SessionService(store), path=path, transcript_path=transcript_path)
 
     async def close(self) -> None:
-        await self.write_transcript()
-        await self.service.close()
+        try:
+            await self.write_transcript()
+        finally:
+            await self.service.close()
 
     async def start(self, scene: str, seats: int | None, seed: int | None) -> list[Post]:
         """Open a new rehearsal, as ``/gm open`` does, in a channel of its own."""
@@ -108,7 +110,10 @@ class Table:
         return await self._open(scene, seats, seed)
 
     async def resume(self, session_id: int) -> list[Post]:
-        stored = await self.service.get(session_id)
+        try:
+            stored = await self.service.get(session_id)
+        except SceneNotFound as error:
+            raise Unknown(f"Rehearsal #{session_id} is {unloaded(error)}") from None
         if stored is None or stored.record.guild_id != GUILD:
             raise Unknown(f"There is no rehearsal #{session_id} in {self.path}.")
         self._follow(stored)
@@ -118,7 +123,11 @@ class Table:
                 self.players[seat.member_name.casefold()] = cmd.Actor(
                     member_id=seat.member_id, name=seat.member_name
                 )
-        posts = [Post(embeds=(render.roles_embed(stored.state),))]
+        resumed = (
+            f"Rehearsal #{session_id} of {find_scene(stored.state.scene).name} resumed "
+            f"from {self.path}, at version {stored.version}. You are the GM."
+        )
+        posts = [Post(content=resumed), Post(embeds=(render.roles_embed(stored.state),))]
         if stored.state.decision is not None:
             posts.append(self._choices(stored.state))
         return posts
@@ -128,8 +137,12 @@ class Table:
         if self.transcript_path is None or self.session_id is None or self.state is None:
             return None
         log = await self.service.log(self.session_id)
-        self.transcript_path.parent.mkdir(parents=True, exist_ok=True)
-        self.transcript_path.write_text(transcript(self.state, log), encoding="utf-8")
+        try:
+            self.transcript_path.parent.mkdir(parents=True, exist_ok=True)
+            self.transcript_path.write_text(transcript(self.state, log), encoding="utf-8")
+        except OSError as error:
+            why = error.strerror or type(error).__name__
+            raise Unknown(f"Cannot write the transcript {self.transcript_path}: {why}.") from None
         return self.transcript_path
 
     # --- who is who --------------------------------------------------------------------------
@@ -250,6 +263,8 @@ class Table:
             return refusal(str(error))
         except Refusal as error:
             return refusal(error.message)
+        except SceneNotFound as error:
+            return refusal(f"That session is {unloaded(error)}")
 
     def help(self) -> list[Post]:
         embed = discord.Embed(title="How to play", description=help_text(), colour=render.STORM)
@@ -355,6 +370,14 @@ class Table:
         self.state = stored.state
         self.channel_id = stored.record.channel_id
         self.actor = GM
+
+
+def unloaded(error: SceneNotFound) -> str:
+    """The end of a sentence about a stored session whose scene this run has not loaded."""
+    return (
+        f"of a scene this rehearsal has not loaded ({error}); load it with --load MODULE, "
+        "e.g. --load tests.ferry."
+    )
 
 
 def _refused(ran: Ran) -> str:
@@ -522,7 +545,10 @@ async def _gm_end(table: Table, typed: Typed) -> list[Post]:
     stored = await table.service.get(table.session_id)
     assert stored is not None
     posts.extend(await _recap_of(table, stored, final=True))
-    await table.write_transcript()
+    try:
+        await table.write_transcript()
+    except Unknown as error:
+        posts.extend(refusal(str(error)))
     return posts
 
 
