@@ -116,12 +116,17 @@ class RehearsalCompleter(Completer):
         specs = surface()
         if len(words) == 1 or (len(words) == 2 and words[0].casefold() in _groups()):
             typed = " ".join(words).casefold()
+            offered: set[str] = set()
             for name in sorted(specs):
-                if name.startswith(typed):
-                    shown = name.split(" ")[-1] if " " in typed else name.split(" ")[0]
-                    start = -len(words[-1])
+                shown = name.split(" ")[-1] if " " in typed else name.split(" ")[0]
+                if name.startswith(typed) and shown not in offered:
+                    offered.add(shown)
+                    grouped = " " not in typed and " " in name
                     yield Completion(
-                        shown + " ", start, display=f"/{name}", display_meta=specs[name].description
+                        shown + " ",
+                        -len(words[-1]),
+                        display=f"/{shown} …" if grouped else f"/{name}",
+                        display_meta="game master commands" if grouped else specs[name].description,
                     )
             return
         try:

@@ -54,6 +54,8 @@ async def test_values_are_the_autocomplete_choices_of_the_bot(table: Table) -> N
 async def test_command_and_option_names_complete(table: Table) -> None:
     assert [text for text, _ in completions(table, "/ju")] == ["jutsu "]
     assert [text for text, _ in completions(table, "/gm adv")] == ["advance "]
+    assert [text for text, _ in completions(table, "/g")] == ["gm "]
+    assert "begin " in [text for text, _ in completions(table, "/gm ")]
     assert [text for text, _ in completions(table, "/jutsu name:chidori t")] == ["target:"]
     assert [text for text, _ in completions(table, "/claim ")] == ["role:", "name:"]
     roles = [text for text, _ in completions(table, "/claim role:")]
