@@ -8,11 +8,22 @@ from prompt_toolkit.history import InMemoryHistory
 from rich.console import Console
 from rich.text import Text
 
+from cogs import render
 from rehearse.completion import RehearsalCompleter
 from rehearse.screen import clean, show
 from rehearse.table import Table
+from scenes.engine.registry import find_scene
 
 QUIT = {"quit", "exit", "/quit", "/exit"}
+
+
+def _toolbar(table: Table) -> str:
+    """The footer of the bot's embeds (beat, round, gauges, whose turn), kept in view."""
+    state = table.state
+    if state is None:
+        return ""
+    rules = find_scene(state.scene)
+    return clean(f"{rules.name} · {state.status.value} · {render.footer(rules.data, state)}")
 
 
 def _prompt(table: Table) -> FormattedText:
@@ -23,7 +34,10 @@ async def interactive(table: Table, console: Console) -> None:
     """Read lines until ``quit`` or end of input; after each command, play the seat whose turn
     (or choice) it now is."""
     session: PromptSession[str] = PromptSession(
-        completer=RehearsalCompleter(table), history=InMemoryHistory(), complete_while_typing=True
+        completer=RehearsalCompleter(table),
+        history=InMemoryHistory(),
+        complete_while_typing=True,
+        bottom_toolbar=lambda: _toolbar(table),
     )
     console.print(
         Text(

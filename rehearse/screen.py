@@ -144,6 +144,8 @@ def embed_view(embed: discord.Embed, names: Names) -> RenderableType:
         parts.append(markdown(embed.author.name, names, colour + Style(bold=True)))
     if embed.description:
         parts.append(markdown(embed.description, names))
+        if embed.fields:
+            parts.append(Text(""))
     row: list[Text] = []
 
     def flush() -> None:

@@ -27,6 +27,7 @@ class Terminal:
 
     def __init__(self, *args: str) -> None:
         env = dict(os.environ, TERM="xterm-256color", PROMPT_TOOLKIT_NO_CPR="1", NO_COLOR="1")
+        env.pop("DISCORD_TOKEN", None)  # a rehearsal needs no token
         self.child = pexpect.spawn(
             sys.executable,
             ["bot.py", "rehearse", *args],
