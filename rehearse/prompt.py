@@ -26,13 +26,19 @@ def _toolbar(table: Table) -> str:
     return clean(f"{rules.name} · {state.status.value} · {render.footer(rules.data, state)}")
 
 
+def _whose(table: Table) -> tuple[object, ...]:
+    """What says whose move it is: the session, the turn, the round, a waiting choice."""
+    state = table.state
+    return (table.session_id, state.turn, state.round, state.decision) if state else ()
+
+
 def _prompt(table: Table) -> FormattedText:
     return FormattedText([("bold", clean(table.prompt_name())[:40]), ("", " ▸ ")])
 
 
 async def interactive(table: Table, console: Console) -> None:
-    """Read lines until ``quit`` or end of input; after each command, play the seat whose turn
-    (or choice) it now is."""
+    """Read lines until ``quit`` or end of input; when a command hands the turn (or a choice)
+    to another seat, play that seat."""
     session: PromptSession[str] = PromptSession(
         completer=RehearsalCompleter(table),
         history=InMemoryHistory(),
@@ -57,10 +63,10 @@ async def interactive(table: Table, console: Console) -> None:
             break
         if not line.strip():
             continue
-        before = table.state
+        before = _whose(table)
         posts = await table.line(line)
         show(console, posts, table.name_of_member)
-        if table.state is not before:
+        if _whose(table) != before:
             followed = table.follow_turn()
             if followed:
                 console.print(Text(followed, style="dim"))
