@@ -8,6 +8,7 @@ import logging
 import multiprocessing
 import random
 import re
+import sys
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
@@ -233,6 +234,10 @@ async def run(settings: Settings) -> None:
 def main() -> None:
     from db.errors import DatabaseFileError
 
+    if sys.argv[1:2] == ["rehearse"]:  # the terminal rehearsal needs no token and no network
+        from rehearse.cli import main as rehearse
+
+        raise SystemExit(rehearse(sys.argv[2:]))
     settings = load_settings()
     setup_logging(settings.log_level)
     try:
