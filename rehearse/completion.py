@@ -16,7 +16,7 @@ from rehearse.table import Table
 from scenes.engine import options
 from scenes.engine.registry import scene_keys
 from scenes.engine.session import scene_named
-from scenes.engine.state import SessionState
+from scenes.engine.state import SessionState, Skill
 
 Option = tuple[str, str]
 # (table, what the other options say so far) -> what autocomplete offers
@@ -63,6 +63,8 @@ SOURCES: dict[tuple[str, str], Source] = {
     ("gm assign", "role"): _stateful(lambda s, t: options.roles(s)),
     ("gm set", "character"): _stateful(lambda s, t: options.characters(s)),
     ("gm set", "field"): _stateful(lambda s, t: options.fields(s)),
+    ("gm check", "skill"): lambda t, g: [(skill.value, skill.value) for skill in Skill],
+    ("gm resolve", "character"): _stateful(lambda s, t: options.characters(s)),
 }
 # Discord offers a member picker and true/false for these kinds of option.
 KIND_SOURCES: dict[AppCommandOptionType, Source] = {

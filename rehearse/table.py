@@ -424,21 +424,24 @@ async def _pose(table: Table, typed: Typed) -> list[Post]:
 
 
 async def _jutsu(table: Table, typed: Typed) -> list[Post]:
-    command = cmd.Jutsu(name=typed.text("name") or "", target=typed.text("target"))
+    command = cmd.Jutsu(
+        name=typed.text("name") or "", target=typed.text("target"), pose=typed.text("pose")
+    )
     return await table.run(command, "A technique")
 
 
 async def _defend(table: Table, typed: Typed) -> list[Post]:
-    return await table.run(cmd.Defend(), "On guard")
+    return await table.run(cmd.Defend(pose=typed.text("pose")), "On guard")
 
 
 async def _move(table: Table, typed: Typed) -> list[Post]:
-    return await table.run(cmd.Move(to=typed.text("to") or ""), "On the move")
+    command = cmd.Move(to=typed.text("to") or "", pose=typed.text("pose"))
+    return await table.run(command, "On the move")
 
 
 async def _interact(table: Table, typed: Typed) -> list[Post]:
     obj = typed.text("object") or ""
-    command = cmd.Interact(object=obj, how=typed.text("how") or "")
+    command = cmd.Interact(object=obj, how=typed.text("how") or "", pose=typed.text("pose"))
     return await table.run(command, f"The {obj.strip().casefold()}"[:40])
 
 
@@ -465,7 +468,9 @@ async def _roll(table: Table, typed: Typed) -> list[Post]:
     if table.state is None:
         roll = Dice(random.SystemRandom()).roll(dice, reason or "Roll")
         return [Post(embeds=(render.roll_embed(roll),))]
-    ran = await table.execute(cmd.FreeRoll(dice=dice, reason=reason), table.actor)
+    private = (typed.text("private") or "").casefold() in ("true", "yes", "1")
+    command = cmd.FreeRoll(dice=dice, reason=reason, private=private)
+    ran = await table.execute(command, table.actor)
     if not isinstance(ran.outcome, Accepted):
         return refusal(_refused(ran))
     rolled = ran.outcome.events[-1]
@@ -538,6 +543,30 @@ def _gm_member(kind: type[cmd.Kick | cmd.Mute | cmd.Unmute | cmd.Handover], titl
     return handler
 
 
+async def _gm_check(table: Table, typed: Typed) -> list[Post]:
+    member = table.who(typed.text("member") or "", create=False)
+    seat = _state(table).seat_of(member.member_id)
+    if seat is None:
+        return refusal(f"{member.name} holds no seat here.")
+    command = cmd.Check(
+        character=seat.key,
+        skill=typed.text("skill") or "",
+        dc=typed.number("dc") or 0,
+        reason=typed.text("reason"),
+    )
+    return await table.run(command, "A check", gm=True)
+
+
+async def _gm_npc(table: Table, typed: Typed) -> list[Post]:
+    command = cmd.Npc(name=typed.text("name") or "", text=typed.text("text") or "")
+    ran = await table.execute(command, GM)
+    if not isinstance(ran.outcome, Accepted):
+        return refusal(_refused(ran))
+    spoke = ran.outcome.events[-1]
+    assert isinstance(spoke, ev.NpcSpoke)
+    return [Post(embeds=(render.npc_embed(spoke.name, spoke.text),))]
+
+
 async def _gm_end(table: Table, typed: Typed) -> list[Post]:
     posts = await table.run(cmd.End(reason=typed.text("reason")), "The session ends", gm=True)
     if posts[0].refused or table.session_id is None:
@@ -605,6 +634,16 @@ _HANDLERS: dict[str, Handler] = {
         "A number is corrected",
     ),
     "gm handover": _gm_member(cmd.Handover, "A new GM"),
+    "gm check": _gm_check,
+    "gm resolve": _gm(
+        lambda t: cmd.Reward(
+            character=t.text("character") or "",
+            shift=t.number("shift") or 0,
+            reason=t.text("reason") or "",
+        ),
+        "Resolve moves",
+    ),
+    "gm npc": _gm_npc,
     "gm end": _gm_end,
     "gm sessions": _gm_sessions,
     "gm recap": _gm_recap,

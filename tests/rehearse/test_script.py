@@ -55,7 +55,8 @@ def test_a_scripted_rehearsal_plays_the_one_shot_to_rain_without_end(
     assert "Dagger from the obi: 1d20 (11) + 5 = 16 vs evasion 14 → hit" in out
     assert "Choose:  1  Strike    2  Spare    3  Bind" in out
     assert "Sasuke chooses: spare" in out  # he meant to strike; the heart check failed
-    assert "Sasuke steels the heart: 1d20 (7) = 7 vs DC 12 → failure" in out
+    # he hesitated at first sight (resolve -1): 1d20 - 2 against 12
+    assert "Sasuke steels the heart: 1d20 (7) - 2 = 5 vs DC 12 → failure" in out
     assert "Ending: Rain Without End." in out
     assert "Scrolls kept · Sakura standing · Sasuke gone · North wing held" in out
     assert "Vitality ▰▰▰▰▱▱▱▱▱▱ 13/30" in out

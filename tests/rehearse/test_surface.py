@@ -51,7 +51,10 @@ def test_options_are_typed_as_the_bot_declares_them() -> None:
 @pytest.mark.parametrize(
     ("line", "sentence"),
     [
-        ("/jutsu target:sakura", "/jutsu needs name: (usage: /jutsu name:… [target:…])."),
+        (
+            "/jutsu target:sakura",
+            "/jutsu needs name: (usage: /jutsu name:… [target:…] [pose:…]).",
+        ),
         ("/jutsu chidori", "Options are written name:value — “chidori” is not one."),
         ("/jutsu power:9000", "/jutsu has no option power:; its options are name:, target:"),
         ("/gm open defenders:9", "defenders: is a whole number from 1 to 4."),
@@ -59,7 +62,7 @@ def test_options_are_typed_as_the_bot_declares_them() -> None:
         ("/recap private:maybe", "private: is true or false, not “maybe”."),
         ("/move to:", "to: is empty."),
         ("/move to:hall to:office", "to: is given twice."),
-        ("/defend now", "/defend takes no options."),
+        ("/help now", "/help takes no options."),
         ("/gm fly", "/gm has no command “fly”; its commands are: open, begin"),
         ("/teleport", "There is no command /teleport."),
         ("/choose option:" + "x" * 21, "option: is 21 characters; the limit is 20."),

@@ -143,12 +143,12 @@ def test_the_interactive_rehearsal_completes_answers_by_number_and_reaches_the_e
     struck = terminal.type("1", "(type the number)")
     assert "Sasuke chooses: spare" in struck  # the heart check failed: 1d20 (7) vs DC 12
     assert "Choose:  1  Take    2  Bargain    3  Withdraw" in struck
-    assert "Ending: Rain Without End." in terminal.type("3", "your turn")
+    assert "Ending: Rain Without End." in terminal.type("3", "Aftermath · Round")
 
     assert "Status: active" in terminal.type("/roles")
-    terminal.type("as Kai", "You now play Sasuke (Kai).")
-    refused = terminal.type("/defend", "any time.")
-    assert "It is Sakura's turn, not Sasuke's." in " ".join(refused.split())
+    terminal.type("as Mika", "You now play Sakura (Mika).")
+    refused = terminal.type("/defend", "still work")
+    assert "reached its ending (Rain Without End)" in " ".join(refused.split())
     terminal.child.sendline("quit")
     terminal.child.expect(pexpect.EOF, timeout=WAIT)
     terminal.child.close()
