@@ -24,6 +24,7 @@ from cogs.common import (
     play_here,
     refuse,
 )
+from cogs.contract import DISCORD_INTEGER
 from cogs.views import decision_view, lobby_view
 from db.models import Settings, StoredSession
 from db.sessions import Ran
@@ -316,7 +317,9 @@ class GM(commands.GroupCog, group_name="gm", group_description="Game master comm
     @app_commands.command(name="recap")
     @gm_only(session="if_any")
     @app_commands.describe(session="The session's id (see /gm sessions)")
-    async def recap(self, interaction: Interaction, session: int) -> None:
+    async def recap(
+        self, interaction: Interaction, session: app_commands.Range[int, 1, DISCORD_INTEGER]
+    ) -> None:
         """Post the recap of any past session of this server."""
         stored = await self.bot.service.get(session)
         if stored is None or stored.record.guild_id != interaction.guild_id:
