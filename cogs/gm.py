@@ -178,6 +178,8 @@ class GM(commands.GroupCog, group_name="gm", group_description="Game master comm
         name: app_commands.Range[str, 1, NAME_LIMIT] | None = None,
     ) -> None:
         """Seat a member."""
+        if member.bot:
+            return await refuse(interaction, "A bot cannot take a seat; seat a person.")
         command = cmd.Assign(
             member_id=member.id, member_name=member.display_name[:64], role=role, name=name
         )
