@@ -504,13 +504,20 @@ class FakeDiscord:
         options: dict[str, Any] | None = None,
         guild: Guild | None = None,
         locale: str = "en-US",
+        raw_options: list[dict[str, Any]] | None = None,
     ) -> InteractionHandle:
-        """Type into option ``focused`` (its value in ``options`` is the partial text typed)."""
+        """Type into option ``focused`` (its value in ``options`` is the partial text typed).
+
+        ``raw_options``: a crafted client's options, sent as given (see ``send_slash``); with
+        them, ``focused`` may be one of them (then it is not added to ``options``)."""
         self._check_guild(guild, channel)
         name, path, cmd = self._resolve_command(command, channel, True)
         opts = dict(options or {})
-        opts.setdefault(focused, "")
-        data = self._builder.command_data(cmd, name, path, opts, channel, focused=focused)
+        if not any(o.get("name") == focused for o in raw_options or []):
+            opts.setdefault(focused, "")
+        data = self._builder.command_data(
+            cmd, name, path, opts, channel, focused=focused, raw=raw_options
+        )
         return self._send_interaction(AUTOCOMPLETE, data, channel, member, locale)
 
     async def click(
