@@ -101,10 +101,9 @@ class CastleTree(app_commands.CommandTree["CastleBot"]):
     async def interaction_check(self, interaction: discord.Interaction[CastleBot]) -> bool:
         """Every option as its command declares it, whatever the client sent (else the
         handler below answers with what the option takes): see cogs/contract.py."""
-        from cogs.contract import check_command
+        from cogs.contract import admitted
 
-        check_command(interaction)
-        return True
+        return await admitted(interaction)
 
     async def on_error(
         self, interaction: discord.Interaction[CastleBot], error: app_commands.AppCommandError

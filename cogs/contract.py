@@ -11,9 +11,10 @@ option takes (``allowed``), never the apology.
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, TypeGuard
 
 import discord
 from discord import AppCommandOptionType, ChannelType, app_commands
@@ -53,38 +54,71 @@ class OutOfContract(NotAllowed):
     """An option the command does not take as sent; ``message`` says what it takes."""
 
 
+async def admitted(interaction: Interaction) -> bool:
+    """The tree's check of every slash command and autocomplete before discord.py reads it.
+
+    A command with an option outside its declaration raises OutOfContract (answered by the
+    tree's handler). An autocomplete whose options are not even of their declared types is
+    answered with no suggestions, and goes no further (False)."""
+    if interaction.type is discord.InteractionType.application_command:
+        check_command(interaction)
+        return True
+    if interaction.type is not discord.InteractionType.autocomplete:
+        return True
+    try:
+        sent = _options_of(interaction)
+    except OutOfContract:
+        sent = None
+    if sent is not None and all(_typed(param, option) for param, option in sent.values()):
+        return True
+    with contextlib.suppress(discord.HTTPException):
+        await interaction.response.autocomplete([])
+    return False
+
+
 def check_command(interaction: Interaction) -> None:
     """Raise OutOfContract unless every option of this slash command keeps to its declaration:
     its type, range or length, choices, resolved entity, and every required option present."""
-    if interaction.type is not discord.InteractionType.application_command:
-        return  # autocomplete carries what is being typed, which need not be valid yet
+    sent = _options_of(interaction)
+    if sent is None:
+        return  # unknown or stale: the tree raises CommandNotFound, answered by its handler
+    command = interaction.command
+    assert isinstance(command, app_commands.Command)
+    data: Mapping[str, Any] = interaction.data or {}
+    resolved = data.get("resolved")
+    resolved = resolved if isinstance(resolved, Mapping) else {}
+    for param in command.parameters:
+        name = param.display_name
+        if name not in sent:
+            if param.required:
+                raise OutOfContract(f"`{name}` is needed. {allowed(param)}")
+            continue
+        if not _keeps(param, sent[name][1], resolved):
+            raise OutOfContract(allowed(param))
+
+
+def _options_of(
+    interaction: Interaction,
+) -> dict[str, tuple[app_commands.Parameter, Mapping[str, Any]]] | None:
+    """Each option sent, by name, with the parameter that declares it; None when the command
+    is not one of the tree's. OutOfContract for an option it does not declare, or one twice."""
     try:
         command = interaction.command
     except (KeyError, TypeError, ValueError, AttributeError):
         raise OutOfContract(UNREADABLE) from None
     if not isinstance(command, app_commands.Command):
-        return  # unknown or stale: the tree raises CommandNotFound, answered by its handler
+        return None
     data: Mapping[str, Any] = interaction.data or {}
-    options = _leaf_options(data.get("options"))
-    resolved = data.get("resolved")
-    resolved = resolved if isinstance(resolved, Mapping) else {}
     declared = {param.display_name: param for param in command.parameters}
-    sent: dict[str, Mapping[str, Any]] = {}
-    for option in options:
+    sent: dict[str, tuple[app_commands.Parameter, Mapping[str, Any]]] = {}
+    for option in _leaf_options(data.get("options")):
         name = option.get("name")
         if not isinstance(name, str) or name not in declared:
             raise OutOfContract(_takes(command, name))
         if name in sent:
             raise OutOfContract(f"`{name}` was sent twice; give it once.")
-        sent[name] = option
-    for name, param in declared.items():
-        given = sent.get(name)
-        if given is None:
-            if param.required:
-                raise OutOfContract(f"`{name}` is needed. {allowed(param)}")
-            continue
-        if not _keeps(param, given, resolved):
-            raise OutOfContract(allowed(param))
+        sent[name] = (declared[name], option)
+    return sent
 
 
 def allowed(param: app_commands.Parameter) -> str:
@@ -100,7 +134,7 @@ def allowed(param: app_commands.Parameter) -> str:
     if kind is OptionType.integer:
         low = -DISCORD_INTEGER if low is None else low
         high = DISCORD_INTEGER if high is None else high
-        return f"{name} must be a whole number from {_number(low)} to {_number(high)}."
+        return f"{name} must be a whole number from {_written(low)} to {_written(high)}."
     if kind is OptionType.number:
         if low is None and high is None:
             return f"{name} must be a number."
@@ -156,6 +190,35 @@ def _takes(command: app_commands.Command[Any, ..., Any], name: object) -> str:
     return f"/{command.qualified_name} takes only {names} (not {what})."
 
 
+def _typed(param: app_commands.Parameter, option: Mapping[str, Any]) -> bool:
+    """Whether an autocomplete's option is at least of its declared type (what is being typed
+    arrives as text; the other options need not be within their ranges yet)."""
+    kind, value = param.type, option.get("value")
+    if option.get("type") != kind.value:
+        return False
+    if option.get("focused"):
+        return isinstance(value, str) or (kind is not OptionType.string and _numeric(value))
+    if kind is OptionType.string:
+        return isinstance(value, str)
+    if kind is OptionType.integer:
+        return type(value) is int
+    if kind is OptionType.number:
+        return _numeric(value)
+    if kind is OptionType.boolean:
+        return type(value) is bool
+    return _snowflake(value)
+
+
+def _numeric(value: object) -> TypeGuard[float]:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _snowflake(value: object) -> bool:
+    if not isinstance(value, str) or not value.isascii() or not value.isdecimal():
+        return False
+    return 0 < int(value) <= SNOWFLAKE_MAX
+
+
 def _keeps(param: app_commands.Parameter, option: Mapping[str, Any], resolved: Any) -> bool:
     """Whether ``option`` (as sent) keeps to ``param``'s declaration."""
     kind, value = param.type, option.get("value")
@@ -171,9 +234,7 @@ def _keeps(param: app_commands.Parameter, option: Mapping[str, Any], resolved: A
             return False
         return -DISCORD_INTEGER <= value <= DISCORD_INTEGER
     if kind is OptionType.number:
-        if not isinstance(value, int | float) or isinstance(value, bool):
-            return False
-        return math.isfinite(value) and _within(value, low, high)
+        return _numeric(value) and math.isfinite(value) and _within(value, low, high)
     if kind is OptionType.boolean:
         return type(value) is bool
     return _resolves(param, value, resolved)
@@ -181,9 +242,7 @@ def _keeps(param: app_commands.Parameter, option: Mapping[str, Any], resolved: A
 
 def _resolves(param: app_commands.Parameter, value: object, resolved: Any) -> bool:
     """Whether an entity option names a snowflake Discord resolved, of a kind it takes."""
-    if not isinstance(value, str) or not value.isascii() or not value.isdecimal():
-        return False
-    if not 0 < int(value) <= SNOWFLAKE_MAX:
+    if not _snowflake(value):
         return False
     for key in RESOLVED.get(param.type, ()):
         found = resolved.get(key) if isinstance(resolved, Mapping) else None
@@ -203,20 +262,20 @@ def _within(value: float, low: float | None, high: float | None) -> bool:
 def _span(low: float | None, high: float | None, unit: str) -> str:
     if low is not None and high is not None:
         if low == high:
-            return f"exactly {_number(high)} {unit}s"
-        return f"{_number(low)} to {_number(high)} {unit}s"
+            return f"exactly {_written(high)} {unit}s"
+        return f"{_written(low)} to {_written(high)} {unit}s"
     if high is not None:
-        return f"at most {_number(high)} {unit}s"
-    return f"at least {_number(low or 0)} {unit}s"
+        return f"at most {_written(high)} {unit}s"
+    return f"at least {_written(low or 0)} {unit}s"
 
 
 def _bounds(low: float | None, high: float | None) -> str:
     if low is not None and high is not None:
-        return f"from {_number(low)} to {_number(high)}"
-    return f"of at most {_number(high)}" if high is not None else f"of at least {_number(low)}"
+        return f"from {_written(low)} to {_written(high)}"
+    return f"of at most {_written(high)}" if high is not None else f"of at least {_written(low)}"
 
 
-def _number(value: float | None) -> str:
+def _written(value: float | None) -> str:
     """A bound as written: 1440, not 1440.0 or 1.44e+03."""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))

@@ -228,3 +228,39 @@ async def test_turn_timeout_below_zero_is_refused_with_both_bounds(tmp_path) -> 
         assert said == "`turn_timeout` must be a whole number from 0 to 1440."
         settings = await world.bot.service.settings(world.guild.id)
         assert settings.turn_timeout_minutes != -5
+
+
+async def test_an_autocomplete_with_options_of_the_wrong_type_gets_no_suggestions(
+    tmp_path, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with castle(tmp_path) as world, running(world):
+        await begun(world)
+        sasuke = world.players["sasuke"]
+        crafted = [
+            ("name", [{"name": "name", "type": STRING, "value": 7, "focused": True}]),
+            ("name", [{"name": "name", "type": INTEGER, "value": "chi", "focused": True}]),
+            ("target", [{"name": "name", "type": STRING, "value": ["chidori"]}]),
+            ("target", [{"name": "spell", "type": STRING, "value": "chidori"}]),
+        ]
+        with caplog.at_level(logging.WARNING):
+            for focused, raw in crafted:
+                handle = await world.fake.autocomplete(
+                    "jutsu", member=sasuke, channel=world.hall, focused=focused, raw_options=raw
+                )
+                assert await handle.choices() == []
+                assert handle.response_type == 8
+        assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+        handle = await world.fake.autocomplete(
+            "jutsu", member=sasuke, channel=world.hall, focused="name", options={"name": "chi"}
+        )
+        assert [c["value"] for c in await handle.choices()] == ["chidori"]
+
+
+async def test_a_command_the_bot_does_not_have_gets_a_sentence(tmp_path) -> None:
+    async with castle(tmp_path) as world, running(world):
+        handle = await world.fake.send_slash(
+            "teleport", member=world.gm, channel=world.hall, require_registered=False
+        )
+        answer = await handle.message()
+        assert answer.ephemeral
+        assert answer.content.startswith("I do not know that command as sent;")
