@@ -19,7 +19,7 @@ from typing import Any, TypeGuard
 import discord
 from discord import AppCommandOptionType, ChannelType, app_commands
 
-from cogs.common import Interaction, NotAllowed
+from cogs.common import Interaction, NotAllowed, refuse
 
 # Discord's snowflakes are unsigned 64-bit integers.
 SNOWFLAKE_MAX = 2**64 - 1
@@ -47,6 +47,8 @@ RESOLVED = {
     OptionType.mentionable: ("users", "roles"),
     OptionType.attachment: ("attachments",),
 }
+# The longest text a modal's text field can hold.
+TEXT_INPUT_MAX = 4000
 UNREADABLE = "I could not read that command; pick it again from the list Discord shows for /."
 
 
@@ -167,6 +169,26 @@ def transformer_refusal(interaction: Interaction, error: app_commands.Transforme
         if failed:
             return allowed(failed[0])
     return f"I could not read “{str(error.value)[:50]}” there."
+
+
+class CheckedModal(discord.ui.Modal):
+    """A modal whose text fields are checked against their declared lengths when submitted (a
+    crafted client can submit any text, or none): outside them, an ephemeral sentence saying
+    what the field takes, and ``on_submit`` is not called."""
+
+    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
+        for item in self.walk_children():
+            if not isinstance(item, discord.ui.TextInput):
+                continue
+            value = item.value
+            low = item.min_length or (1 if item.required else 0)
+            high = item.max_length or TEXT_INPUT_MAX
+            if not isinstance(value, str) or not _within(len(value), low, high):
+                # its label (read from its payload: TextInput.label itself is deprecated)
+                label = item.to_component_dict().get("label") or "The field"
+                await refuse(interaction, f"“{label}” takes {_span(low, high, 'character')}.")
+                return False
+        return True
 
 
 def _leaf_options(options: object) -> list[Mapping[str, Any]]:

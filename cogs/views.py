@@ -9,6 +9,7 @@ import discord
 
 from cogs import render
 from cogs.common import Interaction, accepted, announce_turn, guarded, play_session, refuse
+from cogs.contract import CheckedModal
 from scenes.engine import commands as cmd
 from scenes.engine.limits import NAME_LIMIT
 from scenes.engine.registry import find_scene
@@ -87,7 +88,7 @@ async def _named_role(interaction: Interaction, session_id: int, key: str) -> Ro
     return role if role is not None and role.seats_max > 1 else None
 
 
-class CharacterName(discord.ui.Modal, title="Your character"):
+class CharacterName(CheckedModal, title="Your character"):
     """Asks the character's name before taking a seat of a role of several seats."""
 
     name: discord.ui.TextInput = discord.ui.TextInput(

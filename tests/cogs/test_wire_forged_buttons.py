@@ -100,3 +100,25 @@ async def test_a_button_outside_the_bots_ids_goes_unanswered_as_discord_leaves_i
         assert (await session_state(world)).seat("sakura") == before.seat("sakura")
         assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
         world.fake.pop_violations()  # the unanswered interaction, as expected here
+
+
+@pytest.mark.parametrize("name", ["x" * 500, "x" * 33, ""])
+async def test_a_modal_name_outside_the_fields_declared_length_is_refused(
+    tmp_path, name: str
+) -> None:
+    """The name field declares 1 to 32 characters; a crafted client submits what it likes (an
+    empty name, before, seated the defender under the scene's default name)."""
+    async with castle(tmp_path) as world, running(world):
+        lobby = await _lobby(world)
+        opened = await world.fake.click(
+            lobby, buttons(lobby)["Claim Defender"], member=world.players["defender"]
+        )
+        modal = await opened.modal()
+        [field] = [c for row in modal["components"] for c in row["components"]]
+        assert (field["min_length"], field["max_length"]) == (1, 32)
+        submitted = await world.fake.submit_modal(opened, {field["custom_id"]: name})
+        answer = await submitted.message()
+        assert answer.ephemeral
+        assert answer.content == "“Character name” takes 1 to 32 characters."
+        state = await session_state(world)
+        assert state.seat_of(world.players["defender"].id) is None
