@@ -4,9 +4,10 @@ Discord's own client keeps to each option's declared type, range, length and cho
 client need not, and discord.py re-checks almost none of it: its Namespace takes string, integer
 and boolean values as sent (whatever their type), ``Range`` and ``Literal`` transform to the
 value itself (IdentityTransformer), and only ``Choice``, member and channel options raise a
-TransformerError. So the tree checks every incoming command here first (``check_command``), and
+TransformerError. So the tree checks every incoming command here first (``admitted``), and
 every failure, this check's or a transformer's, is an ephemeral sentence that says what the
-option takes (``allowed``), never the apology.
+option takes (``allowed``), never the apology. Modals' text fields likewise (``CheckedModal``):
+discord.py does not re-check their declared lengths either.
 """
 
 from __future__ import annotations

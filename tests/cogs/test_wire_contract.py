@@ -205,6 +205,20 @@ async def test_a_required_option_left_out_is_refused_saying_what_it_takes(tmp_pa
                 assert words in said
 
 
+async def test_every_command_refuses_an_option_it_does_not_declare(tmp_path) -> None:
+    async with castle(tmp_path) as world, running(world):
+        await _world_with_everything(world)
+        paths = list(leaves(world.fake.commands(world.guild)))
+        assert len(paths) > 30
+        for path, options in paths:
+            others = {o["name"]: filler(world, o) for o in options if o.get("required")}
+            stray = [{"name": "stray", "type": STRING, "value": "x"}]
+            said = await _refused(world, path, stray, others)
+            assert said.startswith(f"/{path} takes ") and "(not `stray`)" in said, said
+            for option in options:
+                assert f"`{option['name']}`" in said
+
+
 async def test_an_option_the_command_does_not_declare_is_refused_naming_those_it_does(
     tmp_path,
 ) -> None:
