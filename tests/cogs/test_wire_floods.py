@@ -85,7 +85,8 @@ async def test_nothing_posted_holds_more_than_two_blank_lines_in_a_row(tmp_path)
         await world.slash("act", world.players["sakura"], {"text": FLOOD})
         await world.slash("gm narrate", world.gm, {"text": FLOOD})
         await world.slash("gm pause", world.gm, {"reason": "a" + "\n" * 150 + "b"})
-        await spoken(world, "Sakura", "fast")
+        await spoken(world, "Sakura", "“Hold")  # the line, then the pose, posted by now
+        await spoken(world, "Sakura", "*Hold")
         for message in world.fake.all_messages:
             for embed in message.embeds:
                 texts = [embed.get("description") or ""]
