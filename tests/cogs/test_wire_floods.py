@@ -7,6 +7,8 @@ import re
 
 from fake_discord import Perm
 from fake_discord.models import Message, Overwrite
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cogs.render import unflooded
 from tests.cogs.world import World, castle, running, spoken
@@ -93,6 +95,25 @@ async def test_nothing_posted_holds_more_than_two_blank_lines_in_a_row(tmp_path)
                 texts += [f.get("value") or "" for f in embed.get("fields") or []]
                 for text in texts:
                     assert not THREE_BLANK_LINES.search(text), text
+
+
+LINE_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
+pieces = st.sampled_from(["a", "b c", " ", "\t", "\u200b", "\u2800", "\r\n", *LINE_BREAKS])
+
+
+@given(st.lists(pieces, max_size=200).map("".join))
+def test_no_more_than_two_blank_lines_in_a_row_and_every_other_line_kept(text: str) -> None:
+    posted = unflooded(text)
+    lines = posted.splitlines()
+    run = longest = 0
+    for line in lines:
+        run = run + 1 if not line.strip(" \t\u200b\u2800") else 0
+        longest = max(longest, run)
+    assert longest <= 2
+    visible = [line for line in text.splitlines() if line.strip(" \t\u200b\u2800")]
+    assert [line for line in lines if line.strip(" \t\u200b\u2800")] == visible
+    assert unflooded(posted) == posted
+    assert len(posted) <= len(text)  # lines are only ever left out, never changed
 
 
 def test_two_blank_lines_are_kept_and_single_lines_untouched() -> None:
