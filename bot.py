@@ -99,12 +99,21 @@ def load_settings() -> Settings:
 class CastleTree(app_commands.CommandTree["CastleBot"]):
     """The one tree-level error handler: a sentence for what the user can fix, else an apology."""
 
+    async def interaction_check(self, interaction: discord.Interaction[CastleBot]) -> bool:
+        """Every option as its command declares it, whatever the client sent (else the
+        handler below answers with what the option takes): see cogs/contract.py."""
+        from cogs.contract import admitted
+
+        return await admitted(interaction)
+
     async def on_error(
         self, interaction: discord.Interaction[CastleBot], error: app_commands.AppCommandError
     ) -> None:
         from cogs.common import NotAllowed, apologise, refuse
 
-        message = error.message if isinstance(error, NotAllowed) else _user_message(error)
+        message = (
+            error.message if isinstance(error, NotAllowed) else _user_message(interaction, error)
+        )
         command = interaction.command.qualified_name if interaction.command else "component"
         if message is None:
             await apologise(interaction, error, f"/{command}")
@@ -112,8 +121,12 @@ class CastleTree(app_commands.CommandTree["CastleBot"]):
             await refuse(interaction, message)
 
 
-def _user_message(error: app_commands.AppCommandError) -> str | None:
+def _user_message(
+    interaction: discord.Interaction[CastleBot], error: app_commands.AppCommandError
+) -> str | None:
     """The sentence for an error the user can act on; None for a bug."""
+    from cogs.contract import transformer_refusal
+
     if isinstance(error, app_commands.CommandOnCooldown):
         return f"Slow down a little: try again in {error.retry_after:.0f} s."
     if isinstance(error, app_commands.NoPrivateMessage):
@@ -121,7 +134,11 @@ def _user_message(error: app_commands.AppCommandError) -> str | None:
     if isinstance(error, app_commands.MissingPermissions | app_commands.CheckFailure):
         return "You may not use that command here."
     if isinstance(error, app_commands.TransformerError):
-        return f"I could not read “{str(error.value)[:50]}” there."
+        return transformer_refusal(interaction, error)
+    if isinstance(error, app_commands.CommandNotFound | app_commands.CommandSignatureMismatch):
+        return (
+            "I do not know that command as sent; pick it again from the list Discord shows for /."
+        )
     return None
 
 

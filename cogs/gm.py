@@ -24,6 +24,7 @@ from cogs.common import (
     refuse,
     speak_as,
 )
+from cogs.contract import DISCORD_INTEGER
 from cogs.views import lobby_view, reply_with_outcome
 from db.models import Settings, StoredSession
 from db.sessions import Ran
@@ -248,6 +249,8 @@ class GM(commands.GroupCog, group_name="gm", group_description="Game master comm
         name: app_commands.Range[str, 1, NAME_LIMIT] | None = None,
     ) -> None:
         """Seat a member."""
+        if member.bot:
+            return await refuse(interaction, "A bot cannot take a seat; seat a person.")
         command = cmd.Assign(
             member_id=member.id, member_name=member.display_name[:64], role=role, name=name
         )
@@ -387,7 +390,9 @@ class GM(commands.GroupCog, group_name="gm", group_description="Game master comm
     @app_commands.command(name="recap")
     @gm_only(session="if_any")
     @app_commands.describe(session="The session's id (see /gm sessions)")
-    async def recap(self, interaction: Interaction, session: int) -> None:
+    async def recap(
+        self, interaction: Interaction, session: app_commands.Range[int, 1, DISCORD_INTEGER]
+    ) -> None:
         """Post the recap of any past session of this server."""
         stored = await self.bot.service.get(session)
         if stored is None or stored.record.guild_id != interaction.guild_id:

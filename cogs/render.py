@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import TypedDict
 
@@ -25,6 +26,30 @@ FIELD_VALUE = 1024
 EMBED_TOTAL = 6000
 STORM = discord.Colour(0x4B5A6E)
 BAR_WIDTH = 10
+
+
+# Posts keep at most this many blank lines in a row (the text is stored as typed).
+BLANK_LINES = 2
+# Characters Discord shows as nothing, of which a line may be made to look blank.
+FILLERS = frozenset("\u2800\u3164\u115f\u1160\uffa0\u034f")
+
+
+def _blank(line: str) -> bool:
+    """Whether ``line`` shows as an empty line: only spaces and invisible characters."""
+    return all(c.isspace() or c in FILLERS or unicodedata.category(c) == "Cf" for c in line)
+
+
+def unflooded(text: str) -> str:
+    """``text`` with every run of more than two blank lines cut to two, for posting: a wall of
+    newlines (any of the line breaks Discord shows, \\n, \\r, U+2028...) pushes the scene off
+    screen. Everything else, and every other line's own ending, stays as typed."""
+    kept: list[str] = []
+    blanks = 0
+    for line in text.splitlines(keepends=True):
+        blanks = blanks + 1 if _blank(line.rstrip("\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029")) else 0
+        if blanks <= BLANK_LINES:
+            kept.append(line)
+    return "".join(kept)
 
 
 def bar(value: int, maximum: int) -> str:
@@ -107,11 +132,13 @@ def outcome_embed(
 ) -> discord.Embed:
     """What a command did: narration, every roll's breakdown, the facts, and who is hurt."""
     scene = load_scene(state.scene)
-    poses = [f"*{e.text}*" for e in events if isinstance(e, ev.Posed) and e.style == "pose"]
-    prose = poses + [e.text for e in events if isinstance(e, ev.Narrated)]
+    poses = [
+        f"*{unflooded(e.text)}*" for e in events if isinstance(e, ev.Posed) and e.style == "pose"
+    ]
+    prose = poses + [unflooded(e.text) for e in events if isinstance(e, ev.Narrated)]
     rolls = [e.roll.text for e in events if isinstance(e, ev.Rolled)]
     facts = [
-        fact
+        unflooded(fact)
         for e in events
         if not isinstance(e, ev.Narrated | ev.Rolled)
         if (fact := describe(e, state))
@@ -162,6 +189,7 @@ def pose_embed(
     name on top (not when it is posted under that name already, through a webhook)."""
     character = state.character(seat)
     scene = load_scene(state.scene)
+    text = unflooded(text)
     body = f"“{text}”" if style == "say" else f"*{text}*"
     embed = discord.Embed(
         description=clip(body, EMBED_DESCRIPTION), colour=colour_of(scene, character)
@@ -180,7 +208,7 @@ def npc_embed(name: str, text: str, named: bool = True) -> discord.Embed:
 
 
 def narration_embed(text: str) -> discord.Embed:
-    return discord.Embed(description=clip(text, EMBED_DESCRIPTION), colour=STORM)
+    return discord.Embed(description=clip(unflooded(text), EMBED_DESCRIPTION), colour=STORM)
 
 
 def status_embed(state: SessionState, key: str) -> discord.Embed:
@@ -250,7 +278,7 @@ def turn_announcement(state: SessionState) -> tuple[str, discord.AllowedMentions
 
 def roll_embed(roll: Roll) -> discord.Embed:
     embed = discord.Embed(
-        title=clip(roll.label or "Roll", EMBED_TITLE),
+        title=clip(unflooded(roll.label or "Roll"), EMBED_TITLE),
         colour=STORM,
         description=clip(f"{roll.breakdown} = **{roll.total}**", EMBED_DESCRIPTION),
     )
@@ -293,7 +321,7 @@ RECAP_BLOCK = 4000
 def _page_embeds(page: RecapPage) -> list[discord.Embed]:
     """One page as embeds: its paragraphs (or lines, for a listed page) in blocks that fit."""
     sep = "\n" if page.listed else "\n\n"
-    blocks = _chunks(page.paragraphs, RECAP_BLOCK, sep=sep) or ["—"]
+    blocks = _chunks([unflooded(p) for p in page.paragraphs], RECAP_BLOCK, sep=sep) or ["—"]
     return [
         discord.Embed(
             title=clip(page.title if index == 0 else f"{page.title} (cont.)", EMBED_TITLE),

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from cogs import render
-from cogs.common import Interaction, accepted, guarded, play_session, turn_ping
+from cogs.common import Interaction, accepted, guarded, play_session, refuse, turn_ping
+from cogs.contract import CheckedModal
 from db.sessions import Ran
 from scenes.engine import commands as cmd
 from scenes.engine.limits import NAME_LIMIT
@@ -21,20 +22,37 @@ if TYPE_CHECKING:
 
 CLAIM_PREFIX = "castle:claim"
 CHOOSE_PREFIX = "castle:choose"
+# Session ids are database row ids: positive, at most SQLite's (and PostgreSQL's) 64-bit maximum.
+SESSION_ID_MAX = 2**63 - 1
+# What follows a prefix in the custom ids the bot makes: the session id, then a role or option.
+OURS = re.compile(r"(?P<session>[1-9][0-9]{0,18}):(?P<key>[a-z][a-z0-9_]{0,39})")
+NOT_MINE = "That button is not one I made (or it is out of date); use {instead}."
+
+
+def parsed(tail: str) -> tuple[int, str] | None:
+    """The session id and key a custom id carries after its prefix; None when it is not one the
+    bot could have made (a crafted client can send any text, a session id beyond 64 bits)."""
+    match = OURS.fullmatch(tail)
+    if match is None or int(match["session"]) > SESSION_ID_MAX:
+        return None
+    return int(match["session"]), match["key"]
 
 
 class ClaimButton(
     discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
-    template=r"castle:claim:(?P<session>\d+):(?P<role>[a-z]+)",
+    template=r"castle:claim:(?P<tail>(?s:.*))",
 ):
-    """Claim a role's seat from the lobby message."""
+    """Claim a role's seat from the lobby message. ``session_id`` is None on a button whose
+    custom id the bot did not make: pressing it is refused with a sentence."""
 
-    def __init__(self, session_id: int, role: str, label: str = "Claim") -> None:
+    def __init__(
+        self, session_id: int | None, role: str, label: str = "Claim", custom_id: str = ""
+    ) -> None:
         super().__init__(
             discord.ui.Button(
                 label=label,
                 style=discord.ButtonStyle.primary,
-                custom_id=f"{CLAIM_PREFIX}:{session_id}:{role}",
+                custom_id=custom_id or f"{CLAIM_PREFIX}:{session_id}:{role}",
             )
         )
         self.session_id = session_id
@@ -44,11 +62,16 @@ class ClaimButton(
     async def from_custom_id(
         cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
     ) -> ClaimButton:
-        label = item.label if isinstance(item, discord.ui.Button) else None
-        return cls(int(match["session"]), match["role"], label or "Claim")
+        label = (item.label if isinstance(item, discord.ui.Button) else None) or "Claim"
+        ours = parsed(match["tail"])
+        if ours is None:
+            return cls(None, "", label, custom_id=match.string)
+        return cls(ours[0], ours[1], label)
 
     @guarded("a claim button")
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        if self.session_id is None:
+            return await refuse(interaction, NOT_MINE.format(instead="/claim"))
         role = await _named_role(interaction, self.session_id, self.role)
         if role is not None:
             await interaction.response.send_modal(CharacterName(self.session_id, role))
@@ -66,7 +89,7 @@ async def _named_role(interaction: Interaction, session_id: int, key: str) -> Ro
     return role if role is not None and role.seats_max > 1 else None
 
 
-class CharacterName(discord.ui.Modal, title="Your character"):
+class CharacterName(CheckedModal, title="Your character"):
     """Asks the character's name before taking a seat of a role of several seats."""
 
     name: discord.ui.TextInput = discord.ui.TextInput(
@@ -96,17 +119,20 @@ async def claim_from_button(
 
 class ChoiceButton(
     discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
-    template=r"castle:choose:(?P<session>\d+):(?P<option>[a-z]+)",
+    template=r"castle:choose:(?P<tail>(?s:.*))",
 ):
-    """One answer to a decision the scene offers (the mercy, the standoff, the bargain)."""
+    """One answer to a decision the scene offers (the mercy, the standoff, the bargain).
+    ``session_id`` is None on a button whose custom id the bot did not make."""
 
-    def __init__(self, session_id: int, option: str, grave: bool = False) -> None:
+    def __init__(
+        self, session_id: int | None, option: str, grave: bool = False, custom_id: str = ""
+    ) -> None:
         style = discord.ButtonStyle.danger if grave else discord.ButtonStyle.secondary
         super().__init__(
             discord.ui.Button(
-                label=option.capitalize(),
+                label=option.capitalize() or "Choose",
                 style=style,
-                custom_id=f"{CHOOSE_PREFIX}:{session_id}:{option}",
+                custom_id=custom_id or f"{CHOOSE_PREFIX}:{session_id}:{option}",
             )
         )
         self.session_id = session_id
@@ -116,15 +142,42 @@ class ChoiceButton(
     async def from_custom_id(
         cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
     ) -> ChoiceButton:
-        return cls(int(match["session"]), match["option"])
+        ours = parsed(match["tail"])
+        if ours is None:
+            return cls(None, "", custom_id=match.string)
+        return cls(ours[0], ours[1])
 
     @guarded("a choice button")
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        if self.session_id is None:
+            return await refuse(interaction, NOT_MINE.format(instead="/choose"))
         ran = await play_session(interaction, self.session_id, cmd.Choose(option=self.option))
         if ran is None:
             return
         seat = accepted(ran).state.seat_of(interaction.user.id)
         await reply_with_outcome(interaction, ran, "A choice is made", seat.key if seat else None)
+
+
+class UnknownButton(
+    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
+    template=r"castle:(?!claim:|choose:)(?s:.*)",
+):
+    """Any other custom id in the bot's namespace (a forged one, or one of an older version):
+    refused with a sentence. Ids outside ``castle:`` are no button of this bot's, and go
+    unanswered as Discord leaves them (discord.py drops them without a word)."""
+
+    def __init__(self, custom_id: str) -> None:
+        super().__init__(discord.ui.Button(label="?", custom_id=custom_id))
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> UnknownButton:
+        return cls(match.string)
+
+    @guarded("an unknown button")
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        await refuse(interaction, NOT_MINE.format(instead="the slash commands (see /help)"))
 
 
 def lobby_view(session_id: int, state: SessionState) -> discord.ui.View | None:
@@ -157,7 +210,7 @@ def decision_view(session_id: int, state: SessionState) -> discord.ui.View | Non
 
 def register_views(bot: CastleBot) -> None:
     """Make buttons of any earlier run answer again."""
-    bot.add_dynamic_items(ClaimButton, ChoiceButton)
+    bot.add_dynamic_items(ClaimButton, ChoiceButton, UnknownButton)
 
 
 async def reply_with_outcome(

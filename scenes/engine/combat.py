@@ -116,7 +116,7 @@ def choose_targets(
             if reason is not None and chosen.key in _people(state, actor, technique):
                 raise Refusal(reason)
         if chosen is None or chosen.key not in options:
-            raise Refusal(_not_a_target(state, actor, technique, target or ""))
+            raise Refusal(_not_a_target(state, actor, technique, target or "", specials))
         if technique.target is Target.ENEMIES_IN_ROOM:
             return tuple(c.key for c in enemies(state, actor))
         if technique.target is Target.SELF:
@@ -170,7 +170,13 @@ def _untargeted(state: SessionState, actor: Character, technique: Technique) -> 
             return (actor.held_by,)
 
 
-def _not_a_target(state: SessionState, actor: Character, technique: Technique, target: str) -> str:
+def _not_a_target(
+    state: SessionState,
+    actor: Character,
+    technique: Technique,
+    target: str,
+    specials: tuple[Special, ...],
+) -> str:
     match technique.target:
         case Target.SELF_OR_ALLY:
             return f"“{target[:40]}” is not {actor.name} or an ally in the same room."
@@ -181,9 +187,10 @@ def _not_a_target(state: SessionState, actor: Character, technique: Technique, t
                 return f"{actor.name} is not held by anyone."
             return f"{technique.name} is aimed at whoever holds {actor.name}."
     here = ", ".join(f.name for f in enemies(state, actor)) or "none"
+    besides = "".join(f"; or {s.label} (`{s.key}`)" for s in specials)
     return (
         f"“{target[:40]}” is not an enemy standing in the room with "
-        f"{actor.name} (enemies here: {here})."
+        f"{actor.name} (enemies here: {here}{besides})."
     )
 
 

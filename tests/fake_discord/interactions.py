@@ -265,11 +265,16 @@ class InteractionBuilder:
         channel: Channel,
         *,
         focused: str | None = None,
+        raw: list[dict[str, Any]] | None = None,
     ) -> dict[str, Any]:
         resolved: dict[str, dict[str, Any]] = {}
         schema = command.get("options") if command else None
         leaf_schema, wrap = _navigate(name, path, schema)
-        values = self._options(leaf_schema, options, channel, resolved, focused)
+        if raw is None:
+            values = self._options(leaf_schema, options, channel, resolved, focused)
+        else:  # a crafted client: the given options checked, the raw ones sent as they are
+            values = self._options(None, options, channel, resolved, focused, leaf_schema)
+            values += [dict(option) for option in raw]
         data: dict[str, Any] = {
             "id": command["id"] if command else str(self.world.next_id()),
             "name": name,
@@ -289,8 +294,11 @@ class InteractionBuilder:
         channel: Channel,
         resolved: dict[str, dict[str, Any]],
         focused: str | None,
+        types: list[dict[str, Any]] | None = None,
     ) -> list[dict[str, Any]]:
-        by_name = {o["name"]: o for o in schema or []}
+        """The options as Discord sends them; ``schema`` (the command's options) is checked
+        against, ``types`` (when ``schema`` is None) only says each option's declared type."""
+        by_name = {o["name"]: o for o in schema or types or []}
         if schema is not None:
             _check_options(by_name, options, focused)
         out = []

@@ -41,6 +41,7 @@ from .models import (
     Violation,
     Webhook,
     as_id,
+    iter_components,
 )
 from .openapi import ApiSpec, RouteSpec, discord_spec
 from .rest import API_PREFIX, ApiRequest, Router, error_response, parse_body
@@ -476,16 +477,21 @@ class FakeDiscord:
         guild: Guild | None = None,
         locale: str = "en-US",
         require_registered: bool = True,
+        raw_options: list[dict[str, Any]] | None = None,
     ) -> InteractionHandle:
         """Invoke ``/command [group] [subcommand]`` with ``options`` (converted by option type).
 
         ``guild`` is optional (the channel's guild is used) and only checked for consistency.
+
+        ``raw_options``: what a crafted client might send, added after ``options`` exactly as
+        given (``{"name", "type", "value"}``, no conversion and no check against the command's
+        declared types, choices, ranges or required options; nothing added to ``resolved``).
         """
         self._check_guild(guild, channel)
         name, path, cmd = self._resolve_command(command, channel, require_registered)
         if cmd is not None:
             self._check_can_use(cmd, member, channel)
-        data = self._builder.command_data(cmd, name, path, options or {}, channel)
+        data = self._builder.command_data(cmd, name, path, options or {}, channel, raw=raw_options)
         return self._send_interaction(APPLICATION_COMMAND, data, channel, member, locale)
 
     async def autocomplete(
@@ -498,13 +504,20 @@ class FakeDiscord:
         options: dict[str, Any] | None = None,
         guild: Guild | None = None,
         locale: str = "en-US",
+        raw_options: list[dict[str, Any]] | None = None,
     ) -> InteractionHandle:
-        """Type into option ``focused`` (its value in ``options`` is the partial text typed)."""
+        """Type into option ``focused`` (its value in ``options`` is the partial text typed).
+
+        ``raw_options``: a crafted client's options, sent as given (see ``send_slash``); with
+        them, ``focused`` may be one of them (then it is not added to ``options``)."""
         self._check_guild(guild, channel)
         name, path, cmd = self._resolve_command(command, channel, True)
         opts = dict(options or {})
-        opts.setdefault(focused, "")
-        data = self._builder.command_data(cmd, name, path, opts, channel, focused=focused)
+        if not any(o.get("name") == focused for o in raw_options or []):
+            opts.setdefault(focused, "")
+        data = self._builder.command_data(
+            cmd, name, path, opts, channel, focused=focused, raw=raw_options
+        )
         return self._send_interaction(AUTOCOMPLETE, data, channel, member, locale)
 
     async def click(
@@ -527,6 +540,30 @@ class FakeDiscord:
         channel = self.state.channels[msg.channel_id]
         data = self._builder.component_data(msg, custom_id, values, channel)
         return self._send_interaction(MESSAGE_COMPONENT, data, channel, member, locale, msg)
+
+    async def forge_click(
+        self,
+        message: Message | int,
+        custom_id: str,
+        *,
+        member: Member | User,
+        locale: str = "en-US",
+    ) -> InteractionHandle:
+        """A crafted client presses a button the bot never made: ``custom_id`` takes the place
+        of the first button's on a message the bot posted, in the interaction Discord sends (the
+        worst case: a Discord that let the forged id through). The stored message is unchanged.
+        """
+        msg = message if isinstance(message, Message) else self.state.messages[as_id(message)]
+        buttons = [c for c in iter_components(msg.components) if c.get("type") == 2]
+        if msg.author.id != self.state.bot.id or not buttons:
+            raise ValueError(f"message {msg.id} is not a bot message with a button")
+        channel = self.state.channels[msg.channel_id]
+        payload = self.state.message_payload(msg)
+        payload["components"] = _with_custom_id(payload["components"], buttons[0], custom_id)
+        data = {"custom_id": custom_id, "component_type": 2}
+        return self._send_interaction(
+            MESSAGE_COMPONENT, data, channel, member, locale, msg, message_payload=payload
+        )
 
     async def submit_modal(
         self,
@@ -608,13 +645,15 @@ class FakeDiscord:
         actor: Member | User,
         locale: str,
         source: Message | None = None,
+        *,
+        message_payload: dict[str, Any] | None = None,
     ) -> InteractionHandle:
         iid = self.state.next_id()
         token = f"interaction.{iid}.fake-token"
         payload = self._builder.base(itype, iid, token, channel, actor, locale)
         payload["data"] = data
         if source is not None:
-            payload["message"] = self.state.message_payload(source)
+            payload["message"] = message_payload or self.state.message_payload(source)
         user = actor_user(actor)
         inter = InteractionState(
             iid, token, itype, payload, channel.id, channel.guild_id, user.id, self.clock()
@@ -625,3 +664,21 @@ class FakeDiscord:
         if not self.gateway.dispatch("INTERACTION_CREATE", payload, channel.guild_id, 0):
             raise RuntimeError("no gateway session is connected to receive the interaction")
         return InteractionHandle(inter, self.state)
+
+
+def _with_custom_id(
+    components: list[dict[str, Any]], target: dict[str, Any], custom_id: str
+) -> list[dict[str, Any]]:
+    """A deep copy of ``components`` where the component equal to ``target`` has ``custom_id``."""
+    out = []
+    for comp in components:
+        if comp == target:
+            out.append({**comp, "custom_id": custom_id})
+            continue
+        copied = dict(comp)
+        if "components" in comp:
+            copied["components"] = _with_custom_id(comp["components"], target, custom_id)
+        if "component" in comp:
+            copied["component"] = _with_custom_id([comp["component"]], target, custom_id)[0]
+        out.append(copied)
+    return out
