@@ -15,6 +15,7 @@ from scenes.engine.limits import DC_LIMIT, NARRATE_LIMIT, POSE_LIMIT, REASON_LIM
 from scenes.engine.names import clean_name
 from scenes.engine.queries import find_character
 from scenes.engine.state import Character, Skill, Status, pop_undo
+from scenes.engine.text import bounded
 from scenes.engine.turns import advance_turn, roll_initiative, settle_turn
 from scenes.engine.tx import Tx
 
@@ -68,11 +69,7 @@ def _advance(tx: Tx, actor: cmd.Actor, command: cmd.Advance) -> None:
 
 
 def _narrate(tx: Tx, actor: cmd.Actor, command: cmd.Narrate) -> None:
-    text = command.text.strip()
-    if not text:
-        raise Refusal("The narration is empty.")
-    if len(text) > NARRATE_LIMIT:
-        raise Refusal(f"A narration is at most {NARRATE_LIMIT} characters (yours has {len(text)}).")
+    text = bounded(command.text, NARRATE_LIMIT, "narration")
     tx.emit(ev.Narrated(text=text, by_gm=True))
 
 
@@ -153,19 +150,14 @@ def _set(tx: Tx, actor: cmd.Actor, command: cmd.Set) -> None:
     if field not in CHARACTER_FIELDS:
         known = ", ".join(set_fields(tuple(gauges)))
         raise Refusal(f"/gm set corrects one of: {known}.")
-    character = find_character(tx.state, command.character)
-    if character is None:
-        names = ", ".join(c.name for c in tx.state.characters)
-        raise Refusal(f"No character “{command.character[:32]}” (characters: {names}).")
+    character = _named_character(tx, command.character)
     bounds = {
         "vitality": (0, character.max_vitality),
         "chakra": (0, character.max_chakra),
         "resolve": (-3, 3),
     }
-    if field == "resolve" and character.resolve is None:
-        with_track = [c.name for c in tx.state.characters if c.resolve is not None]
-        only = " and ".join(dict.fromkeys(with_track)) or "nobody"
-        raise Refusal(f"{character.name} has no resolve track (only {only} do).")
+    if field == "resolve":
+        _resolve_track(tx, character)
     low, high = bounds[field]
     _within(command.value, low, high, field)
     tx.emit(
@@ -231,14 +223,11 @@ def _reward(tx: Tx, actor: cmd.Actor, command: cmd.Reward) -> None:
     character = _named_character(tx, command.character)
     if command.shift not in (-1, 1):
         raise Refusal("Resolve moves by -1 (toward the heart) or +1 (toward duty).")
-    if character.resolve is None:
-        with_track = [c.name for c in tx.state.characters if c.resolve is not None]
-        only = " and ".join(with_track) or "nobody"
-        raise Refusal(f"{character.name} has no resolve track (only {only} do).")
+    resolve = _resolve_track(tx, character)
     reason = _reason(command.reason)
     if reason is None:
         raise Refusal("Say what the resolve is for (the reason is shown).")
-    if not -3 <= character.resolve + command.shift <= 3:
+    if not -3 <= resolve + command.shift <= 3:
         raise Refusal(f"{character.name}'s resolve is already {character.resolve:+d}, its end.")
     shift_resolve(tx, character.key, command.shift, f"the GM: {reason}")
 
@@ -247,12 +236,16 @@ def _npc(tx: Tx, actor: cmd.Actor, command: cmd.Npc) -> None:
     name = clean_name(command.name)
     if name is None:
         raise Refusal("Give the speaker a name.")
-    text = command.text.strip()
-    if not text:
-        raise Refusal("The line is empty.")
-    if len(text) > POSE_LIMIT:
-        raise Refusal(f"A line is at most {POSE_LIMIT} characters (yours has {len(text)}).")
-    tx.emit(ev.NpcSpoke(name=name, text=text))
+    tx.emit(ev.NpcSpoke(name=name, text=bounded(command.text, POSE_LIMIT, "line")))
+
+
+def _resolve_track(tx: Tx, character: Character) -> int:
+    """The character's resolve, or a refusal naming who has a resolve track."""
+    if character.resolve is None:
+        with_track = [c.name for c in tx.state.characters if c.resolve is not None]
+        only = " and ".join(dict.fromkeys(with_track)) or "nobody"
+        raise Refusal(f"{character.name} has no resolve track (only {only} do).")
+    return character.resolve
 
 
 def _named_character(tx: Tx, name: str) -> Character:

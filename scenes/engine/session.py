@@ -22,6 +22,7 @@ from scenes.engine.limits import POSE_LIMIT, ROLL_REASON_LIMIT
 from scenes.engine.registry import SceneNotFound, find_scene, scene_keys
 from scenes.engine.scene import SceneRules
 from scenes.engine.state import SessionState, Status
+from scenes.engine.text import bounded
 from scenes.engine.turns import advance_turn, settle_turn
 from scenes.engine.tx import Tx
 
@@ -175,22 +176,13 @@ def _take_turn(
     gave a ``pose``; then the turn passes, unless a choice waits."""
     key = _acting_key(tx, actor)
     if pose is not None and pose.strip():
-        tx.emit(ev.Posed(seat=key, style="pose", text=_bounded(pose, POSE_LIMIT, "pose")))
+        tx.emit(ev.Posed(seat=key, style="pose", text=bounded(pose, POSE_LIMIT, "pose")))
         tx.posed = True
     act(key)
     tx.posed = False
     check_triggers(tx)
     if tx.state.decision is None:
         advance_turn(tx)
-
-
-def _bounded(text: str, limit: int, what: str) -> str:
-    text = text.strip()
-    if not text:
-        raise Refusal(f"The {what} is empty.")
-    if len(text) > limit:
-        raise Refusal(f"The {what} is {len(text)} characters; the limit is {limit}.")
-    return text
 
 
 def _jutsu(tx: Tx, actor: cmd.Actor, command: cmd.Jutsu) -> None:
@@ -218,7 +210,7 @@ def _choose(tx: Tx, actor: cmd.Actor, command: cmd.Choose) -> None:
 
 def _pose(tx: Tx, actor: cmd.Actor, command: cmd.Act | cmd.Say) -> None:
     key = _acting_key(tx, actor)
-    text = _bounded(command.text, POSE_LIMIT, "action" if command.kind == "act" else "line")
+    text = bounded(command.text, POSE_LIMIT, "action" if command.kind == "act" else "line")
     tx.emit(ev.Posed(seat=key, style=command.kind, text=text))
 
 

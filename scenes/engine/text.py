@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from scenes.engine.errors import Refusal
+
 WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 
 
@@ -25,6 +27,16 @@ def joined(names: Sequence[str]) -> str:
 def one_line(text: str) -> str:
     """``text`` with every run of white space (line breaks included) as one space."""
     return " ".join(text.split())
+
+
+def bounded(text: str, limit: int, what: str) -> str:
+    """User text, stripped, or a refusal when it is empty or longer than ``limit``."""
+    text = text.strip()
+    if not text:
+        raise Refusal(f"The {what} is empty.")
+    if len(text) > limit:
+        raise Refusal(f"The {what} is {len(text)} characters; the limit is {limit}.")
+    return text
 
 
 def clip(text: str, limit: int) -> str:
