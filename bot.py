@@ -26,7 +26,7 @@ from cogs.voices import Voices
 
 if TYPE_CHECKING:
     from db.sessions import SessionService
-    from db.store import SqliteStore
+    from db.store import Store
 
 log = logging.getLogger("castle")
 Synchronous = Literal["FULL", "NORMAL"]  # SQLite's synchronous setting: db.store.Synchronous
@@ -46,6 +46,7 @@ EXTENSIONS = ("cogs.players", "cogs.gm", "cogs.turns", "cogs.admin")
 # default is 2 s). Guilds arrive right after READY on a single shard; a guild arriving later is
 # still cached when it comes, and interactions are answered before ready in any case.
 GUILD_READY_TIMEOUT = 0.5
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
 
 class Settings(BaseSettings):
@@ -56,6 +57,9 @@ class Settings(BaseSettings):
     discord_token: SecretStr
     dev_guild_id: int | None = None
     database_path: Path = Path("data/castle.sqlite3")
+    # postgresql://user:password@host/db: PostgreSQL instead of the SQLite file (a secret: it
+    # may hold a password)
+    database_url: SecretStr | None = None
     # FULL: a command is on disk before the bot answers it, even through a power cut. NORMAL:
     # it survives the bot crashing or being killed, and answers ~0.5 ms sooner (README).
     database_synchronous: Synchronous = "FULL"
@@ -74,10 +78,26 @@ class Settings(BaseSettings):
     def _upper(cls, value: object) -> object:
         return value.strip().upper() if isinstance(value, str) else value
 
-    @field_validator("dev_guild_id", mode="before")
+    @field_validator("dev_guild_id", "database_url", mode="before")
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         return None if value in ("", None) else value
+
+    @field_validator("database_url")
+    @classmethod
+    def _postgres_url(cls, url: SecretStr | None) -> SecretStr | None:
+        if url is not None and not url.get_secret_value().startswith(POSTGRES_SCHEMES):
+            raise ValueError("must be a postgresql:// URL (unset: the SQLite file)")
+        return url
+
+    @property
+    def database(self) -> str:
+        """Where the sessions live, as it may be logged (a URL without its password)."""
+        if self.database_url is None:
+            return str(self.database_path)
+        from db.postgres import redacted
+
+        return redacted(self.database_url.get_secret_value())
 
 
 def load_settings() -> Settings:
@@ -132,7 +152,7 @@ class CastleBot(commands.Bot):
         settings: Settings,
         seeds: random.Random | None = None,
         clock: Callable[[], datetime] | None = None,
-        store: SqliteStore | None = None,
+        store: Store | None = None,
         **options: object,
     ) -> None:
         # Only the guilds intent (servers, channels, roles, permissions). Slash commands, buttons
@@ -168,7 +188,7 @@ class CastleBot(commands.Bot):
             SessionService(store, clock=self.clock) if self.clock else SessionService(store)
         )
         restored = await self.service.restore()
-        log.info("restored %d open sessions from %s", len(restored), self.settings.database_path)
+        log.info("restored %d open sessions from %s", len(restored), self.settings.database)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         register_views(self)
@@ -217,10 +237,12 @@ def setup_logging(level: str) -> None:
     discord.utils.setup_logging(level=getattr(logging, level), root=True)
 
 
-async def open_store(settings: Settings) -> SqliteStore:
-    from db.store import SqliteStore
+async def open_store(settings: Settings) -> Store:
+    """The PostgreSQL database at ``DATABASE_URL`` when set, else the SQLite file."""
+    from db.store import open_store as open_
 
-    return await SqliteStore.open(settings.database_path, settings.database_synchronous)
+    url = settings.database_url.get_secret_value() if settings.database_url else None
+    return await open_(url, settings.database_path, settings.database_synchronous)
 
 
 async def run(settings: Settings) -> None:
@@ -231,13 +253,13 @@ async def run(settings: Settings) -> None:
 
 
 def main() -> None:
-    from db.errors import DatabaseFileError
+    from db.errors import DatabaseUnusable
 
     settings = load_settings()
     setup_logging(settings.log_level)
     try:
         asyncio.run(run(settings))
-    except DatabaseFileError as error:
+    except DatabaseUnusable as error:
         raise SystemExit(f"Cannot use the database {error}") from None
     except (OSError, aiohttp.ClientError) as error:
         raise SystemExit(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import asyncpg
 
@@ -96,18 +96,19 @@ def redacted(url: str) -> str:
     """The URL as it may be shown or logged: any password replaced by ``***``."""
     try:
         parts = urlsplit(url)
+        pairs = parse_qsl(parts.query, keep_blank_values=True)
+        secret = any(key.lower() in _SECRET_KEYS for key, _ in pairs)
+        if parts.password is None and not secret:
+            return url
         netloc = parts.netloc
         if parts.password is not None:
             user, _, host = netloc.rpartition("@")
             netloc = f"{user.partition(':')[0]}:***@{host}"
         query = urlencode(
-            [
-                (key, "***" if key.lower() in _SECRET_KEYS else value)
-                for key, value in parse_qsl(parts.query, keep_blank_values=True)
-            ],
+            [(key, "***" if key.lower() in _SECRET_KEYS else value) for key, value in pairs],
             safe="/",
         )
-        return urlunsplit(parts._replace(netloc=netloc, query=query))
+        return f"{parts.scheme}://{netloc}{parts.path}" + (f"?{query}" if query else "")
     except ValueError:
         return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url.split("?")[0])
 
