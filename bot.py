@@ -13,19 +13,20 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import aiohttp
 import discord
 from discord import app_commands
 from discord.ext import commands
-from pydantic import Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from cogs.voices import Voices
 
 if TYPE_CHECKING:
     from db.sessions import SessionService
+    from db.shards import Shards
     from db.store import Store
 
 log = logging.getLogger("castle")
@@ -49,13 +50,11 @@ GUILD_READY_TIMEOUT = 0.5
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
 
-class Settings(BaseSettings):
-    """Settings from the environment and ``.env``; the token never appears in logs or reprs."""
+class StorageSettings(BaseSettings):
+    """Where the sessions live: all that ``python bot.py migrate-to`` needs (no token)."""
 
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
-    discord_token: SecretStr
-    dev_guild_id: int | None = None
     database_path: Path = Path("data/castle.sqlite3")
     # postgresql://user:password@host/db: PostgreSQL instead of the SQLite file (a secret: it
     # may hold a password)
@@ -63,24 +62,15 @@ class Settings(BaseSettings):
     # FULL: a command is on disk before the bot answers it, even through a power cut. NORMAL:
     # it survives the bot crashing or being killed, and answers ~0.5 ms sooner (README).
     database_synchronous: Synchronous = "FULL"
-    log_level: str = Field(default="INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")
-    turn_check_seconds: float = Field(default=15.0, gt=0, le=600)
-
-    @field_validator("discord_token")
-    @classmethod
-    def _token_shape(cls, token: SecretStr) -> SecretStr:
-        if not TOKEN_SHAPE.match(token.get_secret_value().strip()):
-            raise ValueError("not a bot token")
-        return SecretStr(token.get_secret_value().strip())
 
     @field_validator("database_synchronous", mode="before")
     @classmethod
     def _upper(cls, value: object) -> object:
         return value.strip().upper() if isinstance(value, str) else value
 
-    @field_validator("dev_guild_id", "database_url", mode="before")
+    @field_validator("database_url", mode="before")
     @classmethod
-    def _blank_is_none(cls, value: object) -> object:
+    def _blank_url_is_none(cls, value: object) -> object:
         return None if value in ("", None) else value
 
     @field_validator("database_url")
@@ -98,6 +88,60 @@ class Settings(BaseSettings):
         from db.postgres import redacted
 
         return redacted(self.database_url.get_secret_value())
+
+
+class Settings(StorageSettings):
+    """Settings from the environment and ``.env``; the token never appears in logs or reprs."""
+
+    discord_token: SecretStr
+    dev_guild_id: int | None = None
+    log_level: str = Field(default="INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")
+    turn_check_seconds: float = Field(default=15.0, gt=0, le=600)
+    # Sharding: this process runs shards SHARD_IDS of SHARD_COUNT (all of them when only
+    # SHARD_COUNT is set); unset, one shard, as discord.py's Bot.
+    shard_count: int | None = Field(default=None, ge=1)
+    shard_ids: Annotated[tuple[int, ...] | None, NoDecode] = None
+
+    @field_validator("discord_token")
+    @classmethod
+    def _token_shape(cls, token: SecretStr) -> SecretStr:
+        if not TOKEN_SHAPE.match(token.get_secret_value().strip()):
+            raise ValueError("not a bot token")
+        return SecretStr(token.get_secret_value().strip())
+
+    @field_validator("dev_guild_id", "shard_count", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        return None if value in ("", None) else value
+
+    @field_validator("shard_ids", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [part.strip() for part in value.split(",") if part.strip()]
+            return tuple(int(part) for part in parts) if parts else None
+        return value
+
+    @model_validator(mode="after")
+    def _shards_in_range(self) -> Settings:
+        if self.shard_ids is not None:
+            if self.shard_count is None:
+                raise ValueError("SHARD_IDS needs SHARD_COUNT")
+            if not all(0 <= shard < self.shard_count for shard in self.shard_ids):
+                raise ValueError(f"SHARD_IDS must lie in 0..{self.shard_count - 1}")
+            if len(set(self.shard_ids)) != len(self.shard_ids):
+                raise ValueError("SHARD_IDS names a shard twice")
+        return self
+
+    @property
+    def shards(self) -> Shards | None:
+        """This process's shards (None: unsharded, every server is its own)."""
+        from db.shards import Shards
+
+        if self.shard_count is None:
+            return None
+        ids = self.shard_ids or tuple(range(self.shard_count))
+        return Shards(self.shard_count, ids)
 
 
 def load_settings() -> Settings:
@@ -252,9 +296,42 @@ async def run(settings: Settings) -> None:
         await bot.start(settings.discord_token.get_secret_value())
 
 
-def main() -> None:
+MIGRATE_USAGE = "Usage: python bot.py migrate-to postgresql://user:password@host:5432/database"
+
+
+def migrate_to(args: list[str]) -> None:
+    """``python bot.py migrate-to URL``: copy the SQLite file into an empty PostgreSQL database."""
+    from db.errors import StoreError
+    from db.postgres import redacted
+    from db.transfer import migrate_to as copy
+
+    if len(args) != 1 or not args[0].startswith(POSTGRES_SCHEMES):
+        raise SystemExit(MIGRATE_USAGE)
+    url = args[0]
+    try:
+        storage = StorageSettings()
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]).upper()
+        raise SystemExit(f"Setting {where} is invalid: {first['msg']}.") from None
+    path = storage.database_path
+    if not path.is_file():
+        raise SystemExit(f"Cannot migrate: {path} does not exist (set DATABASE_PATH).")
+    try:
+        copied = asyncio.run(copy(path, url))
+    except StoreError as error:
+        raise SystemExit(f"Cannot migrate {path} to {redacted(url)}: {error}") from None
+    for line in copied.lines():
+        print(line)
+    print(f"Now set DATABASE_URL to that URL and start the bot; {path} is left as it was.")
+
+
+def main(argv: list[str] | None = None) -> None:
     from db.errors import DatabaseUnusable
 
+    args = sys.argv[1:] if argv is None else argv
+    if args[:1] == ["migrate-to"]:
+        return migrate_to(args[1:])
     settings = load_settings()
     setup_logging(settings.log_level)
     try:
@@ -269,6 +346,7 @@ def main() -> None:
         raise SystemExit("Discord refused the token: " + TOKEN_HELP) from None
     except KeyboardInterrupt:
         pass
+    return None
 
 
 if __name__ == "__main__":

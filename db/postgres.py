@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import asyncpg
@@ -176,6 +177,10 @@ class PostgresStore:
 
     async def close(self) -> None:
         await self._pool.close()
+
+    def connection(self) -> Any:
+        """One of the pool's connections, for ``async with`` (migrate-to's one transaction)."""
+        return self._pool.acquire()
 
     async def create(
         self,

@@ -416,6 +416,10 @@ class SqliteStore:
     async def schema_version(self) -> int:
         return await self._run(schema_version, self._db)
 
+    async def run_on_connection(self, call: Callable[[sqlite3.Connection], T]) -> T:
+        """Run ``call(connection)`` on the store's thread, between two of its transactions."""
+        return await self._run(call, self._db)
+
     async def _run(self, call: Callable[..., T], *args: Any) -> T:
         """Run ``call`` on the connection's thread: the one hop."""
         return await asyncio.get_running_loop().run_in_executor(self._thread, call, *args)
