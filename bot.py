@@ -204,6 +204,9 @@ class CastleBot(commands.Bot):
         # typing or reactions, so Discord need not send it a busy server's chatter at all.
         intents = discord.Intents.none()
         intents.guilds = True
+        shards = settings.shards
+        if isinstance(self, discord.AutoShardedClient) and shards is not None:
+            options = {"shard_count": shards.count, "shard_ids": list(shards.ids), **options}
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents,
@@ -228,16 +231,17 @@ class CastleBot(commands.Bot):
         from db.sessions import SessionService
 
         store = self.store or await open_store(self.settings)
-        self.service = (
-            SessionService(store, clock=self.clock) if self.clock else SessionService(store)
-        )
+        shards = self.settings.shards
+        timing = {"clock": self.clock} if self.clock else {}
+        self.service = SessionService(store, shards=shards, **timing)
         restored = await self.service.restore()
-        log.info("restored %d open sessions from %s", len(restored), self.settings.database)
+        mine = f" of shards {shards.ids} of {shards.count}" if shards else ""
+        log.info("restored %d open sessions%s from %s", len(restored), mine, self.settings.database)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         register_views(self)
         settle_garbage_collector()
-        if self.settings.dev_guild_id:
+        if self.settings.dev_guild_id and shards is None:  # sharded: only the owner's /sync
             guild = discord.Object(id=self.settings.dev_guild_id)
             self.tree.copy_global_to(guild=guild)
             synced = await self.tree.sync(guild=guild)
@@ -262,6 +266,15 @@ class CastleBot(commands.Bot):
 
     async def on_ready(self) -> None:
         log.info("ready as %s in %d servers", self.user, len(self.guilds))
+
+
+class ShardedCastleBot(CastleBot, commands.AutoShardedBot):
+    """The bot for ``SHARD_COUNT``/``SHARD_IDS``: discord.py's AutoShardedBot for those shards
+    only, one gateway connection each, one event loop, one store and one chart worker for all."""
+
+
+def bot_class(settings: Settings) -> type[CastleBot]:
+    return CastleBot if settings.shards is None else ShardedCastleBot
 
 
 def settle_garbage_collector() -> None:
@@ -292,7 +305,7 @@ async def open_store(settings: Settings) -> Store:
 async def run(settings: Settings) -> None:
     """Open the database first (a bad file stops here), then log in and play."""
     store = await open_store(settings)
-    async with CastleBot(settings, store=store) as bot:
+    async with bot_class(settings)(settings, store=store) as bot:
         await bot.start(settings.discord_token.get_secret_value())
 
 

@@ -150,13 +150,13 @@ class Stopwatch:
         """Count the session states parsed from the database (ended ones must not be)."""
         import db.store
 
-        original = db.store._loaded
+        original = db.store.loaded_session
 
         def loaded(row: Any) -> Any:
             self.states_loaded += 1
             return original(row)
 
-        db.store._loaded = loaded
+        db.store.loaded_session = loaded
 
 
 def make_bot(options: BotOptions, watch: Stopwatch) -> discord.Client:

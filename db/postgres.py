@@ -25,6 +25,7 @@ from db.errors import (
 )
 from db.migrate import POSTGRES_MIGRATIONS_DIR, migrations
 from db.models import LogEntry, SeatRecord, SessionRecord, Settings, StoredSession, utcnow
+from db.shards import Shards
 from db.store import (
     LOADED,
     RECORD_COLUMNS,
@@ -61,7 +62,7 @@ def _numbered(query: str) -> str:
 
 _LOADED_BY_ID = _numbered(f"{LOADED} WHERE s.id = ?")
 _LOADED_BY_CHANNEL = _numbered(f"{LOADED} WHERE s.channel_id = ? AND s.status <> 'ended'")
-_OPEN = f"{LOADED} WHERE s.status <> 'ended' ORDER BY s.id"
+_OPEN = f"{LOADED} WHERE s.status <> 'ended'"
 _OF_GUILD = _numbered(
     f"SELECT {RECORD_COLUMNS} FROM sessions AS s WHERE s.guild_id = ? ORDER BY id DESC"
 )
@@ -245,8 +246,13 @@ class PostgresStore:
         row = await self._pool.fetchrow(_LOADED_BY_CHANNEL, channel_id)
         return None if row is None else self._seats.remember(row)
 
-    async def open_sessions(self) -> list[StoredSession]:
-        return [self._seats.remember(row) for row in await self._pool.fetch(_OPEN)]
+    async def open_sessions(self, shards: Shards | None = None) -> list[StoredSession]:
+        if shards is None:
+            rows = await self._pool.fetch(f"{_OPEN} ORDER BY s.id")
+        else:
+            query = f"{_OPEN} AND ((s.guild_id >> 22) % $1) = ANY($2::int[]) ORDER BY s.id"
+            rows = await self._pool.fetch(query, shards.count, list(shards.ids))
+        return [self._seats.remember(row) for row in rows]
 
     async def sessions(self, guild_id: int) -> list[SessionRecord]:
         return [session_record(row) for row in await self._pool.fetch(_OF_GUILD, guild_id)]

@@ -36,6 +36,7 @@ from db.models import (
     seat_records,
     utcnow,
 )
+from db.shards import Shards
 from scenes.engine import commands as cmd
 from scenes.engine.events import dump_events, load_events
 from scenes.engine.session import Accepted
@@ -95,8 +96,8 @@ class Store(Protocol):
         """A server's sessions, open and ended, newest first."""
         ...
 
-    async def open_sessions(self) -> list[StoredSession]:
-        """Every session that has not ended (for a restart)."""
+    async def open_sessions(self, shards: Shards | None = None) -> list[StoredSession]:
+        """Every session that has not ended (for a restart); only ``shards``' servers' if given."""
         ...
 
     async def log(self, session_id: int, after: int = 0) -> list[LogEntry]:
@@ -364,8 +365,13 @@ class SqliteStore:
         row = await self._one(query, (channel_id,))
         return None if row is None else self._seats.remember(row)
 
-    async def open_sessions(self) -> list[StoredSession]:
-        rows = await self._all(f"{LOADED} WHERE s.status <> 'ended' ORDER BY s.id")
+    async def open_sessions(self, shards: Shards | None = None) -> list[StoredSession]:
+        query, params = f"{LOADED} WHERE s.status <> 'ended'", ()
+        if shards is not None:
+            marks = ", ".join("?" * len(shards.ids))
+            query += f" AND ((s.guild_id >> 22) % ?) IN ({marks})"
+            params = (shards.count, *shards.ids)
+        rows = await self._all(f"{query} ORDER BY s.id", params)
         return [self._seats.remember(row) for row in rows]
 
     async def sessions(self, guild_id: int) -> list[SessionRecord]:
