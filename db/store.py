@@ -290,6 +290,7 @@ class SqliteStore:
     ) -> None:
         self._db = db
         self._thread = thread
+        self._closed = False
         self.path = path
         self._seats = SeatMemory()
 
@@ -313,6 +314,10 @@ class SqliteStore:
         return cls(db, path, thread)
 
     async def close(self) -> None:
+        """Close the connection and end its thread (again: nothing more)."""
+        if self._closed:
+            return
+        self._closed = True
         await self._run(self._db.close)
         self._thread.shutdown(wait=False)
 
