@@ -198,7 +198,7 @@ async def postgres_per_command(url: str) -> tuple[float, float, float]:
     from db.postgres import PostgresStore
 
     store = await PostgresStore.open(url)
-    table = await Table.open(store, 1)
+    table = await Table.open(store, 10_000)  # a channel the growth run does not use
     await table.play_to(1 + len(SEATING))
     times, payloads = [], []
     for _ in range(COMMANDS):

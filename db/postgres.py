@@ -84,6 +84,30 @@ _SAVE_SNAPSHOT = (
     "INSERT INTO snapshots (session_id, version, state) VALUES ($1, $2, $3) "
     "ON CONFLICT (session_id) DO UPDATE SET version = excluded.version, state = excluded.state"
 )
+# A commit whose seats did not change (most): one statement, so one transaction and one round
+# trip. The log entry is written only while the session is at the expected version (as of the
+# statement's start); a second writer racing at that version waits on the first one's entry in
+# the log's primary key, and is turned away by it once the first commits. The session's row and
+# snapshot follow the log entry, so nothing is written unless it was.
+_COMMIT = """
+WITH logged AS (
+    INSERT INTO log (session_id, version, actor_id, kind, command, events, at)
+    SELECT $1, $2, $3, $4, $5, $6, $7
+    WHERE EXISTS (SELECT 1 FROM sessions WHERE id = $1 AND version = $9)
+    RETURNING session_id
+), moved AS (
+    UPDATE sessions SET version = $2, status = $10, gm_id = $11, turn = $12, ending = $13,
+        updated_at = $7, ended_at = CASE WHEN $10 = 'ended' THEN coalesce(ended_at, $7) END,
+        turn_deadline = $8
+    FROM logged WHERE sessions.id = logged.session_id AND sessions.version = $9
+    RETURNING sessions.id
+), snapshot AS (
+    INSERT INTO snapshots (session_id, version, state) SELECT id, $2, $14 FROM moved
+    ON CONFLICT (session_id) DO UPDATE SET version = excluded.version, state = excluded.state
+    RETURNING session_id
+)
+SELECT (SELECT count(*) FROM snapshot), EXISTS (SELECT 1 FROM sessions WHERE id = $1)
+"""
 _INSERT_SEATS = (
     "INSERT INTO seats (session_id, seat_key, role, member_id, character, muted) "
     "SELECT $1, * FROM unnest($2::text[], $3::text[], $4::bigint[], $5::text[], $6::boolean[])"
@@ -142,6 +166,12 @@ def _password(url: str) -> str | None:
         return None
 
 
+async def _nothing_to_reset(conn: asyncpg.Connection) -> None:
+    """The pool's reset when a connection comes back: the store never changes a session's
+    settings, listens, or holds a lock past its transaction, so asyncpg's default reset (one
+    more round trip after every command: RESET ALL, UNLISTEN *, …) has nothing to undo."""
+
+
 class PostgresStore:
     """The Store on a PostgreSQL database, through one asyncpg connection pool."""
 
@@ -162,7 +192,11 @@ class PostgresStore:
             raise DatabaseUnreachable(where, "not a postgresql:// URL")
         try:
             pool = await asyncpg.create_pool(
-                url, min_size=1, max_size=pool_size, timeout=CONNECT_TIMEOUT
+                url,
+                min_size=1,
+                max_size=pool_size,
+                timeout=CONNECT_TIMEOUT,
+                reset=_nothing_to_reset,
             )
         except (OSError, TimeoutError, ValueError, asyncpg.PostgresError) as error:
             raise DatabaseUnreachable(where, _reason(error, url)) from None
@@ -230,8 +264,12 @@ class PostgresStore:
             session_id, expected_version, actor, command, accepted, at, turn_deadline
         )
         try:
-            async with self._pool.acquire() as conn, conn.transaction():
-                await _write(conn, write)
+            async with self._pool.acquire() as conn:
+                if write.seats is None:
+                    await _commit_at_once(conn, write)
+                else:
+                    async with conn.transaction():
+                        await _write(conn, write)
         except BaseException:
             self._seats.forget(session_id)
             raise
@@ -294,6 +332,34 @@ class PostgresStore:
     async def schema_version(self) -> int:
         async with self._pool.acquire() as conn:
             return await schema_version(conn)
+
+
+async def _commit_at_once(conn: asyncpg.Connection, write: Write) -> None:
+    """A commit that leaves the seats as they were, as one statement (``_COMMIT``)."""
+    try:
+        written, exists = await conn.fetchrow(
+            _COMMIT,
+            write.session_id,
+            write.version,
+            write.actor_id,
+            write.kind,
+            write.command,
+            write.events,
+            write.at,
+            write.turn_deadline,
+            write.expected,
+            write.status,
+            write.gm_id,
+            write.turn,
+            write.ending,
+            write.state,
+        )
+    except asyncpg.UniqueViolationError:  # the primary key (session_id, version)
+        raise VersionConflict(write.session_id, write.expected) from None
+    if not exists:
+        raise SessionNotFound(write.session_id)
+    if written != 1:
+        raise VersionConflict(write.session_id, write.expected)
 
 
 async def _write(conn: asyncpg.Connection, write: Write) -> None:
