@@ -95,6 +95,38 @@ class DurablePingBot(PingBot):
         await super().close()
 
 
+class PostgresDurablePingBot(PingBot):
+    """The durable floor on PostgreSQL: one castle-sized row INSERTed (one statement, committed)
+    through an asyncpg pool before each pong."""
+
+    def __init__(self, url: str, guild_ready_timeout: float) -> None:
+        super().__init__(guild_ready_timeout)
+        self.url = url
+        self.pool: Any = None
+
+    async def setup_hook(self) -> None:
+        import asyncpg
+
+        async def nothing(conn: Any) -> None:
+            return None
+
+        self.pool = await asyncpg.create_pool(self.url, min_size=1, max_size=10, reset=nothing)
+        await self.pool.execute(
+            "CREATE TABLE IF NOT EXISTS pings (id BIGSERIAL PRIMARY KEY, at DOUBLE PRECISION, "
+            "body TEXT)"
+        )
+
+    async def before_pong(self) -> None:
+        await self.pool.execute(
+            "INSERT INTO pings (at, body) VALUES ($1, $2)", time.time(), "x" * COMMIT_BYTES
+        )
+
+    async def close(self) -> None:
+        if self.pool is not None:
+            await self.pool.close()
+        await super().close()
+
+
 @dataclass
 class BotOptions:
     """What the bot's process is told: which bot, where the fake is, where its files go."""
@@ -176,6 +208,8 @@ def make_bot(options: BotOptions, watch: Stopwatch) -> discord.Client:
         return PingBot(options.guild_ready_timeout or 0.05)
     if options.kind == "durable-ping":
         timeout = options.guild_ready_timeout or 0.05
+        if options.database_url is not None:
+            return PostgresDurablePingBot(options.database_url, timeout)
         return DurablePingBot(options.database, options.synchronous, timeout)
     from bot import CastleBot, Settings, bot_class
     from db.sessions import SessionService
