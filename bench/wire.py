@@ -380,14 +380,20 @@ class World:
     tables: list[Table]
 
 
-def build_world(fake: FakeDiscord, sessions: int, seed: int) -> World:
-    """Servers of up to 25 tables, each server with a recap channel and an admin."""
+def build_world(fake: FakeDiscord, sessions: int, seed: int, shards: int = 1) -> World:
+    """Servers of up to 25 tables, each server with a recap channel and an admin.
+
+    With ``shards`` > 1 the servers take the shards in turn, and the tables are spread evenly.
+    """
     rng = random.Random(seed)
     world = World([], {}, {}, [])
     gm_role = None
+    per_guild = min(SESSIONS_PER_GUILD, math.ceil(sessions / shards))
     for n in range(sessions):
-        if n % SESSIONS_PER_GUILD == 0:
+        if n % per_guild == 0:
             guild = fake.add_guild(f"Castle {len(world.guilds) + 1}")
+            while (guild.id >> 22) % shards != len(world.guilds) % shards:
+                guild = fake.add_guild(f"Castle {len(world.guilds) + 1}")  # the next shard's
             world.guilds.append(guild)
             world.recaps[guild.id] = fake.add_text_channel(guild, "recaps")
             admin_perms = Perm.MANAGE_CHANNELS | Perm.MANAGE_GUILD
@@ -685,7 +691,7 @@ async def run(
         else:
             options = dataclasses.replace(options, database_url=None)
         async with FakeDiscord(token=TOKEN, shard_count=options.processes) as fake:
-            world = build_world(fake, sessions, options.seed)
+            world = build_world(fake, sessions, options.seed, options.processes)
             floor = await run_floor(fake, world, folder, options)
             durable = None
             if options.durable_floor:
