@@ -62,6 +62,8 @@ class StorageSettings(BaseSettings):
     # FULL: a command is on disk before the bot answers it, even through a power cut. NORMAL:
     # it survives the bot crashing or being killed, and answers ~0.5 ms sooner (README).
     database_synchronous: Synchronous = "FULL"
+    # PostgreSQL: the most connections this process opens (one pool for all its shards)
+    database_pool_size: int = Field(default=10, ge=1, le=100)
 
     @field_validator("database_synchronous", mode="before")
     @classmethod
@@ -299,7 +301,9 @@ async def open_store(settings: Settings) -> Store:
     from db.store import open_store as open_
 
     url = settings.database_url.get_secret_value() if settings.database_url else None
-    return await open_(url, settings.database_path, settings.database_synchronous)
+    return await open_(
+        url, settings.database_path, settings.database_synchronous, settings.database_pool_size
+    )
 
 
 async def run(settings: Settings) -> None:

@@ -158,6 +158,10 @@ class Phase:
     cpu: float | None = None  # the bot process's CPU seconds over the phase (all its threads)
     # with --processes: each process's CPU seconds and the interactions of its shard's servers
     process_cpu: list[tuple[float | None, int]] = field(default_factory=list)
+    # REST calls made with the bot's token (under Discord's global 50/s), by route, and those
+    # made through an interaction's or a webhook's token (not under it)
+    global_calls: Counter[str] = field(default_factory=Counter)
+    token_calls: int = 0
 
     @property
     def all(self) -> Figures:
@@ -183,6 +187,14 @@ class Phase:
         if self.cpu is not None and self.all.count:
             per = 1000 * self.cpu / self.all.count
             out.append(f"  the bot's CPU: {self.cpu:.2f} s, {per:.2f} ms per interaction")
+        if self.global_calls:
+            total = sum(self.global_calls.values())
+            routes = ", ".join(f"{route} {n}" for route, n in self.global_calls.most_common(6))
+            out.append(
+                f"  REST under the bot token's global 50/s: {total} calls "
+                f"({total / (self.seconds or 1):.2f}/s; {routes}); through interaction or "
+                f"webhook tokens (not counted): {self.token_calls}"
+            )
         for shard, (cpu, count) in enumerate(self.process_cpu):
             if cpu is not None and count:
                 out.append(
@@ -628,12 +640,20 @@ async def run_castle(fake: FakeDiscord, world: World, folder: Path, run: RunOpti
         recorder.guilds.clear()
         states = StateReader(database, run.database_url)
         sessions = [Session(recorder, states, t, run.think, MAX_ROUNDS) for t in world.tables]
+        first_request = len(fake.requests)
         try:
             seconds = await watch_all(bots, timed(fake, (s.play() for s in sessions)))
             await asyncio.sleep(0.5)  # let the last follow-ups and recaps land
         finally:
             await states.close()
+        calls = fake.requests[first_request:]
     phase = recorder.phase("castle bot", len(world.tables), seconds)
+    for call in calls:
+        route = call.route or call.path
+        if " /interactions/" in route or " /webhooks/" in route:
+            phase.token_calls += 1
+        else:
+            phase.global_calls[route] += 1
     phase.endings = Counter(s.ending for s in sessions if s.ending)
     phase.stages = read_stages(every[0])
     if count == 1:

@@ -447,13 +447,14 @@ async def open_store(
     database_url: str | None,
     database_path: Path | str = Path("data/castle.sqlite3"),
     synchronous: Synchronous = "FULL",
+    pool_size: int = 10,
 ) -> Store:
     """PostgreSQL when ``database_url`` names a server, else the SQLite file at
     ``database_path``."""
     if database_url:
         from db.postgres import PostgresStore
 
-        return await PostgresStore.open(database_url)
+        return await PostgresStore.open(database_url, pool_size)
     return await SqliteStore.open(database_path, synchronous)
 
 
