@@ -7,6 +7,7 @@ defaults (``fsync`` and ``synchronous_commit`` on: a commit is on disk before it
 from __future__ import annotations
 
 import contextlib
+import shutil
 import tempfile
 import uuid
 import warnings
@@ -20,7 +21,7 @@ import asyncpg
 @contextlib.asynccontextmanager
 async def postgres_database(server_url: str | None = None) -> AsyncIterator[str]:
     """The URL of a new empty database, dropped afterwards (its server stopped, if ours)."""
-    server = None
+    server, folder = None, Path()
     if server_url is None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # platformdirs: XDG_RUNTIME_DIR unset
@@ -41,3 +42,4 @@ async def postgres_database(server_url: str | None = None) -> AsyncIterator[str]
         await admin.close()
         if server is not None:
             server.cleanup()
+            shutil.rmtree(folder, ignore_errors=True)

