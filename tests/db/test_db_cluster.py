@@ -71,12 +71,14 @@ class Rolls:
         self.fake = fake
         self.sent: dict[int, list[str]] = {}
         self.acknowledged: dict[int, list[str]] = {}
+        self.dispatched = 0  # rolls the fake has put on a shard's connection
 
     async def roll(self, table: Table, member: Member, reason: str, timeout: float) -> None:
         self.sent.setdefault(table.hall.id, []).append(reason)
         handle = await self.fake.send_slash(
             "roll", member=member, channel=table.hall, options={"dice": "1d20", "reason": reason}
         )
+        self.dispatched += 1
         try:
             answer = await handle.message(timeout=timeout)
         except TimeoutError:
@@ -127,11 +129,14 @@ async def test_two_processes_one_shard_each_lose_nothing_and_double_nothing_thro
                     assert not (await opened.message()).ephemeral
                 for n in range(ROUNDS):
                     await rolls.round(tables, "before", n)
+                sent = rolls.dispatched
                 during = asyncio.gather(
                     *(rolls.round(tables, "during", n, timeout=4.0) for n in range(ROUNDS))
                 )
-                await asyncio.sleep(0.05)  # mid-play: rolls in flight on both shards
-                killed.process.kill()
+                in_flight = sent + ROUNDS * MEMBERS * len(tables)
+                while rolls.dispatched < in_flight:  # mid-play: every roll on its way, and
+                    await asyncio.sleep(0.001)  # the first shard's process cannot have
+                killed.process.kill()  # answered two dozen of them yet
                 await during
             finally:
                 await first.__aexit__(None, None, None)
