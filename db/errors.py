@@ -43,12 +43,24 @@ class SeatConflict(StoreError):
         self.session_id = session_id
 
 
-class DatabaseFileError(StoreError):
+class DatabaseUnusable(StoreError):
+    """A database the code must not use: the message names it (never its password), on one line."""
+
+    def __init__(self, where: Path | str, why: str) -> None:
+        super().__init__(" ".join(f"{where}: {why}".split()))
+        self.where = str(where)
+
+
+class DatabaseFileError(DatabaseUnusable):
     """A database file the code must not open; the message names the file, on one line."""
 
     def __init__(self, path: Path | str, why: str) -> None:
-        super().__init__(f"{path}: {why}")
+        super().__init__(path, why)
         self.path = Path(path)
+
+
+class DatabaseUnreachable(DatabaseUnusable):
+    """A PostgreSQL URL that is malformed, or a server that cannot be reached or logged into."""
 
 
 class NotADatabase(DatabaseFileError):
@@ -57,19 +69,23 @@ class NotADatabase(DatabaseFileError):
         super().__init__(path, f"{why} ({detail})" if detail else why)
 
 
-class SchemaTooNew(DatabaseFileError):
-    def __init__(self, path: Path | str, found: int, known: int) -> None:
+class SchemaTooNew(DatabaseUnusable):
+    def __init__(self, where: Path | str, found: int, known: int) -> None:
         super().__init__(
-            path,
+            where,
             f"the database is at schema version {found}, newer than this code knows ({known}); "
-            "upgrade the bot; the file was left untouched",
+            "upgrade the bot; the database was left untouched",
         )
         self.found = found
         self.known = known
 
 
-class MigrationFailed(DatabaseFileError):
-    def __init__(self, path: Path | str, migration: str, error: Exception) -> None:
+class MigrationFailed(DatabaseUnusable):
+    def __init__(self, where: Path | str, migration: str, error: Exception) -> None:
         detail = " ".join(str(error).split())
-        super().__init__(path, f"migration {migration} failed and was rolled back: {detail}")
+        super().__init__(where, f"migration {migration} failed and was rolled back: {detail}")
         self.migration = migration
+
+
+class TargetNotEmpty(DatabaseUnusable):
+    """``migrate-to`` found sessions or settings in the target database already."""

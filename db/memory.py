@@ -14,6 +14,7 @@ from db.models import (
     seat_records,
     utcnow,
 )
+from db.shards import Shards
 from scenes.engine import commands as cmd
 from scenes.engine.session import Accepted
 
@@ -110,8 +111,12 @@ class MemoryStore:
         records = [s.record for s in self._sessions.values() if s.record.guild_id == guild_id]
         return sorted(records, key=lambda record: record.id, reverse=True)
 
-    async def open_sessions(self) -> list[StoredSession]:
-        return [stored for stored in self._sessions.values() if stored.record.open]
+    async def open_sessions(self, shards: Shards | None = None) -> list[StoredSession]:
+        return [
+            stored
+            for stored in self._sessions.values()
+            if stored.record.open and (shards is None or shards.owns(stored.record.guild_id))
+        ]
 
     async def log(self, session_id: int, after: int = 0) -> list[LogEntry]:
         return [entry for entry in self._log.get(session_id, []) if entry.version > after]

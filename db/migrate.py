@@ -1,6 +1,8 @@
-"""Numbered SQL migrations (db/migrations/NNN_name.sql), applied in order, each in one transaction.
+"""Numbered SQL migrations (NNN_name.sql): all the pending ones applied in one transaction.
 
-The schema's version is the file's ``PRAGMA user_version`` (0 for an empty file).
+SQLite's are in ``db/migrations/``, PostgreSQL's in ``db/migrations/postgres/``, each numbered
+from 001. An SQLite file records its version in ``PRAGMA user_version`` (0 for an empty file); a
+PostgreSQL database in its ``schema_migrations`` table (db.postgres).
 """
 
 from __future__ import annotations
@@ -11,11 +13,10 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import aiosqlite
-
 from db.errors import MigrationFailed
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+POSTGRES_MIGRATIONS_DIR = MIGRATIONS_DIR / "postgres"
 _NAME = re.compile(r"^(\d{3})_\w+\.sql$")
 
 
@@ -28,11 +29,14 @@ class Migration:
     def name(self) -> str:
         return self.path.name
 
+    def text(self) -> str:
+        return self.path.read_text(encoding="utf-8")
+
     def statements(self) -> list[str]:
         """The file's statements, one at a time (a trigger's body stays whole)."""
         statements: list[str] = []
         pending = ""
-        for line in self.path.read_text(encoding="utf-8").splitlines(keepends=True):
+        for line in self.text().splitlines(keepends=True):
             pending += line
             if sqlite3.complete_statement(pending):
                 statements.append(pending.strip())
@@ -57,37 +61,36 @@ def migrations(folder: Path = MIGRATIONS_DIR) -> tuple[Migration, ...]:
 
 
 def latest_version() -> int:
-    """The schema version this code writes."""
+    """The SQLite schema version this code writes."""
     return migrations()[-1].version
 
 
-async def schema_version(db: aiosqlite.Connection) -> int:
-    rows = list(await db.execute_fetchall("PRAGMA user_version"))
-    return int(rows[0][0])
+def schema_version(db: sqlite3.Connection) -> int:
+    return int(db.execute("PRAGMA user_version").fetchone()[0])
 
 
-async def migrate(db: aiosqlite.Connection, path: Path | str, target: int | None = None) -> int:
-    """Bring the schema up to ``target`` (the latest by default); return the version reached.
+def migrate(db: sqlite3.Connection, path: Path | str, target: int | None = None) -> int:
+    """Bring an SQLite file's schema up to ``target`` (the latest by default); return its version.
 
-    ``db`` must be in autocommit mode (``isolation_level=None``). Each migration runs inside
-    ``BEGIN IMMEDIATE`` and re-reads the version first, so two processes opening the same new
-    file cannot both apply it.
+    ``db`` must be in autocommit mode (``isolation_level=None``). Every pending migration runs
+    inside one ``BEGIN IMMEDIATE`` that re-reads the version first, so two processes opening
+    the same new file cannot both apply one, and a failure leaves the file as it was.
     """
     target = latest_version() if target is None else target
-    for migration in migrations():
-        if migration.version <= target and migration.version > await schema_version(db):
-            await _apply(db, migration, path)
-    return await schema_version(db)
-
-
-async def _apply(db: aiosqlite.Connection, migration: Migration, path: Path | str) -> None:
-    await db.execute("BEGIN IMMEDIATE")
+    if schema_version(db) >= target:
+        return schema_version(db)
+    db.execute("BEGIN IMMEDIATE")
+    current = None
     try:
-        if await schema_version(db) < migration.version:
-            for statement in migration.statements():
-                await db.execute(statement)
-            await db.execute(f"PRAGMA user_version = {migration.version:d}")
-        await db.execute("COMMIT")
+        found = schema_version(db)
+        for current in migrations():
+            if found < current.version <= target:
+                for statement in current.statements():
+                    db.execute(statement)
+                db.execute(f"PRAGMA user_version = {current.version:d}")
+        db.execute("COMMIT")
     except sqlite3.Error as error:
-        await db.execute("ROLLBACK")
-        raise MigrationFailed(path, migration.name, error) from error
+        db.execute("ROLLBACK")
+        name = current.name if current else "?"
+        raise MigrationFailed(path, name, error) from error
+    return schema_version(db)

@@ -1,6 +1,7 @@
 """SessionService: what the cogs call to play a command: load, decide, commit, cache.
 
 One command at a time per session; the cache of open sessions changes only after a commit.
+A sharded process restores, caches and times out only the sessions of its own shards' servers.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from datetime import datetime, timedelta
 
 from db.errors import ChannelBusy, SessionNotFound, VersionConflict
 from db.models import LogEntry, SessionRecord, Settings, StoredSession, utcnow
+from db.shards import Shards
 from db.store import Store
 from scenes.engine import commands as cmd
 from scenes.engine import events as ev
@@ -54,9 +56,14 @@ class SessionService:
     """Plays commands on sessions through a Store, keeping every open session's state cached."""
 
     def __init__(
-        self, store: Store, clock: Callable[[], datetime] = utcnow, retries: int = RETRIES
+        self,
+        store: Store,
+        clock: Callable[[], datetime] = utcnow,
+        retries: int = RETRIES,
+        shards: Shards | None = None,
     ) -> None:
         self.store = store
+        self.shards = shards
         self._clock = clock
         self._retries = retries
         self._open: dict[int, StoredSession] = {}
@@ -65,8 +72,11 @@ class SessionService:
         self._settings: dict[int, Settings] = {}
 
     async def restore(self) -> list[StoredSession]:
-        """Load every session that has not ended (at start): their states, turns and deadlines."""
-        restored = await self.store.open_sessions()
+        """Load every session that has not ended (at start): their states, turns and deadlines.
+
+        Sharded, only those of this process's shards' servers (the others are another's).
+        """
+        restored = await self.store.open_sessions(self.shards)
         self._open.clear()
         self._channels.clear()
         for stored in restored:
@@ -233,6 +243,8 @@ class SessionService:
         return stored
 
     def _cache(self, stored: StoredSession) -> None:
+        if self.shards is not None and not self.shards.owns(stored.record.guild_id):
+            return  # another process's session: read when asked, never kept
         if stored.record.open:
             self._open[stored.id] = stored
             self._channels[stored.record.channel_id] = stored.id

@@ -1,16 +1,19 @@
-"""The Store: the one interface to persisted sessions; SqliteStore implements it on SQLite."""
+"""The Store: the one interface to persisted sessions; SqliteStore implements it on SQLite.
+
+(db.postgres.PostgresStore implements it on PostgreSQL; ``open_store`` picks one.)
+"""
 
 from __future__ import annotations
 
 import asyncio
-import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, NamedTuple, Protocol, TypeVar
 
-import aiosqlite
 from pydantic import TypeAdapter
 
 from db.errors import (
@@ -33,6 +36,7 @@ from db.models import (
     seat_records,
     utcnow,
 )
+from db.shards import Shards
 from scenes.engine import commands as cmd
 from scenes.engine.events import dump_events, load_events
 from scenes.engine.session import Accepted
@@ -44,6 +48,7 @@ from scenes.engine.state import SessionState
 Synchronous = Literal["FULL", "NORMAL"]
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
+T = TypeVar("T")
 COMMAND: TypeAdapter[cmd.Command] = TypeAdapter(cmd.Command)
 
 
@@ -91,8 +96,8 @@ class Store(Protocol):
         """A server's sessions, open and ended, newest first."""
         ...
 
-    async def open_sessions(self) -> list[StoredSession]:
-        """Every session that has not ended (for a restart)."""
+    async def open_sessions(self, shards: Shards | None = None) -> list[StoredSession]:
+        """Every session that has not ended (for a restart); only ``shards``' servers' if given."""
         ...
 
     async def log(self, session_id: int, after: int = 0) -> list[LogEntry]:
@@ -123,21 +128,33 @@ _RECORD = (
     "turn",
     "turn_deadline",
 )
-_RECORD_COLUMNS = ", ".join(f"s.{column}" for column in _RECORD)
-_LOADED = (
-    f"SELECT {_RECORD_COLUMNS}, snapshots.state FROM sessions AS s "
+RECORD_COLUMNS = ", ".join(f"s.{column}" for column in _RECORD)
+LOADED = (
+    f"SELECT {RECORD_COLUMNS}, snapshots.state FROM sessions AS s "
     "JOIN snapshots ON snapshots.session_id = s.id"
 )
-_COMMIT = (
-    "INSERT INTO commits (session_id, version, actor_id, kind, command, events, state, status, "
-    "gm_id, turn, ending, seats, at, turn_deadline) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+_INSERT_LOG = (
+    "INSERT INTO log (session_id, version, actor_id, kind, command, events, at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
+_UPDATE_SESSION = (
+    "UPDATE sessions SET version = ?, status = ?, gm_id = ?, turn = ?, ending = ?, "
+    "updated_at = ?, ended_at = CASE WHEN ? = 'ended' THEN coalesce(ended_at, ?) END, "
+    "turn_deadline = ? WHERE id = ? AND version = ?"
+)
+_SAVE_SNAPSHOT = (
+    "INSERT INTO snapshots (session_id, version, state) VALUES (?, ?, ?) "
+    "ON CONFLICT (session_id) DO UPDATE SET version = excluded.version, state = excluded.state"
+)
+_INSERT_SEAT = (
+    "INSERT INTO seats (session_id, seat_key, role, member_id, character, muted) "
+    "VALUES (?, ?, ?, ?, ?, ?)"
 )
 _NEW_SESSION = (
     "INSERT INTO sessions (guild_id, channel_id, scene, gm_id, status, created_at, updated_at, "
     "version) VALUES (?, ?, ?, ?, ?, ?, ?, 0)"
 )
-_SAVE_SETTINGS = (
+SAVE_SETTINGS = (
     "INSERT INTO settings (guild_id, recap_channel_id, gm_role_id, turn_timeout_minutes) "
     "VALUES (?, ?, ?, ?) ON CONFLICT (guild_id) DO UPDATE SET "
     "recap_channel_id = excluded.recap_channel_id, gm_role_id = excluded.gm_role_id, "
@@ -145,24 +162,105 @@ _SAVE_SETTINGS = (
 )
 
 
-def _iso(moment: datetime | None) -> str | None:
+class Write(NamedTuple):
+    """One commit's values, serialised on the event loop before the hop to the database."""
+
+    session_id: int
+    expected: int
+    actor_id: int
+    kind: str
+    command: str
+    events: str
+    state: str
+    status: str
+    gm_id: int
+    turn: str | None
+    ending: str | None
+    at: datetime
+    turn_deadline: datetime | None
+    seats: tuple[SeatRecord, ...] | None  # None: the seats did not change
+
+    @property
+    def version(self) -> int:
+        return self.expected + 1
+
+
+class SeatMemory:
+    """The seats each session had at its last known version, so a commit can skip rewriting
+    them when they did not change (most commands)."""
+
+    def __init__(self) -> None:
+        self._rows: dict[int, tuple[int, tuple[SeatRecord, ...]]] = {}
+
+    def write(
+        self,
+        session_id: int,
+        expected_version: int,
+        actor: cmd.Actor,
+        command: cmd.Command,
+        accepted: Accepted,
+        at: datetime | None,
+        turn_deadline: datetime | None,
+    ) -> Write:
+        state = accepted.state
+        rows = seat_records(state)
+        unchanged = self._rows.get(session_id) == (expected_version, rows)
+        return Write(
+            session_id,
+            expected_version,
+            actor.member_id,
+            command.kind,
+            command.model_dump_json(),
+            dump_events(accepted.events),
+            state.model_dump_json(),
+            state.status.value,
+            state.gm_id,
+            state.turn,
+            ending_key(state),
+            at or utcnow(),
+            turn_deadline,
+            None if unchanged else rows,
+        )
+
+    def committed(self, write: Write, state: SessionState) -> None:
+        self._rows[write.session_id] = (write.version, seat_records(state))
+
+    def forget(self, session_id: int) -> None:
+        self._rows.pop(session_id, None)
+
+    def remember(self, row: Sequence[Any]) -> StoredSession:
+        """Parse a loaded row, noting its seats so the next commit can skip rewriting them."""
+        loaded = loaded_session(row)
+        self._rows[loaded.id] = (loaded.version, seat_records(loaded.state))
+        return loaded
+
+
+def iso(moment: datetime | None) -> str | None:
     """A moment as UTC ISO text: one fixed format, so text order is time order."""
     if moment is None:
         return None
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
-def _record(row: Sequence[Any]) -> SessionRecord:
+def session_record(row: Sequence[Any]) -> SessionRecord:
     return SessionRecord.model_validate(dict(zip(_RECORD, row, strict=False)))
 
 
-def _loaded(row: Sequence[Any]) -> StoredSession:
+def loaded_session(row: Sequence[Any]) -> StoredSession:
     state = SessionState.model_validate_json(row[len(_RECORD)])
-    return StoredSession(record=_record(row), state=state)
+    return StoredSession(record=session_record(row), state=state)
 
 
-def _seats_json(rows: Iterable[SeatRecord]) -> str:
-    return json.dumps([row._asdict() for row in rows])
+def log_entry(session_id: int, row: Sequence[Any]) -> LogEntry:
+    version, actor_id, command, events, at = row
+    return LogEntry(
+        session_id=session_id,
+        version=version,
+        actor_id=actor_id,
+        command=COMMAND.validate_json(command),
+        events=load_events(events),
+        at=at if isinstance(at, datetime) else datetime.fromisoformat(at),
+    )
 
 
 def _check_header(path: Path) -> None:
@@ -179,19 +277,22 @@ def _check_header(path: Path) -> None:
 
 
 class SqliteStore:
-    """The Store on one SQLite file (WAL), through one aiosqlite connection.
+    """The Store on one SQLite file (WAL), through one connection on one thread of its own.
 
-    A commit is a single INSERT into the ``commits`` view, whose trigger writes the log entry,
-    the session's row, its snapshot and (when they changed) its seats: one statement, one
-    transaction, one round trip to the connection's thread. An asyncio lock keeps other
-    statements out of the one multi-statement transaction (``create``).
+    Every call is one hop to that thread: a commit runs there whole, ``BEGIN IMMEDIATE``, the
+    log entry (its primary key turns away a second write at the same version), the session's
+    row (only at the expected version), its snapshot, its seats when they changed, ``COMMIT``.
+    The thread runs one call at a time, so no transaction ever interleaves with another.
     """
 
-    def __init__(self, db: aiosqlite.Connection, path: Path | str) -> None:
+    def __init__(
+        self, db: sqlite3.Connection, path: Path | str, thread: ThreadPoolExecutor
+    ) -> None:
         self._db = db
-        self._lock = asyncio.Lock()
+        self._thread = thread
+        self._closed = False
         self.path = path
-        self._seat_rows: dict[int, tuple[int, tuple[SeatRecord, ...]]] = {}
+        self._seats = SeatMemory()
 
     @classmethod
     async def open(cls, path: Path | str, synchronous: Synchronous = "FULL") -> SqliteStore:
@@ -203,20 +304,22 @@ class SqliteStore:
             path = Path(path)
             _check_header(path)
             path.parent.mkdir(parents=True, exist_ok=True)
+        thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-store")
+        loop = asyncio.get_running_loop()
         try:
-            db = await aiosqlite.connect(path, isolation_level=None)
-        except sqlite3.Error as error:
-            raise DatabaseFileError(path, f"cannot be opened ({error})") from None
-        try:
-            await _prepare(db, path, synchronous)
+            db = await loop.run_in_executor(thread, _connect, path, synchronous)
         except BaseException:
-            await db.close()
+            thread.shutdown(wait=False)
             raise
-        return cls(db, path)
+        return cls(db, path, thread)
 
     async def close(self) -> None:
-        async with self._lock:
-            await self._db.close()
+        """Close the connection and end its thread (again: nothing more)."""
+        if self._closed:
+            return
+        self._closed = True
+        await self._run(self._db.close)
+        self._thread.shutdown(wait=False)
 
     async def create(
         self,
@@ -230,17 +333,11 @@ class SqliteStore:
         turn_deadline: datetime | None = None,
     ) -> StoredSession:
         at = at or utcnow()
-        async with self._lock:
-            await self._db.execute("BEGIN IMMEDIATE")
-            try:
-                session_id = await self._new_session(guild_id, channel_id, accepted.state, at)
-                await self._commit(session_id, 0, actor, command, accepted, at, turn_deadline)
-                await self._db.execute("COMMIT")
-            except BaseException:
-                await self._rollback()
-                raise
-            rows = await self._fetch(f"{_LOADED} WHERE s.id = ?", (session_id,))
-        return self._remember(rows[0])
+        state = accepted.state
+        row = (guild_id, channel_id, state.scene, state.gm_id, state.status.value, iso(at), iso(at))
+        write = self._seats.write(0, 0, actor, command, accepted, at, turn_deadline)
+        loaded = await self._run(_create, self._db, channel_id, row, write)
+        return self._seats.remember(loaded)
 
     async def commit(
         self,
@@ -253,29 +350,39 @@ class SqliteStore:
         at: datetime | None = None,
         turn_deadline: datetime | None = None,
     ) -> int:
-        async with self._lock:
-            return await self._commit(
-                session_id, expected_version, actor, command, accepted, at, turn_deadline
-            )
+        write = self._seats.write(
+            session_id, expected_version, actor, command, accepted, at, turn_deadline
+        )
+        try:
+            await self._run(_transaction, self._db, _write, write)
+        except BaseException:
+            self._seats.forget(session_id)
+            raise
+        self._seats.committed(write, accepted.state)
+        return write.version
 
     async def load(self, session_id: int) -> StoredSession | None:
-        row = await self._one(f"{_LOADED} WHERE s.id = ?", (session_id,))
-        return None if row is None else self._remember(row)
+        row = await self._one(f"{LOADED} WHERE s.id = ?", (session_id,))
+        return None if row is None else self._seats.remember(row)
 
     async def load_by_channel(self, channel_id: int) -> StoredSession | None:
-        query = f"{_LOADED} WHERE s.channel_id = ? AND s.status <> 'ended'"
+        query = f"{LOADED} WHERE s.channel_id = ? AND s.status <> 'ended'"
         row = await self._one(query, (channel_id,))
-        return None if row is None else self._remember(row)
+        return None if row is None else self._seats.remember(row)
 
-    async def open_sessions(self) -> list[StoredSession]:
-        rows = await self._all(f"{_LOADED} WHERE s.status <> 'ended' ORDER BY s.id")
-        return [self._remember(row) for row in rows]
+    async def open_sessions(self, shards: Shards | None = None) -> list[StoredSession]:
+        query = f"{LOADED} WHERE s.status <> 'ended'"
+        params: tuple[int, ...] = ()
+        if shards is not None:
+            marks = ", ".join("?" * len(shards.ids))
+            query += f" AND ((s.guild_id >> 22) % ?) IN ({marks})"
+            params = (shards.count, *shards.ids)
+        rows = await self._all(f"{query} ORDER BY s.id", params)
+        return [self._seats.remember(row) for row in rows]
 
     async def sessions(self, guild_id: int) -> list[SessionRecord]:
-        query = (
-            f"SELECT {_RECORD_COLUMNS} FROM sessions AS s WHERE s.guild_id = ? ORDER BY s.id DESC"
-        )
-        return [_record(row) for row in await self._all(query, (guild_id,))]
+        query = f"SELECT {RECORD_COLUMNS} FROM sessions AS s WHERE s.guild_id = ? ORDER BY id DESC"
+        return [session_record(row) for row in await self._all(query, (guild_id,))]
 
     async def log(self, session_id: int, after: int = 0) -> list[LogEntry]:
         rows = await self._all(
@@ -283,17 +390,7 @@ class SqliteStore:
             "WHERE session_id = ? AND version > ? ORDER BY version",
             (session_id, after),
         )
-        return [
-            LogEntry(
-                session_id=session_id,
-                version=version,
-                actor_id=actor_id,
-                command=COMMAND.validate_json(command),
-                events=load_events(events),
-                at=datetime.fromisoformat(at),
-            )
-            for version, actor_id, command, events, at in rows
-        ]
+        return [log_entry(session_id, row) for row in rows]
 
     async def seats(self, session_id: int) -> list[SeatRecord]:
         rows = await self._all(
@@ -321,114 +418,151 @@ class SqliteStore:
 
     async def save_settings(self, settings: Settings) -> None:
         values = settings.model_dump()
-        async with self._lock:
-            await self._db.execute(
-                _SAVE_SETTINGS, tuple(values[key] for key in Settings.model_fields)
-            )
+        params = tuple(values[key] for key in Settings.model_fields)
+        await self._run(self._db.execute, SAVE_SETTINGS, params)
 
     async def integrity_check(self) -> str:
         """SQLite's own check of the whole file: ``"ok"`` when it is sound."""
         return "\n".join(str(row[0]) for row in await self._all("PRAGMA integrity_check"))
 
     async def schema_version(self) -> int:
-        async with self._lock:
-            return await schema_version(self._db)
+        return await self._run(schema_version, self._db)
 
-    async def _new_session(
-        self, guild_id: int, channel_id: int, state: SessionState, at: datetime
-    ) -> int:
-        values = (guild_id, channel_id, state.scene, state.gm_id, state.status.value)
-        try:
-            row = await self._db.execute_insert(_NEW_SESSION, (*values, _iso(at), _iso(at)))
-        except sqlite3.IntegrityError:
-            raise ChannelBusy(channel_id) from None
-        assert row is not None
-        return int(row[0])
+    async def run_on_connection(self, call: Callable[[sqlite3.Connection], T]) -> T:
+        """Run ``call(connection)`` on the store's thread, between two of its transactions."""
+        return await self._run(call, self._db)
 
-    async def _commit(
-        self,
-        session_id: int,
-        expected_version: int,
-        actor: cmd.Actor,
-        command: cmd.Command,
-        accepted: Accepted,
-        at: datetime | None,
-        turn_deadline: datetime | None,
-    ) -> int:
-        state = accepted.state
-        version = expected_version + 1
-        rows = seat_records(state)
-        unchanged = self._seat_rows.get(session_id) == (expected_version, rows)
-        params = (
-            session_id,
-            version,
-            actor.member_id,
-            command.kind,
-            command.model_dump_json(),
-            dump_events(accepted.events),
-            state.model_dump_json(),
-            state.status.value,
-            state.gm_id,
-            state.turn,
-            ending_key(state),
-            None if unchanged else _seats_json(rows),
-            _iso(at or utcnow()),
-            _iso(turn_deadline),
-        )
-        try:
-            await self._db.execute(_COMMIT, params)
-        except sqlite3.IntegrityError as error:
-            raise _commit_error(error, session_id, expected_version) from None
-        self._seat_rows[session_id] = (version, rows)
-        return version
-
-    async def _rollback(self) -> None:
-        if self._db.in_transaction:
-            await self._db.execute("ROLLBACK")
-        self._seat_rows.clear()
-
-    async def _fetch(self, query: str, params: tuple[object, ...] = ()) -> list[Any]:
-        """Run a query; the caller holds the lock."""
-        return list(await self._db.execute_fetchall(query, params))
+    async def _run(self, call: Callable[..., T], *args: Any) -> T:
+        """Run ``call`` on the connection's thread: the one hop."""
+        return await asyncio.get_running_loop().run_in_executor(self._thread, call, *args)
 
     async def _all(self, query: str, params: tuple[object, ...] = ()) -> list[Any]:
-        async with self._lock:
-            return await self._fetch(query, params)
+        return await self._run(_fetch, self._db, query, params)
 
     async def _one(self, query: str, params: tuple[object, ...]) -> Any:
         rows = await self._all(query, params)
         return rows[0] if rows else None
 
-    def _remember(self, row: Sequence[Any]) -> StoredSession:
-        """Parse a loaded row, noting its seats so the next commit can skip rewriting them."""
-        loaded = _loaded(row)
-        self._seat_rows[loaded.id] = (loaded.version, seat_records(loaded.state))
-        return loaded
+
+async def open_store(
+    database_url: str | None,
+    database_path: Path | str = Path("data/castle.sqlite3"),
+    synchronous: Synchronous = "FULL",
+    pool_size: int = 10,
+) -> Store:
+    """PostgreSQL when ``database_url`` names a server, else the SQLite file at
+    ``database_path``."""
+    if database_url:
+        from db.postgres import PostgresStore
+
+        return await PostgresStore.open(database_url, pool_size)
+    return await SqliteStore.open(database_path, synchronous)
 
 
-async def _prepare(db: aiosqlite.Connection, path: Path | str, synchronous: Synchronous) -> None:
+# What runs on the SQLite connection's thread.
+
+
+def _fetch(db: sqlite3.Connection, query: str, params: tuple[object, ...]) -> list[Any]:
+    return db.execute(query, params).fetchall()
+
+
+def _transaction(db: sqlite3.Connection, body: Callable[..., T], *args: Any) -> T:
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        result = body(db, *args)
+        db.execute("COMMIT")
+    except BaseException:
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+        raise
+    return result
+
+
+def _write(db: sqlite3.Connection, write: Write) -> None:
+    """One commit's statements, inside the caller's transaction."""
+    at, deadline = iso(write.at), iso(write.turn_deadline)
+    session_id = write.session_id
+    log = (session_id, write.version, write.actor_id, write.kind, write.command, write.events, at)
+    try:
+        db.execute(_INSERT_LOG, log)
+    except sqlite3.IntegrityError:  # the primary key (session, version), or no such session
+        if db.execute("SELECT 1 FROM sessions WHERE id = ?", (session_id,)).fetchone() is None:
+            raise SessionNotFound(session_id) from None
+        raise VersionConflict(session_id, write.expected) from None
+    session = (write.version, write.status, write.gm_id, write.turn, write.ending, at)
+    ended = (write.status, at, deadline, session_id, write.expected)
+    if db.execute(_UPDATE_SESSION, session + ended).rowcount != 1:
+        raise VersionConflict(session_id, write.expected)
+    db.execute(_SAVE_SNAPSHOT, (session_id, write.version, write.state))
+    if write.seats is not None:
+        db.execute("DELETE FROM seats WHERE session_id = ?", (session_id,))
+        try:
+            db.executemany(_INSERT_SEAT, [(session_id, *seat) for seat in write.seats])
+        except sqlite3.IntegrityError:  # one member in two seats
+            raise SeatConflict(session_id) from None
+
+
+def _create(db: sqlite3.Connection, channel_id: int, row: tuple[object, ...], write: Write) -> Any:
+    def body(db: sqlite3.Connection) -> int:
+        try:
+            session_id = db.execute(_NEW_SESSION, row).lastrowid
+        except sqlite3.IntegrityError:  # the channel's one open session
+            raise ChannelBusy(channel_id) from None
+        assert session_id is not None
+        _write(db, write._replace(session_id=session_id))
+        return session_id
+
+    session_id = _transaction(db, body)
+    return db.execute(f"{LOADED} WHERE s.id = ?", (session_id,)).fetchone()
+
+
+def _connect(path: Path | str, synchronous: Synchronous) -> sqlite3.Connection:
+    try:
+        db = sqlite3.connect(
+            path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+        )
+    except sqlite3.Error as error:
+        raise DatabaseFileError(path, f"cannot be opened ({error})") from None
+    try:
+        _prepare(db, path, synchronous)
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def _prepare(db: sqlite3.Connection, path: Path | str, synchronous: Synchronous) -> None:
     """Check the file's schema version, set the connection's pragmas, migrate."""
     try:
-        found = await schema_version(db)
+        found = schema_version(db)
     except sqlite3.OperationalError as error:
         raise DatabaseFileError(path, f"cannot be opened ({error})") from None
     except sqlite3.DatabaseError as error:
         raise NotADatabase(path, str(error)) from None
     if found > latest_version():
         raise SchemaTooNew(path, found, latest_version())
-    await db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS:d}")
-    await db.execute("PRAGMA journal_mode = WAL")
-    await db.execute(f"PRAGMA synchronous = {synchronous}")
-    await db.execute("PRAGMA foreign_keys = ON")
-    await migrate(db, path)
+    _journal_mode_wal(db)
+    db.execute(f"PRAGMA synchronous = {synchronous}")
+    db.execute("PRAGMA foreign_keys = ON")
+    migrate(db, path)
 
 
-def _commit_error(error: sqlite3.IntegrityError, session_id: int, expected: int) -> Exception:
-    text = str(error)
-    if "no such session" in text:
-        return SessionNotFound(session_id)
-    if "version conflict" in text or "log.session_id, log.version" in text:
-        return VersionConflict(session_id, expected)
-    if "seats." in text:
-        return SeatConflict(session_id)
-    return error
+def _journal_mode_wal(db: sqlite3.Connection) -> None:
+    """Put the file in WAL mode (it stays so: only a new file's first opener changes it).
+
+    Changing the journal mode needs the file to itself. When two connections try at once, one
+    of them is refused with SQLITE_BUSY at once, without the busy timeout (SQLite's deadlock
+    avoidance: both hold a read lock and want to write). The refused one has released its lock,
+    so it retries, until the busy timeout.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            if str(db.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+                db.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            busy = error.sqlite_errorcode & 0xFF == sqlite3.SQLITE_BUSY
+            if not busy or time.monotonic() > deadline:
+                raise
+            time.sleep(0.005)

@@ -1,6 +1,7 @@
 """The crash test's child: plays commands on a file database until killed.
 
-Prints each committed version, flushed, once its commit has returned. Usage: crash_child.py PATH
+Prints each committed version, flushed, once its commit has returned.
+Usage: crash_child.py PATH (an SQLite file) or crash_child.py postgresql://… (a database)
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import sys
 from castle_play import CHANNEL, scripted, seated
 
 from db.sessions import Ran, SessionService
-from db.store import SqliteStore
+from db.store import open_store
 
 
 def report(ran: Ran) -> None:
@@ -20,8 +21,9 @@ def report(ran: Ran) -> None:
         sys.stdout.flush()
 
 
-async def main(path: str) -> None:
-    store = await SqliteStore.open(path)
+async def main(target: str) -> None:
+    postgres = target.startswith("postgresql://")
+    store = await open_store(target if postgres else None, target)
     service = SessionService(store)
     await service.restore()
     report(await seated(service))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import random
-from pathlib import Path
 
+from backends import Backend
 from castle_play import (
     AIKO,
     BOTAN,
@@ -21,7 +21,7 @@ from castle_play import (
 
 from db.errors import VersionConflict
 from db.sessions import SessionService
-from db.store import SqliteStore
+from db.store import Store
 from scenes.engine import commands as c
 from scenes.engine.session import Accepted, play
 
@@ -43,7 +43,7 @@ def burst(size: int) -> list[tuple[c.Actor, c.Command]]:
 
 
 async def test_fifty_commands_at_one_instant_are_each_logged_once(
-    service: SessionService, sqlite_store: SqliteStore
+    service: SessionService, durable_store: Store
 ) -> None:
     begun = await seated(service)
     session_id = begun.session_id
@@ -56,28 +56,26 @@ async def test_fifty_commands_at_one_instant_are_each_logged_once(
         (ran, command) for ran, (_, command) in zip(results, commands, strict=True) if ran.accepted
     ]
     assert len(accepted) >= 25  # every pose and roll, and each turn's defend
-    log = {entry.version: entry for entry in await sqlite_store.log(session_id)}
+    log = {entry.version: entry for entry in await durable_store.log(session_id)}
     versions = sorted(ran.version for ran, _ in accepted)
     assert versions == list(range(begun.version + 1, begun.version + 1 + len(accepted)))
     for ran, command in accepted:
         assert log[ran.version].command == command
         assert isinstance(ran.outcome, Accepted) and log[ran.version].events == ran.outcome.events
     assert max(log) == versions[-1]
-    await assert_consistent(sqlite_store, session_id)
+    await assert_consistent(durable_store, session_id)
 
 
-async def test_many_sessions_play_at_once(
-    service: SessionService, sqlite_store: SqliteStore
-) -> None:
+async def test_many_sessions_play_at_once(service: SessionService, durable_store: Store) -> None:
     channels = range(1, 11)
     begun = await asyncio.gather(*(seated(service, channel, seed=channel) for channel in channels))
     await asyncio.gather(*(play_steps(service, channel, range(20)) for channel in channels))
     for ran in begun:
-        await assert_consistent(sqlite_store, ran.session_id)  # type: ignore[arg-type]
+        await assert_consistent(durable_store, ran.session_id)  # type: ignore[arg-type]
 
 
 async def test_of_many_claiming_one_seat_at_once_exactly_one_wins(
-    service: SessionService, sqlite_store: SqliteStore
+    service: SessionService, durable_store: Store
 ) -> None:
     opened_ = await service.open_session(GUILD, CHANNEL, GM, c.Open(scene="castle", seats=2))
     claimants = [c.Actor(member_id=1000 + n, name=f"fan {n}") for n in range(20)]
@@ -86,14 +84,14 @@ async def test_of_many_claiming_one_seat_at_once_exactly_one_wins(
     )
     winners = [actor for actor, ran in zip(claimants, results, strict=True) if ran.accepted]
     assert len(winners) == 1
-    seats = {seat.seat_key: seat for seat in await sqlite_store.seats(opened_.session_id)}  # type: ignore[arg-type]
+    seats = {seat.seat_key: seat for seat in await durable_store.seats(opened_.session_id)}  # type: ignore[arg-type]
     assert seats["sakura"].member_id == winners[0].member_id
-    await assert_consistent(sqlite_store, opened_.session_id)  # type: ignore[arg-type]
+    await assert_consistent(durable_store, opened_.session_id)  # type: ignore[arg-type]
 
 
-async def test_two_connections_racing_at_one_version_commit_once(db_path: Path) -> None:
+async def test_two_connections_racing_at_one_version_commit_once(backend: Backend) -> None:
     """The database itself, not the in-process lock, turns the second write away."""
-    first, second = await SqliteStore.open(db_path), await SqliteStore.open(db_path)
+    first, second = await backend.open(), await backend.open()
     try:
         stored = await first.create(
             GUILD,
@@ -124,8 +122,8 @@ async def test_two_connections_racing_at_one_version_commit_once(db_path: Path) 
         await second.close()
 
 
-async def test_two_bots_on_one_file_seat_exactly_one_claimant(db_path: Path) -> None:
-    first, second = await SqliteStore.open(db_path), await SqliteStore.open(db_path)
+async def test_two_bots_on_one_file_seat_exactly_one_claimant(backend: Backend) -> None:
+    first, second = await backend.open(), await backend.open()
     try:
         one, two = SessionService(first), SessionService(second)
         opened_ = await one.open_session(GUILD, CHANNEL, GM, c.Open(scene="castle", seats=2))
@@ -145,10 +143,10 @@ async def test_two_bots_on_one_file_seat_exactly_one_claimant(db_path: Path) -> 
 
 
 async def test_the_seat_holder_is_refused_at_the_database_without_the_engine(
-    db_path: Path,
+    backend: Backend,
 ) -> None:
     """Even a caller that skips the re-decide cannot seat two members: the version key refuses."""
-    first, second = await SqliteStore.open(db_path), await SqliteStore.open(db_path)
+    first, second = await backend.open(), await backend.open()
     try:
         stored = await first.create(
             GUILD,

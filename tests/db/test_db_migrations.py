@@ -1,4 +1,4 @@
-"""Migrations: from an empty file and from every earlier version, each all or nothing."""
+"""Migrations: from an empty file and from every earlier version, all or nothing."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import random
 import sqlite3
 from pathlib import Path
 
-import aiosqlite
 import pytest
 from castle_play import CHANNEL, CLAIMS, GM, GUILD, OPEN, assert_consistent, turn_command
 
@@ -43,11 +42,14 @@ def user_version(path: Path) -> int:
         return int(raw.execute("PRAGMA user_version").fetchone()[0])
 
 
-async def at_version(path: Path, version: int) -> None:
+def at_version(path: Path, version: int) -> None:
     """A file as an older release left it: migrated up to ``version`` only."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    async with aiosqlite.connect(path, isolation_level=None) as old:
-        assert await migrate(old, path, target=version) == version
+    old = sqlite3.connect(path, isolation_level=None)
+    try:
+        assert migrate(old, path, target=version) == version
+    finally:
+        old.close()
 
 
 def test_the_migrations_are_numbered_from_1_without_gaps() -> None:
@@ -70,7 +72,7 @@ async def test_every_earlier_version_is_brought_to_the_same_schema(
 ) -> None:
     fresh, old = tmp_path / "fresh.sqlite3", tmp_path / "old.sqlite3"
     await (await SqliteStore.open(fresh)).close()
-    await at_version(old, version)
+    at_version(old, version)
     assert user_version(old) == version
     await (await SqliteStore.open(old)).close()
     assert user_version(old) == latest_version()
@@ -81,17 +83,20 @@ async def test_opening_again_applies_nothing_twice(db_path: Path) -> None:
     await (await SqliteStore.open(db_path)).close()
     before = schema(db_path)
     await (await SqliteStore.open(db_path)).close()
-    async with aiosqlite.connect(db_path, isolation_level=None) as again:
-        assert await migrate(again, db_path) == latest_version()
+    again = sqlite3.connect(db_path, isolation_level=None)
+    try:
+        assert migrate(again, db_path) == latest_version()
+    finally:
+        again.close()
     assert schema(db_path) == before
 
 
-async def write_v1_session(path: Path) -> SessionState:
+def write_v1_session(path: Path) -> SessionState:
     """A session in play, written by release 1's schema and trigger."""
     state, version = None, 0
     at = "2025-05-01T20:00:00.000000+00:00"
-    async with aiosqlite.connect(path, isolation_level=None) as old:
-        await old.execute(
+    with sqlite3.connect(path, isolation_level=None) as old:
+        old.execute(
             "INSERT INTO sessions (id, guild_id, channel_id, scene, gm_id, status, created_at, "
             "updated_at, version) VALUES (1, ?, ?, 'castle', ?, 'lobby', ?, ?, 0)",
             (GUILD, CHANNEL, GM.member_id, at, at),
@@ -101,7 +106,7 @@ async def write_v1_session(path: Path) -> SessionState:
             assert isinstance(outcome, Accepted)
             state, version = outcome.state, version + 1
             seats = json.dumps([seat._asdict() for seat in seat_records(state)])
-            await old.execute(
+            old.execute(
                 V1_COMMIT,
                 (
                     1,
@@ -125,8 +130,8 @@ async def write_v1_session(path: Path) -> SessionState:
 async def test_a_version_1_file_with_a_session_in_play_upgrades_and_plays_on(
     db_path: Path,
 ) -> None:
-    await at_version(db_path, 1)
-    state = await write_v1_session(db_path)
+    at_version(db_path, 1)
+    state = write_v1_session(db_path)
     store = await SqliteStore.open(db_path)
     try:
         service = SessionService(store)
@@ -152,12 +157,15 @@ async def test_a_failing_migration_is_rolled_back_whole(
     (folder / "002_broken.sql").write_text(
         "CREATE TABLE half_done (x INTEGER);\nCREATE TABLE broken (;\n", encoding="utf-8"
     )
+    at_version(db_path, 1)
+    before = schema(db_path)
+    (folder / "003_fine.sql").write_text("CREATE TABLE fine (x INTEGER);\n", encoding="utf-8")
     monkeypatch.setattr(db.migrate, "migrations", lambda: migrations.__wrapped__(folder))
     with pytest.raises(MigrationFailed, match=r"002_broken\.sql") as failed:
         await SqliteStore.open(db_path)
     assert str(db_path) in str(failed.value)
     assert user_version(db_path) == 1
-    assert not any(name == "half_done" for _, name, _ in schema(db_path))
+    assert schema(db_path) == before  # neither half of 002, nor 003 after it
 
 
 async def test_two_connections_opening_a_new_file_at_once_migrate_it_once(db_path: Path) -> None:

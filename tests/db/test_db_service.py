@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from backends import Backend
 from castle_play import (
     AIKO,
     BOTAN,
@@ -22,7 +23,7 @@ from castle_play import (
 from db.memory import MemoryStore
 from db.models import Settings
 from db.sessions import TIMEOUT_REASON, SessionService
-from db.store import SqliteStore
+from db.store import SqliteStore, Store
 from scenes.engine import commands as c
 from scenes.engine import events as ev
 from scenes.engine.session import Accepted, Refused
@@ -57,14 +58,14 @@ async def test_a_second_open_in_the_channel_is_refused(service: SessionService) 
 
 
 async def test_every_accepted_command_is_in_the_log_and_the_snapshot_is_its_replay(
-    service: SessionService, sqlite_store: SqliteStore
+    service: SessionService, durable_store: Store
 ) -> None:
     ran = await seated(service)
     played = await play_steps(service, CHANNEL, range(60))
     accepted = [ran for ran in played if ran.accepted]
     assert [ran.version for ran in accepted] == list(range(6, 6 + len(accepted)))
     assert ran.session_id is not None
-    state = await assert_consistent(sqlite_store, ran.session_id)
+    state = await assert_consistent(durable_store, ran.session_id)
     assert state == (await service.current(CHANNEL)).state  # type: ignore[union-attr]
     kinds = [entry.kind for entry in await service.log(ran.session_id)]
     assert {"open", "claim", "begin", "say", "roll", "act", "defend", "undo"} <= set(kinds)
@@ -130,8 +131,8 @@ async def test_the_cache_changes_only_after_the_commit() -> None:
     assert (await service.run(CHANNEL, AIKO, c.Say(text="Kept."))).version == 6
 
 
-async def test_a_stale_cache_reloads_and_decides_again(db_path: Path) -> None:
-    first, second = await SqliteStore.open(db_path), await SqliteStore.open(db_path)
+async def test_a_stale_cache_reloads_and_decides_again(backend: Backend) -> None:
+    first, second = await backend.open(), await backend.open()
     try:
         one, two = SessionService(first), SessionService(second)
         await one.open_session(GUILD, CHANNEL, GM, c.Open(scene="castle", seats=2))
@@ -147,9 +148,9 @@ async def test_a_stale_cache_reloads_and_decides_again(db_path: Path) -> None:
         await second.close()
 
 
-async def test_a_turn_deadline_is_set_kept_and_renewed(sqlite_store: SqliteStore) -> None:
+async def test_a_turn_deadline_is_set_kept_and_renewed(durable_store: Store) -> None:
     clock = Clock()
-    service = SessionService(sqlite_store, clock=clock)
+    service = SessionService(durable_store, clock=clock)
     await service.configure(Settings(guild_id=GUILD, turn_timeout_minutes=5))
     begun = await seated(service)
     deadline = clock.now + timedelta(minutes=5)
@@ -166,9 +167,9 @@ async def test_a_turn_deadline_is_set_kept_and_renewed(sqlite_store: SqliteStore
     assert paused.session is not None and paused.session.turn_deadline is None
 
 
-async def test_an_overdue_turn_is_skipped_and_logged(sqlite_store: SqliteStore) -> None:
+async def test_an_overdue_turn_is_skipped_and_logged(durable_store: Store) -> None:
     clock = Clock()
-    service = SessionService(sqlite_store, clock=clock)
+    service = SessionService(durable_store, clock=clock)
     await service.configure(Settings(guild_id=GUILD, turn_timeout_minutes=5))
     begun = await seated(service)
     assert service.due() == []
@@ -198,16 +199,16 @@ async def make_sessions_in_every_status(service: SessionService) -> dict[Status,
     return ids
 
 
-async def test_a_restart_restores_every_open_session_and_nothing_else(db_path: Path) -> None:
+async def test_a_restart_restores_every_open_session_and_nothing_else(backend: Backend) -> None:
     clock = Clock()
-    store = await SqliteStore.open(db_path)
+    store = await backend.open()
     service = SessionService(store, clock=clock)
     await service.configure(Settings(guild_id=GUILD, turn_timeout_minutes=10))
     ids = await make_sessions_in_every_status(service)
     before = {stored.id: stored for stored in service.open_sessions}
     await store.close()
 
-    store = await SqliteStore.open(db_path)
+    store = await backend.open()
     try:
         restarted = SessionService(store, clock=clock)
         restored = await restarted.restore()
@@ -241,22 +242,20 @@ async def test_an_ended_session_refuses_commands_and_frees_its_channel(
     assert reopened.accepted and reopened.session_id != ended.session_id
 
 
-async def test_a_restart_mid_session_plays_on_as_if_nothing_happened(tmp_path: Path) -> None:
-    interrupted = tmp_path / "interrupted.sqlite3"
-    store = await SqliteStore.open(interrupted)
+async def test_a_restart_mid_session_plays_on_as_if_nothing_happened(backend: Backend) -> None:
+    store = await backend.open()
     ran = await seated(SessionService(store))
     await play_steps(SessionService(store), CHANNEL, range(25))
     await store.close()
-    store = await SqliteStore.open(interrupted)
+    store = await backend.open()
     service = SessionService(store)
     await service.restore()
     await play_steps(service, CHANNEL, range(25, 50))
     resumed = await assert_consistent(store, ran.session_id)  # type: ignore[arg-type]
     await store.close()
 
-    straight = await SqliteStore.open(tmp_path / "straight.sqlite3")
+    straight = MemoryStore()  # the same game, never interrupted
     service = SessionService(straight)
     await seated(service)
     await play_steps(service, CHANNEL, range(50))
     assert await assert_consistent(straight, ran.session_id) == resumed  # type: ignore[arg-type]
-    await straight.close()

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from backends import Backend
 from castle_play import AIKO, BOTAN, CHANNEL, GM, GUILD, OPEN, assert_consistent, opened
 
 from db.errors import ChannelBusy, SeatConflict, SessionNotFound, VersionConflict
@@ -184,13 +185,13 @@ async def test_opening_creates_the_file_and_its_folder(tmp_path: Path) -> None:
         await store.close()
 
 
-async def test_a_reopened_file_keeps_everything(db_path: Path) -> None:
-    store = await SqliteStore.open(db_path)
+async def test_a_reopened_database_keeps_everything(backend: Backend) -> None:
+    store = await backend.open()
     stored = await create(store)
     await apply(store, stored, AIKO, c.Claim(role="sakura"))
     await store.save_settings(Settings(guild_id=GUILD, turn_timeout_minutes=3))
     await store.close()
-    store = await SqliteStore.open(db_path)
+    store = await backend.open()
     try:
         state = await assert_consistent(store, stored.id)
         assert state.seat("sakura").member_id == AIKO.member_id

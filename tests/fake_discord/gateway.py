@@ -151,7 +151,7 @@ class Gateway:
             if self._expired(session) or not session.wants(guild_id, intent):
                 continue
             session.dispatch(event, data(session.intents) if callable(data) else data)
-            self.log.append(GatewayEvent("send", event, session.id))
+            self.log.append(GatewayEvent("send", event, session.id, guild_id))
             count += 1
         return count
 
