@@ -162,7 +162,7 @@ async def check(tables: list[Table], rolls: Rolls, url: str, folder: Path) -> No
             logged = [
                 entry.command.reason
                 for entry in await store.log(stored.id)
-                if isinstance(entry.command, c.Roll)
+                if isinstance(entry.command, c.FreeRoll)
             ]
             assert len(logged) == len(set(logged))  # nothing applied twice
             acknowledged = rolls.acknowledged.get(table.hall.id, [])

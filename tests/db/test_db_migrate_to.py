@@ -51,7 +51,7 @@ async def a_castle_on_file(path: Path) -> SqliteStore:
         await seated(service, channel, seed=channel)
         await play_steps(service, channel, range(15))
     await service.run(CHANNEL + 2, GM, c.End(reason="dawn"))
-    await service.open_session(GUILD + 1, CHANNEL + 3, GM, c.Open())
+    await service.open_session(GUILD + 1, CHANNEL + 3, GM, c.Open(scene="castle", seats=2))
     return store
 
 
@@ -82,7 +82,7 @@ async def test_every_session_log_seat_and_setting_arrives_and_play_goes_on(
         ran = await service.run(CHANNEL, AIKO, c.Say(text="The rain follows us here."))
         assert ran.accepted
         await assert_consistent(target, ran.session_id)  # type: ignore[arg-type]
-        fresh = await service.open_session(GUILD, CHANNEL + 9, GM, c.Open())
+        fresh = await service.open_session(GUILD, CHANNEL + 9, GM, c.Open(scene="castle", seats=2))
         assert fresh.session_id == max(before["sessions"]) + 1  # type: ignore[arg-type]
     finally:
         await target.close()

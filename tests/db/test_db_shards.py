@@ -35,7 +35,9 @@ def test_a_guild_belongs_to_the_shard_discord_sends_its_events_on() -> None:
 
 
 async def table_in(service: SessionService, guild: int, channel: int) -> int:
-    ran = await service.open_session(guild, channel, GM, c.Open(defenders=2, seed=channel))
+    ran = await service.open_session(
+        guild, channel, GM, c.Open(scene="castle", seats=2, seed=channel)
+    )
     for actor, claim in (
         (AIKO, c.Claim(role="sakura")),
         (BOTAN, c.Claim(role="sasuke")),
