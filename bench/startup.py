@@ -190,7 +190,7 @@ class Start:
 
 async def measure(total: int, ended: int, runs: int, seed: int, folder: Path) -> dict[str, Any]:
     opened = total - ended
-    async with FakeDiscord(token=TOKEN) as fake:
+    async with FakeDiscord(token=TOKEN, check_spec=False) as fake:  # the tests check bodies
         channels: list[tuple[int, int]] = []
         for n in range(math.ceil(opened / CHANNELS_PER_GUILD)):
             guild = fake.add_guild(f"Castle {n + 1}")
