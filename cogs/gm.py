@@ -26,7 +26,7 @@ from cogs.common import (
 )
 from cogs.contract import DISCORD_INTEGER
 from cogs.views import lobby_view, reply_with_outcome
-from db.models import Settings, StoredSession
+from db.models import ServerSettings, StoredSession
 from db.sessions import Ran
 from scenes.engine import commands as cmd
 from scenes.engine import events as ev
@@ -452,7 +452,7 @@ async def post_final_recap(interaction: Interaction, session_id: int) -> None:
     if stored is None:
         return
     recap = await build_recap(interaction.client, stored, final=True)
-    settings: Settings = await service.settings(stored.record.guild_id)
+    settings: ServerSettings = await service.settings(stored.record.guild_id)
     target, problem = _recap_channel(interaction, settings)
     if target is not None:
         try:
@@ -467,7 +467,7 @@ async def post_final_recap(interaction: Interaction, session_id: int) -> None:
 
 
 def _recap_channel(
-    interaction: Interaction, settings: Settings
+    interaction: Interaction, settings: ServerSettings
 ) -> tuple[discord.TextChannel | None, str | None]:
     """Where the final recap goes: the server's recap channel, or None for this (the session's)
     channel, with the line telling the GM what to fix when the recap channel cannot take it."""

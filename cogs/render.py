@@ -8,6 +8,7 @@ from typing import TypedDict
 
 import discord
 
+from db.models import ServerSettings
 from scenes.engine import events as ev
 from scenes.engine.describe import describe
 from scenes.engine.dice import Roll
@@ -300,10 +301,9 @@ def recap_messages(pages: Sequence[RecapPage]) -> list[list[discord.Embed]]:
     return [message for message in messages if message]
 
 
-def settings_embed(settings: object) -> discord.Embed:
-    recap = getattr(settings, "recap_channel_id", None)
-    role = getattr(settings, "gm_role_id", None)
-    timeout = getattr(settings, "turn_timeout_minutes", 0)
+def settings_embed(settings: ServerSettings) -> discord.Embed:
+    recap, role = settings.recap_channel_id, settings.gm_role_id
+    timeout = settings.turn_timeout_minutes
     embed = discord.Embed(title="Server settings", colour=STORM)
     embed.add_field(name="Recap channel", value=f"<#{recap}>" if recap else "the session's channel")
     embed.add_field(name="GM role", value=f"<@&{role}>" if role else "none")

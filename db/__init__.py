@@ -14,7 +14,7 @@ from db.errors import (
     VersionConflict,
 )
 from db.memory import MemoryStore
-from db.models import LogEntry, SeatRecord, SessionRecord, Settings, StoredSession
+from db.models import LogEntry, SeatRecord, ServerSettings, SessionRecord, StoredSession
 from db.sessions import Ran, SessionService, session_rng
 from db.store import SqliteStore, Store
 
@@ -29,10 +29,10 @@ __all__ = [
     "SchemaTooNew",
     "SeatConflict",
     "SeatRecord",
+    "ServerSettings",
     "SessionNotFound",
     "SessionRecord",
     "SessionService",
-    "Settings",
     "SqliteStore",
     "Store",
     "StoreError",

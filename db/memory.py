@@ -8,8 +8,8 @@ from db.errors import ChannelBusy, SeatConflict, SessionNotFound, VersionConflic
 from db.models import (
     LogEntry,
     SeatRecord,
+    ServerSettings,
     SessionRecord,
-    Settings,
     StoredSession,
     seat_records,
     utcnow,
@@ -25,7 +25,7 @@ class MemoryStore:
     def __init__(self) -> None:
         self._sessions: dict[int, StoredSession] = {}
         self._log: dict[int, list[LogEntry]] = {}
-        self._settings: dict[int, Settings] = {}
+        self._settings: dict[int, ServerSettings] = {}
 
     async def create(
         self,
@@ -127,10 +127,10 @@ class MemoryStore:
             return []
         return sorted(seat_records(stored.state))
 
-    async def settings(self, guild_id: int) -> Settings:
-        return self._settings.get(guild_id, Settings(guild_id=guild_id))
+    async def settings(self, guild_id: int) -> ServerSettings:
+        return self._settings.get(guild_id, ServerSettings(guild_id=guild_id))
 
-    async def save_settings(self, settings: Settings) -> None:
+    async def save_settings(self, settings: ServerSettings) -> None:
         self._settings[settings.guild_id] = settings
 
     async def close(self) -> None:

@@ -20,7 +20,7 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-class Settings(Frozen):
+class ServerSettings(Frozen):
     """A server's settings; a server that never ran /gm config has the defaults."""
 
     guild_id: int

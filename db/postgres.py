@@ -24,7 +24,7 @@ from db.errors import (
     VersionConflict,
 )
 from db.migrate import POSTGRES_MIGRATIONS_DIR, migrations
-from db.models import LogEntry, SeatRecord, SessionRecord, Settings, StoredSession, utcnow
+from db.models import LogEntry, SeatRecord, ServerSettings, SessionRecord, StoredSession, utcnow
 from db.shards import Shards
 from db.store import (
     LOADED,
@@ -312,22 +312,24 @@ class PostgresStore:
         )
         return [SeatRecord(*row) for row in rows]
 
-    async def settings(self, guild_id: int) -> Settings:
+    async def settings(self, guild_id: int) -> ServerSettings:
         row = await self._pool.fetchrow(
             "SELECT recap_channel_id, gm_role_id, turn_timeout_minutes FROM settings "
             "WHERE guild_id = $1",
             guild_id,
         )
         if row is None:
-            return Settings(guild_id=guild_id)
+            return ServerSettings(guild_id=guild_id)
         recap, role, timeout = row
-        return Settings(
+        return ServerSettings(
             guild_id=guild_id, recap_channel_id=recap, gm_role_id=role, turn_timeout_minutes=timeout
         )
 
-    async def save_settings(self, settings: Settings) -> None:
+    async def save_settings(self, settings: ServerSettings) -> None:
         values = settings.model_dump()
-        await self._pool.execute(_SAVE_SETTINGS, *(values[key] for key in Settings.model_fields))
+        await self._pool.execute(
+            _SAVE_SETTINGS, *(values[key] for key in ServerSettings.model_fields)
+        )
 
     async def schema_version(self) -> int:
         async with self._pool.acquire() as conn:

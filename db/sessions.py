@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from db.errors import ChannelBusy, SessionNotFound, VersionConflict
-from db.models import LogEntry, SessionRecord, Settings, StoredSession, utcnow
+from db.models import LogEntry, ServerSettings, SessionRecord, StoredSession, utcnow
 from db.shards import Shards
 from db.store import Store
 from scenes.engine import commands as cmd
@@ -69,7 +69,7 @@ class SessionService:
         self._open: dict[int, StoredSession] = {}
         self._channels: dict[int, int] = {}
         self._locks: dict[Hashable, asyncio.Lock] = {}
-        self._settings: dict[int, Settings] = {}
+        self._settings: dict[int, ServerSettings] = {}
 
     async def restore(self) -> list[StoredSession]:
         """Load every session that has not ended (at start): their states, turns and deadlines.
@@ -167,13 +167,13 @@ class SessionService:
     async def log(self, session_id: int) -> list[LogEntry]:
         return await self.store.log(session_id)
 
-    async def settings(self, guild_id: int) -> Settings:
+    async def settings(self, guild_id: int) -> ServerSettings:
         settings = self._settings.get(guild_id)
         if settings is None:
             settings = self._settings[guild_id] = await self.store.settings(guild_id)
         return settings
 
-    async def configure(self, settings: Settings) -> None:
+    async def configure(self, settings: ServerSettings) -> None:
         await self.store.save_settings(settings)
         self._settings[settings.guild_id] = settings
 

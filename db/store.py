@@ -29,8 +29,8 @@ from db.migrate import latest_version, migrate, schema_version
 from db.models import (
     LogEntry,
     SeatRecord,
+    ServerSettings,
     SessionRecord,
-    Settings,
     StoredSession,
     ending_key,
     seat_records,
@@ -106,9 +106,9 @@ class Store(Protocol):
 
     async def seats(self, session_id: int) -> list[SeatRecord]: ...
 
-    async def settings(self, guild_id: int) -> Settings: ...
+    async def settings(self, guild_id: int) -> ServerSettings: ...
 
-    async def save_settings(self, settings: Settings) -> None: ...
+    async def save_settings(self, settings: ServerSettings) -> None: ...
 
     async def close(self) -> None: ...
 
@@ -403,22 +403,22 @@ class SqliteStore:
             for key, role, member, name, muted in rows
         ]
 
-    async def settings(self, guild_id: int) -> Settings:
+    async def settings(self, guild_id: int) -> ServerSettings:
         row = await self._one(
             "SELECT recap_channel_id, gm_role_id, turn_timeout_minutes FROM settings "
             "WHERE guild_id = ?",
             (guild_id,),
         )
         if row is None:
-            return Settings(guild_id=guild_id)
+            return ServerSettings(guild_id=guild_id)
         recap, role, timeout = row
-        return Settings(
+        return ServerSettings(
             guild_id=guild_id, recap_channel_id=recap, gm_role_id=role, turn_timeout_minutes=timeout
         )
 
-    async def save_settings(self, settings: Settings) -> None:
+    async def save_settings(self, settings: ServerSettings) -> None:
         values = settings.model_dump()
-        params = tuple(values[key] for key in Settings.model_fields)
+        params = tuple(values[key] for key in ServerSettings.model_fields)
         await self._run(self._db.execute, SAVE_SETTINGS, params)
 
     async def integrity_check(self) -> str:

@@ -15,7 +15,7 @@ from backends import create_database, drop_database
 from castle_play import AIKO, CHANNEL, GM, GUILD, assert_consistent, play_steps, seated
 
 from db.errors import TargetNotEmpty
-from db.models import Settings
+from db.models import ServerSettings
 from db.postgres import PostgresStore
 from db.sessions import SessionService
 from db.store import SqliteStore, Store
@@ -46,7 +46,9 @@ async def everything(store: Store) -> dict[str, object]:
 async def a_castle_on_file(path: Path) -> SqliteStore:
     store = await SqliteStore.open(path)
     service = SessionService(store)
-    await service.configure(Settings(guild_id=GUILD, recap_channel_id=9, turn_timeout_minutes=4))
+    await service.configure(
+        ServerSettings(guild_id=GUILD, recap_channel_id=9, turn_timeout_minutes=4)
+    )
     for channel in (CHANNEL, CHANNEL + 1, CHANNEL + 2):
         await seated(service, channel, seed=channel)
         await play_steps(service, channel, range(15))

@@ -21,7 +21,7 @@ from castle_play import (
 )
 
 from db.memory import MemoryStore
-from db.models import Settings
+from db.models import ServerSettings
 from db.sessions import TIMEOUT_REASON, SessionService
 from db.store import SqliteStore, Store
 from scenes.engine import commands as c
@@ -151,7 +151,7 @@ async def test_a_stale_cache_reloads_and_decides_again(backend: Backend) -> None
 async def test_a_turn_deadline_is_set_kept_and_renewed(durable_store: Store) -> None:
     clock = Clock()
     service = SessionService(durable_store, clock=clock)
-    await service.configure(Settings(guild_id=GUILD, turn_timeout_minutes=5))
+    await service.configure(ServerSettings(guild_id=GUILD, turn_timeout_minutes=5))
     begun = await seated(service)
     deadline = clock.now + timedelta(minutes=5)
     assert begun.session is not None and begun.session.turn_deadline == deadline
@@ -170,7 +170,7 @@ async def test_a_turn_deadline_is_set_kept_and_renewed(durable_store: Store) -> 
 async def test_an_overdue_turn_is_skipped_and_logged(durable_store: Store) -> None:
     clock = Clock()
     service = SessionService(durable_store, clock=clock)
-    await service.configure(Settings(guild_id=GUILD, turn_timeout_minutes=5))
+    await service.configure(ServerSettings(guild_id=GUILD, turn_timeout_minutes=5))
     begun = await seated(service)
     assert service.due() == []
     assert await service.expire(begun.session_id, GM) is None  # type: ignore[arg-type]
@@ -203,7 +203,7 @@ async def test_a_restart_restores_every_open_session_and_nothing_else(backend: B
     clock = Clock()
     store = await backend.open()
     service = SessionService(store, clock=clock)
-    await service.configure(Settings(guild_id=GUILD, turn_timeout_minutes=10))
+    await service.configure(ServerSettings(guild_id=GUILD, turn_timeout_minutes=10))
     ids = await make_sessions_in_every_status(service)
     before = {stored.id: stored for stored in service.open_sessions}
     await store.close()

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from backends import Backend
 from castle_play import AIKO, BOTAN, CHIYO, GM, assert_consistent, seated
 
-from db.models import Settings
+from db.models import ServerSettings
 from db.sessions import SessionService
 from db.shards import Shards, shard_of
 from scenes.engine import commands as c
@@ -57,7 +57,7 @@ async def test_a_sharded_process_restores_caches_and_times_out_only_its_own_serv
     try:
         everyone = SessionService(store, clock=clock)
         for guild in (HOME, HOME_TOO, AWAY):
-            await everyone.configure(Settings(guild_id=guild, turn_timeout_minutes=5))
+            await everyone.configure(ServerSettings(guild_id=guild, turn_timeout_minutes=5))
         home = await table_in(everyone, HOME, 1)
         home_too = await table_in(everyone, HOME_TOO, 2)
         away = await table_in(everyone, AWAY, 3)

@@ -11,7 +11,7 @@ from backends import Backend
 from castle_play import AIKO, BOTAN, CHANNEL, GM, GUILD, OPEN, assert_consistent, opened
 
 from db.errors import ChannelBusy, SeatConflict, SessionNotFound, VersionConflict
-from db.models import Settings, StoredSession
+from db.models import ServerSettings, StoredSession
 from db.store import SqliteStore, Store
 from scenes.engine import commands as c
 from scenes.engine import events as ev
@@ -167,12 +167,12 @@ async def test_the_turn_and_its_deadline_are_kept_with_the_session(store: Store)
 
 
 async def test_settings_have_defaults_and_are_saved_per_server(store: Store) -> None:
-    assert await store.settings(GUILD) == Settings(guild_id=GUILD)
-    mine = Settings(guild_id=GUILD, recap_channel_id=5, gm_role_id=6, turn_timeout_minutes=10)
+    assert await store.settings(GUILD) == ServerSettings(guild_id=GUILD)
+    mine = ServerSettings(guild_id=GUILD, recap_channel_id=5, gm_role_id=6, turn_timeout_minutes=10)
     await store.save_settings(mine)
     await store.save_settings(mine.model_copy(update={"turn_timeout_minutes": 0}))
     assert await store.settings(GUILD) == mine.model_copy(update={"turn_timeout_minutes": 0})
-    assert await store.settings(GUILD + 1) == Settings(guild_id=GUILD + 1)
+    assert await store.settings(GUILD + 1) == ServerSettings(guild_id=GUILD + 1)
 
 
 async def test_opening_creates_the_file_and_its_folder(tmp_path: Path) -> None:
@@ -189,7 +189,7 @@ async def test_a_reopened_database_keeps_everything(backend: Backend) -> None:
     store = await backend.open()
     stored = await create(store)
     await apply(store, stored, AIKO, c.Claim(role="sakura"))
-    await store.save_settings(Settings(guild_id=GUILD, turn_timeout_minutes=3))
+    await store.save_settings(ServerSettings(guild_id=GUILD, turn_timeout_minutes=3))
     await store.close()
     store = await backend.open()
     try:
