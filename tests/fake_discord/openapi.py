@@ -21,8 +21,9 @@ from referencing.jsonschema import DRAFT202012
 
 from .limits import FieldError
 
-# The checkout sits in /work/<worktree>; the spec is shared beside it, in /work/shared.
-DEFAULT_SPEC = Path(__file__).resolve().parents[3] / "shared" / "discord-openapi.json"
+# Discord's own description of its HTTP API (discord/discord-api-spec, OpenAPI 3.1), kept beside
+# the fake so that a fresh clone tests against it with nothing else on the machine.
+DEFAULT_SPEC = Path(__file__).resolve().parent / "discord-openapi.json"
 SPEC_ENV = "DISCORD_OPENAPI"
 SPEC_URI = "urn:discord-openapi"
 JSON = "application/json"
