@@ -73,16 +73,26 @@ def offer_mercy(tx: Tx, victim: str) -> bool:
     return True
 
 
+def mercy_due(state: SessionState) -> str | None:
+    """Whose life the other holds now (down, or choking in the other's grip), if anyone's."""
+    for key in PAIR_KEYS:
+        character, other = state.find(key), other_of_pair(key)
+        if character is None or other is None or not character.present:
+            continue
+        choking = character.has(Condition.CHOKING) and character.held_by == other
+        holder = state.character(other)
+        reachable = can_act(state, other) and holder.place == character.place
+        if (character.down or choking) and reachable:
+            return key
+    return None
+
+
 def offer_mercy_if_due(tx: Tx) -> None:
     """The GM moved to the mercy: offer it if one of the two is down or choking at the other's
     hand."""
-    for key in PAIR_KEYS:
-        character = tx.state.find(key)
-        if character is None:
-            continue
-        choking = character.has(Condition.CHOKING) and character.held_by == other_of_pair(key)
-        if character.present and (character.down or choking) and offer_mercy(tx, key):
-            return
+    victim = mercy_due(tx.state)
+    if victim is not None:
+        offer_mercy(tx, victim)
 
 
 def offer_standoff(tx: Tx) -> None:

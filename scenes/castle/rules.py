@@ -120,6 +120,12 @@ class Castle(SceneRules):
     def end_of_round(self, tx: Tx) -> None:
         siege.end_of_round(tx)
 
+    def narrate_beat(self, tx: Tx, key: str) -> None:
+        if key == "mercy" and tx.state.decision is None and heart.mercy_due(tx.state) is None:
+            tx.narrate(CastleMoment.MERCY_WITHHELD)  # no life is in the other's hands
+            return
+        super().narrate_beat(tx, key)
+
     def on_beat(self, tx: Tx, number: int) -> None:
         key = self.data.beats[number - 1].key
         if key == "breach":

@@ -37,6 +37,7 @@ class CastleMoment(StrEnum):
     BODY_FLICKER = "body_flicker"
     SIEGE_HOLDS = "siege_holds"
     SIEGE_FALLS = "siege_falls"
+    MERCY_WITHHELD = "mercy_withheld"
     MERCY_STRIKE = "mercy_strike"
     MERCY_SPARE = "mercy_spare"
     MERCY_BIND = "mercy_bind"
@@ -62,6 +63,7 @@ PLACEHOLDERS: Mapping[str, frozenset[str]] = {
     CastleMoment.BODY_FLICKER: ACTOR,
     CastleMoment.SIEGE_HOLDS: frozenset({"amount"}),
     CastleMoment.SIEGE_FALLS: NONE,
+    CastleMoment.MERCY_WITHHELD: NONE,
     CastleMoment.MERCY_STRIKE: PAIR,
     CastleMoment.MERCY_SPARE: PAIR,
     CastleMoment.MERCY_BIND: PAIR,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from scenes.engine import events as ev
-from scenes.engine.moments import beat_moment, ending_moment
+from scenes.engine.moments import ending_moment
 from scenes.engine.tx import Tx
 from scenes.schema import Trigger
 
@@ -15,7 +15,7 @@ def reach_beat(tx: Tx, number: int, by_gm: bool = False) -> None:
         return
     beat = tx.scene.beats[number - 1]
     tx.emit(ev.BeatReached(beat=number, key=beat.key, name=beat.name, by_gm=by_gm))
-    tx.narrate_line(beat_moment(beat.key))
+    tx.rules.narrate_beat(tx, beat.key)
     if number == tx.scene.final_beat:
         if tx.state.turn is not None:  # the scene stops: no one's turn any more
             tx.emit(ev.TurnEnded(seat=tx.state.turn))

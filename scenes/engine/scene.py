@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict
 
 from scenes.engine import commands as cmd
 from scenes.engine.errors import Refusal
+from scenes.engine.moments import beat_moment
 from scenes.engine.state import Character, Decision, Ending, Fate, SessionState, World
 from scenes.schema import Scene, Technique, load_scene_from
 
@@ -154,6 +155,10 @@ class SceneRules:
 
     def end_of_round(self, tx: Tx) -> None:
         """The round's end, after the core's own (choking)."""
+
+    def narrate_beat(self, tx: Tx, key: str) -> None:
+        """Tell the beat ``key`` as it begins (a scene may tell it by the state it finds)."""
+        tx.narrate_line(beat_moment(key))
 
     def on_beat(self, tx: Tx, number: int) -> None:
         """The GM has moved the scene to beat ``number``: what that beat starts."""

@@ -218,8 +218,20 @@ def test_gm_advance_to_the_mercy_offers_it_when_sakura_is_down() -> None:
 def test_gm_advance_to_the_mercy_offers_nothing_when_nobody_is_at_anyones_mercy() -> None:
     table = breach()
     table.do("gm", c.Advance())
-    table.do("gm", c.Advance())
+    events = table.do("gm", c.Advance())
     assert table.state.beat == 4 and table.state.decision is None
+    # the beat is told as the moment that passes, never as a choice that is not offered
+    moments = [e.moment for e in of_kind(events, "narrated")]
+    assert moments == ["mercy_withheld"]
+
+
+def test_the_mercy_beat_is_told_as_a_life_in_the_others_hands_when_one_is() -> None:
+    table = breach()
+    table.do("gm", c.Set(character="sakura", field="vitality", value=0))
+    table.do("gm", c.Advance())
+    events = table.do("gm", c.Advance())
+    assert [e.moment for e in of_kind(events, "narrated")] == ["beat_mercy"]
+    assert of_kind(events, "decision_offered")
 
 
 def test_gm_advance_to_the_scrolls_offers_him_the_standoff() -> None:
