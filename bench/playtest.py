@@ -16,10 +16,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from scenes.castle.consistency import after_the_end, contradictions
 from scenes.castle.words import CastlePurpose
 from scenes.engine import commands as c
 from scenes.engine.autoplay import GM, StallWatch, next_move
-from scenes.engine.events import DecisionOffered, Event, Resumed, Rolled, TurnStarted, Undone
+from scenes.engine.events import (
+    DecisionOffered,
+    Event,
+    Resumed,
+    Rolled,
+    SessionEnded,
+    TurnStarted,
+    Undone,
+)
 from scenes.engine.session import Accepted, play
 from scenes.engine.state import SessionState
 from scenes.schema import load_scene
@@ -36,6 +45,7 @@ class Result:
     hearts: list[int]  # the modifier of each heart check rolled at the mercy
     posts: int  # what the bot posts: one message per accepted command, with the next ping
     pings: int  # the commands after which the turn (or a choice) moved to someone
+    contradictions: list[str]  # what the session told or did against its own state
 
 
 def play_session(seed: int) -> Result:
@@ -54,6 +64,7 @@ def play_session(seed: int) -> Result:
     watch = StallWatch()
     hearts: list[int] = []
     posts = pings = 0
+    wrong: list[str] = []
     for _ in range(MAX_COMMANDS):
         if (
             state.ending is not None
@@ -68,12 +79,29 @@ def play_session(seed: int) -> Result:
         outcome = play(state, actor, command, rng)
         if isinstance(outcome, Accepted):
             hearts += _heart_modifiers(outcome.events)
+            wrong += contradictions(outcome.events, outcome.state)
             posts, pings = posts + 1, pings + _moved(outcome.events)
             state = outcome.state
         else:
             state = _fallback(state, actor, rng)
+    if state.ending is not None:
+        wrong += _after_the_end(state, rng)
     ending = state.ending.key if state.ending else None
-    return Result(ending, state.round, seated, hearts, posts, pings)
+    return Result(ending, state.round, seated, hearts, posts, pings, wrong)
+
+
+def _after_the_end(state: SessionState, rng: random.Random) -> list[str]:
+    """Once the ending is reached: a seated player's turn command is refused, and the GM's close
+    keeps the ending."""
+    member = next(s.member_id for s in state.seats if s.member_id is not None)
+    refused = not isinstance(play(state, c.Actor(member_id=member), c.Defend(), rng), Accepted)
+    closing = play(state, GM, c.End(), rng)
+    closed = (
+        next((e for e in closing.events if isinstance(e, SessionEnded)), None)
+        if isinstance(closing, Accepted)
+        else None
+    )
+    return after_the_end(state, refused, closed)
 
 
 def _moved(events: tuple[Event, ...]) -> bool:
@@ -134,6 +162,9 @@ def report(results: list[Result]) -> None:
         f"bot posts per session: median {posts} (a turn's result and the next player's ping in "
         f"one post; as two posts, the way it was, {apart})"
     )
+    wrong = Counter(w for r in results for w in r.contradictions)
+    told = ", ".join(f"{what}: {n}" for what, n in wrong.most_common()) or "none"
+    print(f"contradictions of the state over {total} sessions: {sum(wrong.values())} ({told})")
     hearts = Counter(m for r in results for m in r.hearts)
     checks = sum(hearts.values())
     if checks:
