@@ -37,10 +37,6 @@ def reach_beat_key(tx: Tx, key: str) -> None:
     reach_beat(tx, beat.number)
 
 
-def beat_number(tx: Tx, key: str) -> int:
-    return next(beat.number for beat in tx.scene.beats if beat.key == key)
-
-
 def check_triggers(tx: Tx) -> None:
     """After any change: the scene's own triggers, and the final beat once the scene is over."""
     if tx.state.beat < 1:

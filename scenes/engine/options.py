@@ -80,11 +80,6 @@ def roles(state: SessionState) -> list[Option]:
     return [(rules.data.role(role).title, role) for role in dict.fromkeys(free)]
 
 
-def all_roles(state: SessionState) -> list[Option]:
-    rules = _rules(state)
-    return [(role.title, role.key) for role in rules.data.roles]
-
-
 def fields(state: SessionState) -> list[Option]:
     """What /gm set corrects in this session's scene."""
     gauges = tuple(gauge.key for gauge in _rules(state).gauges(state))

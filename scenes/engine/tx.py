@@ -9,7 +9,7 @@ from scenes.engine import events as ev
 from scenes.engine.dice import Dice, Roll
 from scenes.engine.evolve import evolve
 from scenes.engine.moments import ACTION
-from scenes.engine.state import SessionState, World
+from scenes.engine.state import SessionState
 from scenes.schema import Scene
 
 if TYPE_CHECKING:
@@ -26,10 +26,6 @@ class Tx:
         self.dice = dice
         self.events: list[ev.Event] = []
         self.posed = False  # the player wrote this action's narration: the scene's is not told
-
-    @property
-    def world(self) -> World:
-        return self.state.world
 
     def emit(self, event: ev.Event) -> None:
         self.events.append(event)
