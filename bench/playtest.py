@@ -25,6 +25,7 @@ from scenes.engine.events import (
     Event,
     Resumed,
     Rolled,
+    RoundEnded,
     SessionEnded,
     TurnStarted,
     Undone,
@@ -81,13 +82,30 @@ def play_session(seed: int) -> Result:
             hearts += _heart_modifiers(outcome.events)
             wrong += contradictions(outcome.events, outcome.state)
             posts, pings = posts + 1, pings + _moved(outcome.events)
-            state = outcome.state
+            state = _gm_rewards(outcome.state, outcome.events, rng)
         else:
             state = _fallback(state, actor, rng)
     if state.ending is not None:
         wrong += _after_the_end(state, rng)
     ending = state.ending.key if state.ending else None
     return Result(ending, state.round, seated, hearts, posts, pings, wrong)
+
+
+# The scripted GM rewards roleplay now and then (/gm resolve), at a round's end (tune).
+REWARDS = 0.4
+
+
+def _gm_rewards(state: SessionState, events: tuple[Event, ...], rng: random.Random) -> SessionState:
+    """At a round's end, sometimes, the GM moves Sakura's or Sasuke's resolve for how they
+    played: toward the heart or toward duty."""
+    if state.ending is not None or not any(isinstance(e, RoundEnded) for e in events):
+        return state
+    if rng.random() >= REWARDS:
+        return state
+    key, shift = rng.choice(("sakura", "sasuke")), rng.choice((-1, 1, 1))
+    why = "a line from the heart" if shift < 0 else "a soldier's bearing"
+    outcome = play(state, GM, c.Reward(character=key, shift=shift, reason=why), rng)
+    return outcome.state if isinstance(outcome, Accepted) else state
 
 
 def _after_the_end(state: SessionState, rng: random.Random) -> list[str]:

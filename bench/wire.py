@@ -522,7 +522,7 @@ class Session:
             return
         member = self.members[actor.member_id]
         name, options = slash_form(command)
-        handle = await self.send(TURN, name, member, options)
+        handle = await self.send(TURN if name in TURN_COMMANDS else FREE, name, member, options)
         if refused(handle):  # a plan the scene refused: guard instead, or the GM moves on
             handle = await self.send(TURN, "defend", member)
             if refused(handle):
@@ -557,6 +557,8 @@ def slash_form(command: c.Command) -> tuple[str, dict[str, Any]]:
             return "interact", {"object": obj, "how": how}
         case c.Choose(option=option):
             return "choose", {"option": option}
+        case c.Say(text=text):
+            return "say", {"text": text}
     raise ValueError(f"no slash form for {command.kind}")
 
 

@@ -130,12 +130,12 @@ class Players(commands.Cog):
         state = accepted(ran).state
         seat = state.seat_of(interaction.user.id)
         assert seat is not None
-        posed = accepted(ran).events[-1]
-        assert isinstance(posed, ev.Posed)
+        events = accepted(ran).events
+        posed = next(e for e in events if isinstance(e, ev.Posed))
         key, text = seat.key, posed.text
 
         def shown(named: bool) -> discord.Embed:
-            return render.pose_embed(state, key, command.kind, text, named=named)
+            return render.pose_embed(state, key, command.kind, text, named=named, events=events)
 
         await speak_as(interaction, state.character(key).name, shown)
 

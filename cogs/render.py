@@ -118,8 +118,8 @@ def _title(state: SessionState, events: Sequence[ev.Event], fallback: str) -> st
     for event in events:
         if isinstance(event, ev.TechniqueUsed):
             return f"{state.character(event.seat).name} · {event.name}"
-        if isinstance(event, ev.DecisionMade):
-            return f"{state.character(event.decider).name} chooses: {event.option}"
+        if isinstance(event, ev.DecisionMade):  # what was chosen, and what came of it
+            return f"{state.character(event.decider).name} chooses {event.option}: {event.result}"
         if isinstance(event, ev.Undone):
             return f"Undone: the last {event.command}"
         if isinstance(event, ev.SessionEnded):
@@ -185,10 +185,16 @@ def fit(embed: discord.Embed) -> discord.Embed:
 
 
 def pose_embed(
-    state: SessionState, seat: str, style: str, text: str, named: bool = True
+    state: SessionState,
+    seat: str,
+    style: str,
+    text: str,
+    named: bool = True,
+    events: Sequence[ev.Event] = (),
 ) -> discord.Embed:
     """An in-character action or line in the character's colour; ``named``: with the character's
-    name on top (not when it is posted under that name already, through a webhook)."""
+    name on top (not when it is posted under that name already, through a webhook). What the
+    line changed in the scene (``events`` beside it: words that soften a holder) is its footer."""
     character = state.character(seat)
     scene = load_scene(state.scene)
     text = unflooded(text)
@@ -198,6 +204,14 @@ def pose_embed(
     )
     if named:
         embed.set_author(name=clip(character.name, 256))
+    changed = [
+        fact
+        for e in events
+        if not isinstance(e, ev.Posed | ev.Narrated | ev.Rolled)
+        if (fact := describe(e, state))
+    ]
+    if changed:
+        embed.set_footer(text=clip(" ".join(changed), 2048))
     return embed
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -225,18 +226,20 @@ def lobby_view(session_id: int, state: SessionState) -> discord.ui.View | None:
 
 
 def decision_view(session_id: int, state: SessionState) -> discord.ui.View | None:
-    """Buttons for every pending decision, offered to each decider: a row of their own, named
-    for them when several wait (a press by another player is refused)."""
+    """Buttons for every pending decision, offered to each decider: a row of their own, each
+    button named for its decider when two deciders share an option (a press by another player
+    is refused)."""
     decisions: tuple[Decision, ...] = state.decisions[:VIEW_ROWS]
     if not decisions:
         return None
     rules = find_scene(state.scene)
-    several = len({d.decider for d in decisions}) > 1
+    offered = Counter(o for d in decisions for o in set(d.options))
     view = discord.ui.View(timeout=None)
     for row, decision in enumerate(decisions):
         name = state.character(decision.decider).name
         for option in decision.options[:ROW_BUTTONS]:
-            label = f"{name}: {option.capitalize()}"[:BUTTON_LABEL] if several else ""
+            shared = offered[option] > 1
+            label = f"{name}: {option.capitalize()}"[:BUTTON_LABEL] if shared else ""
             grave = rules.grave(decision, option)
             button = ChoiceButton(session_id, option, grave, "", decision.decider, label, row)
             view.add_item(button)

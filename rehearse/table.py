@@ -419,9 +419,10 @@ async def _pose(table: Table, typed: Typed) -> list[Post]:
     ran = await table.execute(command, table.actor)
     if not isinstance(ran.outcome, Accepted):
         return refusal(_refused(ran))
-    posed = ran.outcome.events[-1]
-    assert isinstance(posed, ev.Posed)
-    embed = render.pose_embed(ran.outcome.state, posed.seat, command.kind, posed.text)
+    events = ran.outcome.events
+    posed = next(e for e in events if isinstance(e, ev.Posed))
+    state = ran.outcome.state
+    embed = render.pose_embed(state, posed.seat, command.kind, posed.text, events=events)
     return [Post(embeds=(embed,))]
 
 

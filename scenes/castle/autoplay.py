@@ -4,10 +4,20 @@ from __future__ import annotations
 
 import random
 
-from scenes.castle.words import DEFENDER, EAST_HALL, NORTH_WING, OFFICE, SAKURA, SASUKE
+from scenes.castle.words import (
+    DEFENDER,
+    EAST_HALL,
+    HEARD,
+    NORTH_WING,
+    OFFICE,
+    SAKURA,
+    SASUKE,
+    DecisionKind,
+)
 from scenes.castle.world import Door, ScrollsAt, castle
 from scenes.engine import commands as c
-from scenes.engine.state import Character, Condition, SessionState
+from scenes.engine.decisions import pending
+from scenes.engine.state import Character, Condition, Decision, SessionState
 
 
 def seating(players: int, first_member: int) -> list[tuple[c.Actor, c.Claim]]:
@@ -74,6 +84,8 @@ def sakura_turn(state: SessionState, me: Character, rng: random.Random) -> c.Com
             return c.Interact(object="scrolls", how="guard")
         return c.Defend()
     options: list[c.Command] = [c.Jutsu(name="obi_dagger", target=foe.key)]
+    if me.chakra >= 1 and foe.key == SASUKE and not foe.has(Condition.RESTRAINED):
+        options.append(c.Jutsu(name="throat_grip", target=foe.key))
     if me.chakra >= 2:
         options += [c.Jutsu(name="strike", target=foe.key)] * 2
     if me.chakra >= 3:
@@ -96,4 +108,37 @@ TURNS = {SAKURA: sakura_turn, SASUKE: sasuke_turn, DEFENDER: defender_turn}
 
 
 def turn(state: SessionState, me: Character, rng: random.Random) -> c.Command:
+    mercy = pending(state, DecisionKind.MERCY, me.key)
+    if mercy is not None:  # a life in my grip: decide now, or hold on and let a turn pass
+        return choice(state, mercy, rng) if rng.random() < HOLDER_DECIDES else c.Defend()
     return TURNS[me.role](state, me, rng)
+
+
+# The scripted players' story choices (tune): how often a holder decides on their turn rather
+# than holding on, and how each kind of decision is weighed.
+HOLDER_DECIDES = 0.5
+WEIGHTS: dict[str, dict[str, int]] = {
+    DecisionKind.MERCY: {"strike": 4, "spare": 4, "bind": 2},
+    DecisionKind.HELD: {"struggle": 4, "plead": 3, "defy": 3},
+}
+# What the held one may say in the grip (a /say in that window softens the holder).
+PLEAS = (
+    "You don't have to do this.",
+    "Look at me. You know who I am.",
+    "Not like this. Please.",
+)
+SAYS_IN_THE_GRIP = 0.3
+
+
+def choice(state: SessionState, decision: Decision, rng: random.Random) -> c.Command:
+    """A scripted answer to ``decision``: weighed options, and in the grip sometimes words first."""
+    me = state.character(decision.decider)
+    in_the_grip = decision.kind == DecisionKind.HELD and not me.marked(HEARD)
+    if in_the_grip and rng.random() < SAYS_IN_THE_GRIP:
+        return c.Say(text=rng.choice(PLEAS))
+    weights = WEIGHTS.get(decision.kind)
+    if weights is None:
+        return c.Choose(option=rng.choice(decision.options))
+    options = [o for o in decision.options if o in weights]
+    picked = rng.choices(options, weights=[weights[o] for o in options])[0]
+    return c.Choose(option=picked)

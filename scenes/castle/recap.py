@@ -113,7 +113,8 @@ class CastleReader(Reader):
 
     def made(self, r: int, e: ev.DecisionMade) -> None:
         mercy = self.night.mercies[-1] if self.night.mercies else None
-        if mercy is not None and mercy.option is None and e.decider == mercy.decider:
+        answers_it = e.of in ("", DecisionKind.MERCY)  # not the held one's own choice
+        if mercy is not None and mercy.option is None and e.decider == mercy.decider and answers_it:
             mercy.option, mercy.result = e.option, e.result
             self.moment(r, f"**{self.name(e.decider)} chooses {e.option}**: {e.result}.")
         else:
@@ -395,8 +396,8 @@ def _mercy_choice(mercy: Mercy, who: str, whom: str) -> str:
         return f"{who} chose to strike and steeled the heart to do it ({numbers}). Duty won."
     if heart is not None:
         return (
-            f"{who} meant to strike, but the heart would not allow it ({numbers}); "
-            f"the blow became mercy, and {whom} was spared."
+            f"{who} chose to strike, and the hand would not come down ({numbers}): "
+            f"the heart refused, and {whom} lived."
         )
     if mercy.result == "bound":
         return f"{who} chose neither blade nor pardon but cords: {whom} was bound."

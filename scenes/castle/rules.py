@@ -110,6 +110,11 @@ class Castle(SceneRules):
 
     def after_change(self, tx: Tx) -> None:
         heart.check_first_sight(tx)
+        heart.heard_in_the_grip(tx)
+        heart.tidy_mercy(tx)
+
+    def on_turn(self, tx: Tx, key: str) -> None:
+        heart.offer_held_choice(tx, key)
 
     def on_down(self, tx: Tx, key: str) -> None:
         heart.offer_mercy(tx, key)
@@ -183,6 +188,11 @@ class Castle(SceneRules):
 
     def autoplay(self, state: SessionState, me: Character, rng: random.Random) -> cmd.Command:
         return autoplay.turn(state, me, rng)
+
+    def autoplay_choice(
+        self, state: SessionState, decision: Decision, rng: random.Random
+    ) -> cmd.Command:
+        return autoplay.choice(state, decision, rng)
 
     def seating(self, players: int, first_member: int) -> list[tuple[cmd.Actor, cmd.Claim]]:
         return autoplay.seating(players, first_member)

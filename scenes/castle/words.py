@@ -45,6 +45,11 @@ class CastleMoment(StrEnum):
     STANDOFF_BARGAIN = "standoff_bargain"
     STANDOFF_YIELD = "standoff_yield"
     STANDOFF_REFUSE = "standoff_refuse"
+    # The mercy between two players: what the held one does in the grip.
+    HELD_STRUGGLE_FREE = "held_struggle_free"
+    HELD_STRUGGLE_FAILS = "held_struggle_fails"
+    HELD_PLEAD = "held_plead"
+    HELD_DEFY = "held_defy"
 
 
 PLACEHOLDERS: Mapping[str, frozenset[str]] = {
@@ -71,6 +76,10 @@ PLACEHOLDERS: Mapping[str, frozenset[str]] = {
     CastleMoment.STANDOFF_BARGAIN: PAIR,
     CastleMoment.STANDOFF_YIELD: PAIR,
     CastleMoment.STANDOFF_REFUSE: PAIR,
+    CastleMoment.HELD_STRUGGLE_FREE: PAIR,
+    CastleMoment.HELD_STRUGGLE_FAILS: PAIR,
+    CastleMoment.HELD_PLEAD: PAIR,
+    CastleMoment.HELD_DEFY: PAIR,
 }
 
 
@@ -108,22 +117,29 @@ class DecisionKind(StrEnum):
     MERCY = "mercy"
     STANDOFF = "standoff"
     BARGAIN = "bargain"
+    HELD = "held"  # the held one's own choice, on each of their turns in the grip
 
 
 MERCY_OPTIONS = ("strike", "spare", "bind")
+HELD_OPTIONS = ("struggle", "plead", "defy")
 STANDOFF_OPTIONS = ("take", "bargain", "withdraw")
 BARGAIN_OPTIONS = ("yield", "refuse")
 DECISIONS: Mapping[str, tuple[str, ...]] = {
     DecisionKind.MERCY: MERCY_OPTIONS,
     DecisionKind.STANDOFF: STANDOFF_OPTIONS,
     DecisionKind.BARGAIN: BARGAIN_OPTIONS,
+    DecisionKind.HELD: HELD_OPTIONS,
 }
 # What a skipped decision falls back to: the mercy spares, the standoff and bargain hold.
 DEFAULTS: Mapping[str, str] = {
     DecisionKind.MERCY: "spare",
     DecisionKind.STANDOFF: "hold",
     DecisionKind.BARGAIN: "refuse",
+    DecisionKind.HELD: "struggle",
 }
+# Marks of the mercy between two players: the holder softened by a plea (the heart check to
+# strike is harder), and the held one's words already heard in this grip.
+SOFTENED, HEARD = "softened", "heard"
 
 Int = Annotated[int, Strict()]
 Small = Annotated[Int, Field(ge=0, le=10)]
@@ -149,6 +165,7 @@ class CastleNumbers(BaseModel):
 
     first_sight_dc: Dc
     heart_dc: Dc
+    plea_dc: Small  # what a plea (or the held one's words) adds to the heart check to strike
     sharingan_evasion: Small
     sharingan_seal_penalty: Small
     wall_evasion: Small

@@ -29,7 +29,8 @@ def next_move(state: SessionState, rng: random.Random) -> tuple[c.Actor, c.Comma
         decision = state.waiting[0]
         if state.seat(decision.decider).member_id is None:
             return GM, c.Skip(reason="the choice has no player")
-        return _member(state, decision.decider), c.Choose(option=rng.choice(decision.options))
+        answer = find_scene(state.scene).autoplay_choice(state, decision, rng)
+        return _member(state, decision.decider), answer
     assert state.turn is not None
     me = state.character(state.turn)
     return _member(state, me.key), find_scene(state.scene).autoplay(state, me, rng)

@@ -229,6 +229,13 @@ class SceneRules:
         """A sensible turn for ``me`` (playtests and benches)."""
         return cmd.Defend()
 
+    def autoplay_choice(
+        self, state: SessionState, decision: Decision, rng: random.Random
+    ) -> cmd.Command:
+        """A scripted player's answer to ``decision`` (a scene may have a free command come
+        first, or weigh its options)."""
+        return cmd.Choose(option=rng.choice(decision.options))
+
     def seating(self, players: int, first_member: int) -> list[tuple[cmd.Actor, cmd.Claim]]:
         """Who claims what at a scripted table of ``players``: one seat per role, in order."""
         roles = [role.key for role in self.data.roles]

@@ -151,6 +151,8 @@ async def perform(world: World, member: Member, command) -> Any:
         return await world.slash("interact", member, {"object": command.object, "how": command.how})
     if kind == "choose":
         return await world.slash("choose", member, {"option": command.option})
+    if kind == "say":
+        return await world.slash("say", member, {"text": command.text})
     raise AssertionError(f"no slash form for {kind}")
 
 

@@ -39,16 +39,25 @@ def test_the_one_shot_plays_through_to_rain_without_end() -> None:
     table.do("defender_1", c.Jutsu(name="kunai_volley", target="army"), faces=[10, 2])
     assert castle(table.state).siege.integrity == 7
 
-    # He takes her by the throat: the mercy is his.
+    # He takes her by the throat: the mercy is his, and stays open while she chokes.
     table.do("sasuke", c.Jutsu(name="throat_grip", target="sakura"), faces=[15, 10])
     sakura = table.ch("sakura")
     assert sakura.has(Condition.CHOKING) and sakura.held_by == "sasuke"
     assert table.state.beat == 4
-    assert table.state.decisions and table.state.decisions[0].decider == "sasuke"
+    mercy, held = table.state.decisions
+    assert (mercy.decider, mercy.kind, mercy.waits) == ("sasuke", "mercy", False)
 
-    # He means to strike and cannot: the heart check fails, and the strike becomes a spare.
+    # Her turn in his grip is her own choice: she does not fight him; she pleads.
+    assert table.state.turn == "sakura" and (held.decider, held.kind) == ("sakura", "held")
+    table.do("sakura", c.Choose(option="plead"))
+    assert table.ch("sasuke").resolve == -1 and table.ch("sasuke").marked("softened")
+    assert table.state.turn == "defender_1"
+
+    # He means to strike and cannot: the hand will not come down (1d20 (5) - 2 vs DC 14).
     events = table.do("sasuke", c.Choose(option="strike"), faces=[5])
-    assert [e.result for e in of_kind(events, "decision_made")] == ["spared"]
+    assert [e.result for e in of_kind(events, "decision_made")] == ["his heart refused"]
+    assert [e.moment for e in of_kind(events, "narrated")][:1] == ["mercy_heart_fails"]
+    assert "mercy_spare" not in [e.moment for e in of_kind(events, "narrated")]
     assert not table.ch("sakura").has(Condition.CHOKING)
     assert table.ch("sakura").fate is Fate.PRESENT
     assert table.state.beat == 5

@@ -110,7 +110,7 @@ def test_hesitation_spoils_a_defending_roll_too_if_it_comes_first() -> None:
     table.do("sakura", c.Interact(object="door", how="open"), faces=[5, 15])
     table.do("sasuke", c.Move(to="office"))
     table.do("gm", c.Skip())
-    events = table.do("sasuke", c.Jutsu(name="throat_grip", target="sakura"), faces=[8, 18, 6])
+    events = table.do("sasuke", c.Jutsu(name="throat_grip", target="sakura"), faces=[8, 18, 6, 2])
     assert "Throat grip (Sakura): 2d20kl1 (~~18~~, 6) + 5 = 11" in table.rolls(events)
     assert table.ch("sakura").has(Condition.CHOKING)
     assert not table.ch("sakura").has(Condition.HESITATING)

@@ -87,8 +87,14 @@ def test_the_mercy_is_not_offered_for_a_defender_in_his_grip() -> None:
 
 
 def test_only_the_decider_may_choose() -> None:
-    table = sasuke_grips_sakura()
+    table = sasuke_downs_sakura()
     assert "Sasuke's to make" in table.refused("sakura", c.Choose(option="spare"))
+
+
+def test_the_held_one_choosing_the_holders_option_is_refused_with_her_own() -> None:
+    table = sasuke_grips_sakura()
+    message = table.refused("sakura", c.Choose(option="spare"))
+    assert message == "Choose one of: struggle, plead, defy."
 
 
 def test_an_option_not_offered_is_refused_listing_the_options() -> None:
@@ -98,9 +104,18 @@ def test_an_option_not_offered_is_refused_listing_the_options() -> None:
 
 
 def test_turn_commands_wait_for_the_choice() -> None:
-    table = sasuke_grips_sakura()
+    table = sasuke_downs_sakura()
     assert "waits on Sasuke's choice (mercy)" in table.refused("sakura", c.Defend())
     assert "Answer your choice (mercy) first" in table.refused("sasuke", c.Defend())
+
+
+def test_in_the_grip_her_turn_is_her_own_choice_and_his_stays_open() -> None:
+    table = sasuke_grips_sakura()
+    assert "Answer your choice (held) first" in table.refused("sakura", c.Defend())
+    assert "waits on Sakura's choice (held)" in table.refused("sasuke", c.Defend())
+    mercy, held = table.state.decisions
+    assert (mercy.kind, mercy.decider, mercy.waits) == ("mercy", "sasuke", False)
+    assert (held.kind, held.decider, held.on_turn) == ("held", "sakura", True)
 
 
 def test_free_commands_still_work_while_the_choice_waits() -> None:
@@ -132,11 +147,13 @@ def test_a_strike_with_the_heart_check_passing_kills() -> None:
     assert sakura.fate is Fate.DEAD and sakura.vitality == 0
 
 
-def test_a_strike_with_the_heart_check_failing_becomes_a_spare() -> None:
+def test_a_strike_the_heart_refuses_is_told_once_as_what_happened() -> None:
     table = sasuke_grips_sakura()
     events = table.do("sasuke", c.Choose(option="strike"), faces=[11])
-    assert [e.result for e in of_kind(events, "decision_made")] == ["spared"]
-    assert "mercy_heart_fails" in [e.moment for e in of_kind(events, "narrated")]
+    made = [(e.option, e.result) for e in of_kind(events, "decision_made")]
+    assert made == [("strike", "his heart refused")]
+    moments = [e.moment for e in of_kind(events, "narrated")]
+    assert moments.count("mercy_heart_fails") == 1 and "mercy_spare" not in moments
     sakura = table.ch("sakura")
     assert sakura.fate is Fate.PRESENT and not sakura.has(Condition.CHOKING)
     assert sakura.vitality == 30
@@ -221,7 +238,7 @@ def test_binding_sakura_leaves_her_restrained_but_breathing() -> None:
 
 
 def test_gm_skip_resolves_the_mercy_as_a_spare() -> None:
-    table = sasuke_grips_sakura()
+    table = sasuke_downs_sakura()
     events = table.do("gm", c.Skip())
     made = [(e.option, e.result) for e in of_kind(events, "decision_made")]
     assert made == [("spare", "spared")]

@@ -72,7 +72,7 @@ def test_blood_on_the_stone_shows_the_heart_check_that_let_her_strike() -> None:
 def test_the_spent_intruder_tells_of_the_heart_that_would_not_strike() -> None:
     pages = pages_of(ended("the_spent_intruder"))
     assert "1d20 (9) = 9 vs DC 12 → failure" in text(pages["Key moments"])
-    assert "the heart would not allow it (9 against 12)" in text(pages[STORY])
+    assert "the hand would not come down (9 against 12)" in text(pages[STORY])
 
 
 def test_the_captive_is_bound_at_the_mercy() -> None:

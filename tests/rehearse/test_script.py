@@ -18,7 +18,7 @@ HERE = Path(__file__).parent
 ONE_SHOT = HERE / "one_shot.txt"
 FERRY = HERE / "ferry.txt"
 # With these seeds the scripts' dice fall as the one-shot's own line has them (the heart check
-# fails, so the strike becomes a spare) and as the ferry's script needs (the stranger falls).
+# fails: his hand will not come down) and as the ferry's script needs (the stranger falls).
 ONE_SHOT_SEED = "1"
 FERRY_SEED = "1"
 REFUSED = re.compile(r"^line \d+: ", re.MULTILINE)
@@ -53,10 +53,15 @@ def test_a_scripted_rehearsal_plays_the_one_shot_to_rain_without_end(
     )
     assert not REFUSED.search(out)  # not one line refused
     assert "Dagger from the obi: 1d20 (11) + 5 = 16 vs evasion 14 → hit" in out
-    assert "Choose:  1  Strike    2  Spare    3  Bind" in out
-    assert "Sasuke chooses: spare" in out  # he meant to strike; the heart check failed
-    # he hesitated at first sight (resolve -1): 1d20 - 2 against 12
-    assert "Sasuke steels the heart: 1d20 (7) - 2 = 5 vs DC 12 → failure" in out
+    # in his grip she has buttons of her own beside his
+    assert "Choose:  1  Strike    2  Spare    3  Bind    4  Struggle    5  Plead    6  Defy" in out
+    assert "Sasuke's resolve moves to -2 (moved by Sakura's words)." in out  # her /say
+    assert "Sasuke's resolve moves to -3 (moved by Sakura's plea)." in out
+    # he chose to strike, and his heart refused: told as what happened, never as a spare
+    assert "Sasuke chooses strike: his heart refused" in out
+    assert "Sasuke chooses spare" not in out
+    # he hesitated at first sight, then her words and her plea: 1d20 - 6 against 12 + 2
+    assert "Sasuke steels the heart: 1d20 (9) - 6 = 3 vs DC 14 → failure" in out
     assert "Ending: Rain Without End." in out
     assert "Scrolls kept · Sakura standing · Sasuke gone · North wing held" in out
     assert "Vitality ▰▰▰▰▱▱▱▱▱▱ 13/30" in out
@@ -142,7 +147,7 @@ def test_the_tests_ferry_is_rehearsed_to_its_ending_with_no_change_to_the_rehear
     )
     assert not REFUSED.search(out)
     assert "Choose:  1  Ferry    2  Leave" in out
-    assert "Ferryman chooses: ferry" in out
+    assert "Ferryman chooses ferry: ferried" in out
     assert "Ending: A Safe Crossing." in out
     assert "The Last Ferry — the recap" in out
     state = stored(db)

@@ -138,10 +138,14 @@ def test_the_interactive_rehearsal_completes_answers_by_number_and_reaches_the_e
     ):
         terminal.type(line)
     mercy = terminal.type("/jutsu name:throat_grip target:sakura", "(type the number)")
-    assert "Choose:  1  Strike    2  Spare    3  Bind" in mercy
+    assert (
+        "Choose:  1  Strike    2  Spare    3  Bind    4  Struggle    5  Plead    6  Defy" in mercy
+    )
 
+    pleaded = terminal.type("5", "(type the number)")  # her own choice in his grip
+    assert "Sakura chooses plead: pleaded" in pleaded
     struck = terminal.type("1", "(type the number)")
-    assert "Sasuke chooses: spare" in struck  # the heart check failed: 1d20 (7) vs DC 12
+    assert "Sasuke chooses strike: his heart refused" in struck
     assert "Choose:  1  Take    2  Bargain    3  Withdraw" in struck
     assert "Ending: Rain Without End." in terminal.type("3", "Aftermath · Round")
 

@@ -164,8 +164,9 @@ def test_each_technique_of_scene_md_has_its_cost_and_seals(
     assert (technique.cost, technique.seals, technique.skill) == (cost, seals, roll)
 
 
-# Beyond SCENE.md's table: a defender can break a grip too (see techniques.toml).
-ADDED = {("defender", "Break free")}
+# Beyond SCENE.md's table: a defender can break a grip too, and Sakura's monstrous strength can
+# hold Sasuke by the throat as he can hold her (the mercy between two players, both ways).
+ADDED = {("defender", "Break free"), ("sakura", "Throat grip")}
 
 
 def test_each_role_has_exactly_the_techniques_of_scene_md_plus_the_added_ones(
