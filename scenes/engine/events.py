@@ -103,10 +103,14 @@ class Posed(_Event):
 
 
 class Narrated(_Event):
+    """A line of the scene's narration (or the GM's). ``dealt`` holds, for each deck of variants
+    the line was dealt from, the bits of that deck's variants told since it was last shuffled."""
+
     kind: Literal["narrated"] = "narrated"
     text: str
     moment: str | None = None
     by_gm: bool = False
+    dealt: tuple[tuple[str, int], ...] = ()
 
 
 class DiceRolled(_Event):

@@ -267,6 +267,13 @@ def _(event: ev.EndingReached, state: SessionState) -> SessionState:
 
 
 @_apply.register
+def _(event: ev.Narrated, state: SessionState) -> SessionState:
+    if not event.dealt:
+        return state
+    return state.model_copy(update={"told": state.told.after(event.dealt)})
+
+
+@_apply.register
 def _(event: ev.SessionEnded, state: SessionState) -> SessionState:
     return state.model_copy(
         update={"status": Status.ENDED, "ending": event.ending, "turn": None, "decisions": ()}

@@ -262,6 +262,26 @@ def _pack(text: bytes, against: bytes | None = None) -> bytes:
     return deflate.compress(text) + deflate.flush()
 
 
+class Told(Frozen):
+    """What the scene's narration has told this session, for choosing lines without the dice.
+
+    ``lines`` counts the lines dealt; ``decks`` holds, for each deck of variants (a moment, or one
+    part of a composed moment), the bits of the variants told since the deck was last shuffled.
+    States stored before this was kept read back with nothing told.
+    """
+
+    lines: int = 0
+    decks: tuple[tuple[str, int], ...] = ()
+
+    def told(self, deck: str) -> int:
+        return next((bits for key, bits in self.decks if key == deck), 0)
+
+    def after(self, dealt: tuple[tuple[str, int], ...]) -> Told:
+        decks = dict(self.decks)
+        decks.update(dealt)
+        return Told(lines=self.lines + 1, decks=tuple(sorted(decks.items())))
+
+
 def _one_decision(data: Any) -> Any:
     """States stored when a scene held at most one pending decision (``decision``, or null)."""
     if not isinstance(data, dict) or "decision" not in data:
@@ -289,6 +309,7 @@ class SessionState(Frozen):
     acted: bool = False
     pause_reason: str | None = None
     ending: Ending | None = None
+    told: Told = Told()
     undo: tuple[UndoPoint, ...] = ()
 
     @model_validator(mode="wrap")
