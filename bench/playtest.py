@@ -11,12 +11,14 @@ import random
 import statistics
 import sys
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from scenes.castle.consistency import after_the_end, contradictions
+from scenes.castle.consistency import PathWatch, after_the_end, contradictions
 from scenes.castle.words import CastlePurpose
 from scenes.engine import commands as c
 from scenes.engine.autoplay import GM, StallWatch, next_move
@@ -30,7 +32,8 @@ from scenes.engine.events import (
     TurnStarted,
     Undone,
 )
-from scenes.engine.session import Accepted, play
+from scenes.engine.session import Accepted, Outcome
+from scenes.engine.session import play as engine_play
 from scenes.engine.state import SessionState
 from scenes.schema import load_scene
 
@@ -47,9 +50,24 @@ class Result:
     posts: int  # what the bot posts: one message per accepted command, with the next ping
     pings: int  # the commands after which the turn (or a choice) moved to someone
     contradictions: list[str]  # what the session told or did against its own state
+    facets: dict[str, str] = field(default_factory=dict)  # the ending's, its path's included
 
 
 def play_session(seed: int) -> Result:
+    path = PathWatch()
+    wrong: list[str] = []
+
+    def followed(outcome: Outcome) -> Outcome:
+        if isinstance(outcome, Accepted):
+            wrong.extend(path.read(outcome.events, outcome.state))
+        return outcome
+
+    with _following(followed):
+        result = _play_session(seed, wrong)
+    return result
+
+
+def _play_session(seed: int, wrong: list[str]) -> Result:
     rng = random.Random(seed)
     defenders = rng.randint(1, 4)
     seated = defenders if rng.random() < 0.9 else 0
@@ -65,7 +83,6 @@ def play_session(seed: int) -> Result:
     watch = StallWatch()
     hearts: list[int] = []
     posts = pings = 0
-    wrong: list[str] = []
     for _ in range(MAX_COMMANDS):
         if (
             state.ending is not None
@@ -88,7 +105,30 @@ def play_session(seed: int) -> Result:
     if state.ending is not None:
         wrong += _after_the_end(state, rng)
     ending = state.ending.key if state.ending else None
-    return Result(ending, state.round, seated, hearts, posts, pings, wrong)
+    facets = dict(state.ending.facets) if state.ending else {}
+    return Result(ending, state.round, seated, hearts, posts, pings, wrong, facets)
+
+
+_FOLLOW: list[Callable[[Outcome], Outcome]] = []
+
+
+@contextmanager
+def _following(follow: Callable[[Outcome], Outcome]) -> Iterator[None]:
+    """Every command the session plays (the GM's included) is shown to ``follow``."""
+    _FOLLOW.append(follow)
+    try:
+        yield
+    finally:
+        _FOLLOW.pop()
+
+
+def play(
+    state: SessionState | None, actor: c.Actor, command: c.Command, rng: random.Random
+) -> Outcome:
+    outcome = engine_play(state, actor, command, rng)
+    for follow in _FOLLOW:
+        outcome = follow(outcome)
+    return outcome
 
 
 # The scripted GM rewards roleplay now and then (/gm resolve), at a round's end (tune).
@@ -183,6 +223,7 @@ def report(results: list[Result]) -> None:
     wrong = Counter(w for r in results for w in r.contradictions)
     told = ", ".join(f"{what}: {n}" for what, n in wrong.most_common()) or "none"
     print(f"contradictions of the state over {total} sessions: {sum(wrong.values())} ({told})")
+    _paths(results)
     hearts = Counter(m for r in results for m in r.hearts)
     checks = sum(hearts.values())
     if checks:
@@ -192,6 +233,39 @@ def report(results: list[Result]) -> None:
         top = max(hearts.values()) / checks
         print(f"heart check modifier over {checks} checks: {shares}")
         print(f"most common modifier: {top:.0%} of checks (target <= 30%)")
+
+
+# The one-shot's line: he spares her (or his heart will not let him strike), then he withdraws
+# (the standoff's choice: he leaves the scrolls where they are).
+ONE_SHOT_MERCY = ("he spared her", "his heart refused")
+LEFT = ("withdrew",)
+
+
+def _path(result: Result) -> str:
+    f = result.facets
+    return f"{f['mercy']} · {f['departure']} · Sakura {f['sakura']} · wall {f['north_wing']}"
+
+
+def _paths(results: list[Result]) -> None:
+    """How each ending was reached, and the one-shot's ending on its own line."""
+    print("how each ending was reached (the last mercy · his leaving · Sakura · the wall):")
+    for ending in load_scene("castle").endings:
+        paths = Counter(_path(r) for r in results if r.ending == ending.key)
+        ways = "; ".join(f"{path}: {n}" for path, n in paths.most_common(3))
+        print(f"  {ending.key:24} {len(paths):3} paths; most: {ways}")
+    line = [
+        r
+        for r in results
+        if r.facets.get("mercy") in ONE_SHOT_MERCY and r.facets.get("departure") in LEFT
+    ]
+    own = sum(1 for r in results if r.ending == "rain_without_end")
+    kept = sum(1 for r in line if r.ending == "rain_without_end")
+    print(f"the one-shot's ending: {own / len(results):.1%} of all sessions (target >= 10%)")
+    if line:
+        print(
+            f"  on its line (he spares her or his heart refuses, then withdraws): {kept} of "
+            f"{len(line)}, {kept / len(line):.1%} (target >= 50%)"
+        )
 
 
 def main() -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from scenes.castle.objects import door_between, numbers, take_scrolls
 from scenes.castle.words import (
     HEARD,
+    MERCY_MARKS,
     OFFICE,
     PAIR_KEYS,
     SAKURA,
@@ -238,6 +239,7 @@ def _mercy(tx: Tx, decision: Decision, option: str) -> None:
     if option == "strike":
         if _heart_allows(tx, decider):
             made(tx, decision, option, "struck")
+            mark_mercy(tx, decider, "struck")
             tx.narrate(CastleMoment.MERCY_STRIKE, **names)
             _grip_ends(tx, decider, subject)
             shift_resolve(tx, decider, +1, "struck at the mercy")
@@ -251,16 +253,19 @@ def _mercy(tx: Tx, decision: Decision, option: str) -> None:
         # The hand will not come down: told once, as what happened, never as a chosen spare.
         their = tx.scene.role(tx.state.character(decider).role).pronouns.their
         made(tx, decision, option, f"{their} heart refused")
+        mark_mercy(tx, decider, "refused")
         tx.narrate(CastleMoment.MERCY_HEART_FAILS, **names)
         release(tx, subject)
         shift_resolve(tx, decider, -1, "the heart refused at the mercy")
     elif option == "spare":
         made(tx, decision, option, "spared")
+        mark_mercy(tx, decider, "spared")
         release(tx, subject)
         shift_resolve(tx, decider, -1, "spared at the mercy")
         tx.narrate(CastleMoment.MERCY_SPARE, **names)
     else:
         made(tx, decision, option, "bound")
+        mark_mercy(tx, decider, "bound")
         if tx.state.character(subject).has(Condition.CHOKING):
             tx.emit(ev.ConditionRemoved(seat=subject, condition=Condition.CHOKING))
         tx.emit(ev.ConditionAdded(seat=subject, condition=Condition.RESTRAINED, by=decider))
@@ -273,6 +278,16 @@ def _mercy(tx: Tx, decision: Decision, option: str) -> None:
     if sasuke is not None and sasuke.standing:
         reach_beat_key(tx, "scrolls")
         offer_standoff(tx)
+
+
+def mark_mercy(tx: Tx, decider: str, how: str) -> None:
+    """The path: how the last mercy went, kept on its decider (an earlier mercy's mark goes)."""
+    for key in PAIR_KEYS:
+        character = tx.state.find(key)
+        for mark in MERCY_MARKS.values():
+            if character is not None and mark in character.marks:
+                tx.emit(ev.Marked(seat=key, mark=mark, on=False))
+    tx.emit(ev.Marked(seat=decider, mark=MERCY_MARKS[how], on=True))
 
 
 def _heart_allows(tx: Tx, decider: str) -> bool:

@@ -121,6 +121,7 @@ class Castle(SceneRules):
 
     def on_leave(self, tx: Tx, key: str, fate: Fate) -> None:
         objects.scrolls_left_behind(tx, key, fate)
+        endings.mark_departure(tx, key, fate)
 
     def end_of_round(self, tx: Tx) -> None:
         siege.end_of_round(tx)
@@ -146,6 +147,9 @@ class Castle(SceneRules):
 
     def ending(self, state: SessionState) -> Ending:
         return endings.compute_ending(state)
+
+    def narrate_ending(self, tx: Tx, ending: Ending) -> None:
+        endings.narrate_ending(tx, ending)
 
     def decide(self, tx: Tx, decision: Decision, option: str) -> None:
         heart.decide(tx, decision, option)
@@ -174,6 +178,7 @@ class Castle(SceneRules):
         return " · ".join(
             f"{names.get(name, name.replace('_', ' ').capitalize())} **{value}**"
             for name, value in ending.facets
+            if name not in endings.PATH_FACETS
         )
 
     def upgrade_state(self, data: dict[str, Any]) -> dict[str, Any]:

@@ -50,6 +50,16 @@ class CastleMoment(StrEnum):
     HELD_STRUGGLE_FAILS = "held_struggle_fails"
     HELD_PLEAD = "held_plead"
     HELD_DEFY = "held_defy"
+    # The ending told by the path that led there (beside the ending's own lines).
+    ENDING_HE_SPARED = "path_he_spared"
+    ENDING_HIS_HEART_REFUSED = "path_his_heart_refused"
+    ENDING_HE_BOUND = "path_he_bound"
+    ENDING_SHE_SPARED = "path_she_spared"
+    ENDING_HER_HEART_REFUSED = "path_her_heart_refused"
+    ENDING_FLED_WOUNDED = "path_fled_wounded"
+    ENDING_SAKURA_DOWN = "path_sakura_down"
+    ENDING_WALL_FELL = "path_wall_fell"
+    ENDING_RAIN_PLAIN = "path_rain_without_end"
 
 
 PLACEHOLDERS: Mapping[str, frozenset[str]] = {
@@ -80,6 +90,15 @@ PLACEHOLDERS: Mapping[str, frozenset[str]] = {
     CastleMoment.HELD_STRUGGLE_FAILS: PAIR,
     CastleMoment.HELD_PLEAD: PAIR,
     CastleMoment.HELD_DEFY: PAIR,
+    CastleMoment.ENDING_HE_SPARED: NONE,
+    CastleMoment.ENDING_HIS_HEART_REFUSED: NONE,
+    CastleMoment.ENDING_HE_BOUND: NONE,
+    CastleMoment.ENDING_SHE_SPARED: NONE,
+    CastleMoment.ENDING_HER_HEART_REFUSED: NONE,
+    CastleMoment.ENDING_FLED_WOUNDED: NONE,
+    CastleMoment.ENDING_SAKURA_DOWN: NONE,
+    CastleMoment.ENDING_WALL_FELL: NONE,
+    CastleMoment.ENDING_RAIN_PLAIN: NONE,
 }
 
 
@@ -140,6 +159,16 @@ DEFAULTS: Mapping[str, str] = {
 # Marks of the mercy between two players: the holder softened by a plea (the heart check to
 # strike is harder), and the held one's words already heard in this grip.
 SOFTENED, HEARD = "softened", "heard"
+# Marks of the path, read by the ending: how the last mercy went (on its decider), and how the
+# intruder left the scene.
+MERCY_MARKS: Mapping[str, str] = {
+    "struck": "mercy_struck",
+    "spared": "mercy_spared",
+    "bound": "mercy_bound",
+    "refused": "mercy_refused",
+}
+WITHDREW, FLED, FLED_WOUNDED = "withdrew", "fled", "fled_wounded"
+BARGAINED = "bargained"  # he left with the scrolls she yielded
 
 Int = Annotated[int, Strict()]
 Small = Annotated[Int, Field(ge=0, le=10)]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from scenes.engine import events as ev
-from scenes.engine.moments import ending_moment
 from scenes.engine.tx import Tx
 from scenes.schema import Trigger
 
@@ -21,7 +20,7 @@ def reach_beat(tx: Tx, number: int, by_gm: bool = False) -> None:
             tx.emit(ev.TurnEnded(seat=tx.state.turn))
         ending = tx.rules.ending(tx.state)
         tx.emit(ev.EndingReached(ending=ending, title=tx.scene.ending(ending.key).title))
-        tx.narrate_line(ending_moment(ending.key))
+        tx.rules.narrate_ending(tx, ending)
 
 
 def reach_trigger(tx: Tx, trigger: Trigger) -> None:

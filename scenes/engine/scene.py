@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict
 
 from scenes.engine import commands as cmd
 from scenes.engine.errors import Refusal
-from scenes.engine.moments import beat_moment
+from scenes.engine.moments import beat_moment, ending_moment
 from scenes.engine.state import Character, Decision, Ending, Fate, SessionState, World
 from scenes.schema import Scene, Technique, load_scene_from
 
@@ -173,6 +173,10 @@ class SceneRules:
     def ending(self, state: SessionState) -> Ending:
         """The ending the state has reached."""
         return Ending(key=self.data.endings[0].key)
+
+    def narrate_ending(self, tx: Tx, ending: Ending) -> None:
+        """Tell the ending reached (a scene may tell it by the path its facets record)."""
+        tx.narrate_line(ending_moment(ending.key))
 
     # --- decisions -------------------------------------------------------------------------
 

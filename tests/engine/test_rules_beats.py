@@ -343,4 +343,6 @@ def test_the_aftermath_names_its_ending_in_narration() -> None:
     table.do("gm", c.Skip())
     events = table.do("sasuke", c.Jutsu(name="body_flicker"))
     moments = [e.moment for e in of_kind(events, "narrated")]
-    assert "beat_aftermath" in moments and "ending_rain_without_end" in moments
+    # no mercy came before he left: the one-shot's own lines (he spared her) are not told
+    assert "beat_aftermath" in moments and "path_rain_without_end" in moments
+    assert "ending_rain_without_end" not in moments
