@@ -2,7 +2,8 @@
 
 The same contract as SqliteStore: a commit is one transaction (its log entry, whose primary key
 ``(session_id, version)`` turns away a second write at the same version, the session's row at
-the expected version only, its snapshot, its seats when they changed), and returns after COMMIT.
+the expected version only, its snapshot, its seats when they changed, its outbox line if any),
+and returns after COMMIT.
 """
 
 from __future__ import annotations
@@ -286,7 +287,7 @@ class PostgresStore:
         )._replace(post=post)
         try:
             async with self._pool.acquire() as conn:
-                if write.seats is None and write.post is None:
+                if write.seats is None and write.post is None:  # most: one statement
                     await _commit_at_once(conn, write)
                 else:
                     async with conn.transaction():

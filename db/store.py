@@ -323,7 +323,8 @@ class SqliteStore:
 
     Every call is one hop to that thread: a commit runs there whole, ``BEGIN IMMEDIATE``, the
     log entry (its primary key turns away a second write at the same version), the session's
-    row (only at the expected version), its snapshot, its seats when they changed, ``COMMIT``.
+    row (only at the expected version), its snapshot, its seats when they changed, the line it
+    has the bot post (the outbox) if any, ``COMMIT``.
     The thread runs one call at a time, so no transaction ever interleaves with another.
     """
 
