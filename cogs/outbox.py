@@ -87,7 +87,10 @@ class Outbox:
         """Post every unposted line (this process's shards'), in order; how many were posted."""
         count = 0
         for line in await self._bot.service.unposted():
-            count += await self.post(line)
+            try:
+                count += await self.post(line)
+            except Exception:  # a fault of ours: logged, the line kept for a start that has it
+                log.exception("cannot post session %s v%s's line", line.session_id, line.version)
         if count:
             log.info("posted %d stored lines that no answer had posted", count)
         return count
@@ -104,13 +107,13 @@ class Outbox:
         return await self.post(line)
 
     async def post(self, line: Unposted) -> bool:
-        """Post ``line`` in its channel and mark it posted. A channel that is gone or closed to
-        the bot is given up (marked, logged); any other failure leaves it for the next start."""
-        stored = await self._bot.service.get(line.session_id)
+        """Post ``line`` in its channel and mark it posted (False: it was not)."""
+        service = self._bot.service
+        stored = await service.get(line.session_id)
         late = Late(stored, line.entry) if stored is not None else None
         embed = late.embed() if late is not None else None
-        if late is None or embed is None:
-            await self._bot.service.posted(line.session_id, line.version, late=True)
+        if late is None or embed is None:  # nothing to post from it (no such session)
+            await service.posted(line.session_id, line.version)
             return False
         content, mentions, view = late.turn()
         channel = self._bot.get_partial_messageable(line.channel_id, guild_id=line.guild_id)
@@ -122,25 +125,19 @@ class Outbox:
                 allowed_mentions=mentions,
                 nonce=nonce(line.session_id, line.version),
             )
-        except (discord.Forbidden, discord.NotFound) as error:
-            log.warning(
-                "gave up a stored line of session %s v%s in channel %s (%s %s)",
-                line.session_id,
-                line.version,
-                line.channel_id,
-                error.status,
-                error.code,
-            )
-            await self._bot.service.posted(line.session_id, line.version, late=True)
-            return False
         except discord.HTTPException as error:
-            log.warning(
-                "cannot post a stored line of session %s v%s yet (%s %s)",
-                line.session_id,
-                line.version,
-                error.status,
-                error.code,
-            )
+            await self._refused(line, error)
             return False
-        await self._bot.service.posted(line.session_id, line.version, late=True)
+        await service.posted(line.session_id, line.version, late=True)
         return True
+
+    async def _refused(self, line: Unposted, error: discord.HTTPException) -> None:
+        """A 5xx leaves the line for the next start. Any other refusal is for good (a channel
+        gone or closed to the bot): the line is given up, logged, and forgotten, so that the
+        member's retry of it is a line of its own."""
+        where = (line.session_id, line.version, line.channel_id, error.status, error.code)
+        if error.status >= 500:
+            log.warning("cannot post session %s v%s's line in %s yet (%s %s)", *where)
+            return
+        log.warning("gave up session %s v%s's line in channel %s (%s %s)", *where)
+        await self._bot.service.posted(line.session_id, line.version)

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import asyncio
 
+from fake_discord import Perm
+from fake_discord.models import Overwrite
+
 from scenes.engine import commands as c
 from tests.cogs.world import begun, castle, running, session_state, spoken
 
@@ -104,3 +107,25 @@ async def test_an_answer_discord_refuses_is_followed_by_the_lines_late_post(tmp_
         assert posted.nonce is not None  # the late post, not the answer
         assert await outbox_empty(bot)
         assert count(world, words) == 1
+
+
+async def test_a_line_its_channel_no_longer_takes_is_given_up_and_may_be_said_again(
+    tmp_path,
+) -> None:
+    async with castle(tmp_path) as world:
+        sakura = world.players["sakura"]
+        words = "Can anyone hear me?"
+        async with running(world) as bot:
+            await begun(world)
+            said = c.Actor(member_id=sakura.id, name="sakura")
+            assert (await bot.service.run(world.hall.id, said, c.Say(text=words))).outboxed
+        # while the bot was down, it lost the right to post there (Discord answers 403)
+        deny = int(Perm.VIEW_CHANNEL | Perm.SEND_MESSAGES)
+        world.hall.overwrites.append(Overwrite(world.fake.bot_user.id, 1, 0, deny))
+        async with running(world) as bot:
+            assert await bot.service.unposted() == []  # given up; the bot started all the same
+            assert count(world, words) == 0
+            world.hall.overwrites.pop()
+            await world.slash("say", sakura, {"text": words})
+            await spoken(world, "Sakura", words)  # a line of its own: nobody ever saw the first
+            assert count(world, words) == 1
