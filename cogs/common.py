@@ -170,6 +170,8 @@ async def play_here(interaction: Interaction, command: cmd.Command, gm: bool = F
     ran = await service.run(interaction.channel_id or 0, actor_of(interaction, gm), command)
     if isinstance(ran.outcome, Refused):
         await refuse(interaction, ran.outcome.message)
+        if ran.repeat is not None and ran.session_id is not None:
+            await interaction.client.outbox.unstick(ran.session_id, ran.repeat)
         return None
     log.info(
         "session %s v%s: %s by %s", ran.session_id, ran.version, command.kind, interaction.user.id
@@ -226,19 +228,22 @@ async def deliver(
 ) -> None:
     """Post what ``ran`` stored (``post``), then tell the outbox it is in the channel. When the
     answer fails (the interaction expired, say), the line is posted late, as a restart would;
-    only if that fails too does the error go on (the line then waits for the next start)."""
+    only if that fails too does the error go on (the line then waits for the member's retry, or
+    the next start)."""
     bot = interaction.client
-    try:
+    if not ran.outboxed or ran.session_id is None:
         await post()
-    except discord.HTTPException as error:
-        if not ran.outboxed or ran.session_id is None:
-            raise
-        log.warning("the answer to session %s v%s failed (%s)", ran.session_id, ran.version, error)
-        if not await bot.outbox.post_now(ran.session_id, ran.version):
-            raise
         return
-    if ran.outboxed and ran.session_id is not None:
-        await bot.service.posted(ran.session_id, ran.version)
+    line = (ran.session_id, ran.version)
+    with bot.outbox.answering(*line):
+        try:
+            await post()
+        except discord.HTTPException as error:
+            log.warning("the answer to session %s v%s failed (%s)", *line, error)
+            if not await bot.outbox.post_now(*line):
+                raise
+            return
+        await bot.service.posted(*line)
 
 
 async def speak_as(

@@ -10,8 +10,10 @@ already there instead of making a second (Discord checks a nonce for a few minut
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import discord
@@ -19,7 +21,7 @@ import discord
 from cogs import render
 from cogs.common import turn_moved
 from cogs.views import decision_view
-from db.models import LogEntry, StoredSession, Unposted
+from db.models import LogEntry, Repeat, StoredSession, Unposted
 from scenes.engine import commands as cmd
 from scenes.engine import events as ev
 
@@ -82,6 +84,29 @@ class Outbox:
 
     def __init__(self, bot: CastleBot) -> None:
         self._bot = bot
+        self._answering: set[tuple[int, int]] = set()  # lines whose answer is on its way
+
+    @contextlib.contextmanager
+    def answering(self, session_id: int, version: int) -> Iterator[None]:
+        """While the command's own answer posts the line (so a retry does not post it too)."""
+        self._answering.add((session_id, version))
+        try:
+            yield
+        finally:
+            self._answering.discard((session_id, version))
+
+    async def unstick(self, session_id: int, repeat: Repeat) -> None:
+        """A retry found its line unposted: unless the line's answer is still on its way, that
+        answer and its late post failed, so the line is posted now."""
+        if repeat.posted or (session_id, repeat.version) in self._answering:
+            return
+        if any(line.version == repeat.version for line in await self._unposted(session_id)):
+            await self.post_now(session_id, repeat.version)
+
+    async def _unposted(self, session_id: int) -> list[Unposted]:
+        return [
+            line for line in await self._bot.service.unposted() if line.session_id == session_id
+        ]
 
     async def drain(self) -> int:
         """Post every unposted line (this process's shards'), in order; how many were posted."""

@@ -58,6 +58,7 @@ class Ran:
     outcome: Outcome
     session: SessionRecord | None
     outboxed: bool = False  # the command stored a line to post (the cog marks it posted)
+    repeat: Repeat | None = None  # refused as the retry of this stored line
 
     @property
     def accepted(self) -> bool:
@@ -224,7 +225,7 @@ class SessionService:
         if found is None:
             return None
         stored = await self._live(session_id)
-        return Ran(Refused(message=_repeat_message(found)), stored.record)
+        return Ran(Refused(message=_repeat_message(found)), stored.record, repeat=found)
 
     async def _decide(
         self,

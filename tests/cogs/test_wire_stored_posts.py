@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import asyncio
 
+from aiohttp import web
 from fake_discord import Perm
 from fake_discord.models import Overwrite
 
+from db.sessions import STILL_TO_POST
 from scenes.engine import commands as c
 from tests.cogs.world import begun, castle, running, session_state, spoken
 
@@ -129,3 +131,37 @@ async def test_a_line_its_channel_no_longer_takes_is_given_up_and_may_be_said_ag
             await world.slash("say", sakura, {"text": words})
             await spoken(world, "Sakura", words)  # a line of its own: nobody ever saw the first
             assert count(world, words) == 1
+
+
+async def test_a_retry_of_a_line_no_post_could_place_posts_it_then(tmp_path) -> None:
+    async with castle(tmp_path) as world, running(world) as bot:
+        await begun(world)
+        words = "Somewhere below, water is rising."
+        found = world.fake._router.match("POST", f"/channels/{world.hall.id}/messages")
+        assert found is not None
+        route, original = found[0], found[0].handler
+
+        async def unavailable(request):
+            return web.Response(status=503)  # Discord having trouble: no retry by discord.py
+
+        route.handler = unavailable
+        world.fake.response_deadline = -1.0  # and the answer comes too late
+        await world.fake.send_slash(
+            "gm narrate", member=world.gm, channel=world.hall, options={"text": words}
+        )
+        for _ in range(500):  # until the late post is tried (and refused)
+            if world.fake.calls("POST /channels/{channel_id}/messages"):
+                break
+            await asyncio.sleep(0.01)
+        route.handler, world.fake.response_deadline = original, 3.0
+        world.fake.pop_violations()  # the late answer's 404, as Discord would refuse it
+        assert [line.entry.command for line in await bot.service.unposted()] == [
+            c.Narrate(text=words)
+        ]
+        retry = await (await world.slash("gm narrate", world.gm, {"text": words})).message()
+        assert retry.ephemeral and retry.content == STILL_TO_POST
+        assert await outbox_empty(bot)
+        assert count(world, words) == 1
+        stored = await bot.service.current(world.hall.id)
+        narrated = [e for e in await bot.service.log(stored.id) if e.kind == "narrate"]
+        assert len(narrated) == 1
