@@ -1,5 +1,6 @@
 """On the wire, a real bot process: SIGKILLed between a /say's commit and its post, the line is
-posted once when the bot comes back, and the player's retry of it is not stored twice.
+posted once when the bot comes back, and the player's retry of it is not stored twice. On each
+backend: an SQLite file, a PostgreSQL database (the same database across the restarts).
 
 The kill falls where the test puts it: the fake Discord holds the post (the webhook's execution,
 or the late post's message) and the test kills the process while it waits there.
@@ -18,12 +19,12 @@ from types import ModuleType
 from typing import Any
 
 from aiohttp import web
+from backends import Backend
 from fake_discord import FakeDiscord, Perm
 from fake_discord.models import Channel, Member, Message
 from fake_discord.rest import ApiRequest
 
 from db.sessions import ALREADY_POSTED
-from db.store import SqliteStore
 from scenes.engine import commands as c
 
 BENCH = Path(__file__).resolve().parents[2] / "bench"
@@ -81,8 +82,8 @@ def lines_in(fake: FakeDiscord, hall: Channel, words: str = LINE) -> list[Messag
     ]
 
 
-async def said_in_the_log(path: Path) -> list[str]:
-    store = await SqliteStore.open(path)
+async def said_in_the_log(backend: Backend) -> list[str]:
+    store = await backend.open()
     try:
         stored = (await store.open_sessions())[0]
         log = await store.log(stored.id)
@@ -92,9 +93,10 @@ async def said_in_the_log(path: Path) -> list[str]:
 
 
 class Table:
-    def __init__(self, fake: FakeDiscord, folder: Path) -> None:
+    def __init__(self, fake: FakeDiscord, folder: Path, backend: Backend) -> None:
         self.fake = fake
         self.folder = folder
+        self.backend = backend
         guild = fake.add_guild("Castle in the Rain")
         self.hall = fake.add_text_channel(guild, "east-wing")
         perms = Perm.MANAGE_CHANNELS | Perm.MANAGE_GUILD
@@ -102,16 +104,19 @@ class Table:
         self.player = fake.add_member(guild, "player-sakura")
         self.runs = 0
 
-    @property
-    def db(self) -> Path:
-        return self.folder / "castle.sqlite3"
-
     def options(self) -> Any:
         self.runs += 1
         log = self.folder / f"bot-{self.runs}.log"
         fake = self.fake
+        postgres = self.backend.name == "postgres"
         return bench.BotOptions(
-            "castle", fake.api_url, fake.gateway_url, self.db, log, guild_ready_timeout=0.05
+            "castle",
+            fake.api_url,
+            fake.gateway_url,
+            self.folder / "unused.sqlite3" if postgres else Path(self.backend.target),
+            log,
+            guild_ready_timeout=0.05,
+            database_url=self.backend.target if postgres else None,
         )
 
     async def slash(self, command: str, member: Member, options: dict[str, Any] | None = None):
@@ -159,9 +164,9 @@ async def settled(fake: FakeDiscord) -> None:
 
 
 @contextlib.asynccontextmanager
-async def table(tmp_path: Path) -> AsyncIterator[Table]:
+async def table(tmp_path: Path, backend: Backend) -> AsyncIterator[Table]:
     async with FakeDiscord(token=bench.TOKEN) as fake:
-        yield Table(fake, tmp_path)
+        yield Table(fake, tmp_path, backend)
         fake.assert_clean(allow_unanswered=True)  # the killed process's /say never finished
 
 
@@ -171,13 +176,15 @@ async def retry_is_refused(here: Table) -> None:
         assert retry.ephemeral and retry.content == ALREADY_POSTED
 
 
-async def test_a_line_stored_before_a_kill_is_posted_once_after_the_restart(tmp_path) -> None:
-    async with table(tmp_path) as here:
+async def test_a_line_stored_before_a_kill_is_posted_once_after_the_restart(
+    tmp_path: Path, backend: Backend
+) -> None:
+    async with table(tmp_path, backend) as here:
         await here.seated()
         webhook = Hold(here.fake, "POST", "/webhooks/1/token", reaches=False)
         with webhook.holding():
             await here.killed_at(webhook, here.say)
-        assert await said_in_the_log(here.db) == [LINE]  # in the story, committed
+        assert await said_in_the_log(here.backend) == [LINE]  # in the story, committed
         assert lines_in(here.fake, here.hall) == []  # never posted
 
         async with bench.bot_process(here.options(), here.fake):
@@ -186,13 +193,13 @@ async def test_a_line_stored_before_a_kill_is_posted_once_after_the_restart(tmp_
         assert posted.nonce is not None
         await retry_is_refused(here)  # the player's retry: not stored again, not posted again
         assert len(lines_in(here.fake, here.hall)) == 1
-        assert await said_in_the_log(here.db) == [LINE]
+        assert await said_in_the_log(here.backend) == [LINE]
 
 
 async def test_a_late_post_that_reached_discord_before_a_second_kill_is_not_doubled(
-    tmp_path,
+    tmp_path: Path, backend: Backend
 ) -> None:
-    async with table(tmp_path) as here:
+    async with table(tmp_path, backend) as here:
         await here.seated()
         webhook = Hold(here.fake, "POST", "/webhooks/1/token", reaches=False)
         with webhook.holding():
@@ -214,4 +221,4 @@ async def test_a_late_post_that_reached_discord_before_a_second_kill_is_not_doub
         assert len(posts) == 2  # posted twice, one message: the nonce, enforced
         assert {(p["nonce"], p["enforce_nonce"]) for p in posts} == {(posts[0]["nonce"], True)}
         await retry_is_refused(here)
-        assert await said_in_the_log(here.db) == [LINE]
+        assert await said_in_the_log(here.backend) == [LINE]
