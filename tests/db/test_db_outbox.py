@@ -13,9 +13,11 @@ from castle_play import AIKO, BOTAN, CHANNEL, GM, GUILD, seated
 
 from db.errors import VersionConflict
 from db.migrate import migrate
+from db.postgres import PostgresStore
 from db.sessions import ALREADY_POSTED, RETRY_WINDOW, STILL_TO_POST, SessionService, posted_text
 from db.shards import Shards, shard_of
 from db.store import SqliteStore, Store
+from db.transfer import migrate_to
 from scenes.engine import commands as c
 from scenes.engine.session import Refused
 
@@ -163,3 +165,30 @@ async def test_a_file_of_schema_3_gains_an_empty_outbox(tmp_path: Path) -> None:
         assert await store.unposted() == []
     finally:
         await store.close()
+
+
+async def test_moving_up_to_postgresql_keeps_the_unposted_and_late_posted_lines(
+    tmp_path: Path, postgres_url: str, clock: Clock
+) -> None:
+    path = tmp_path / "castle.sqlite3"
+    source = await SqliteStore.open(path)
+    service = SessionService(source, clock=clock)
+    await seated(service)
+    late = await service.run(CHANNEL, AIKO, c.Say(text="Posted at a start."))
+    assert late.session_id is not None
+    await service.posted(late.session_id, late.version, late=True)
+    await service.run(CHANNEL, BOTAN, c.Act(text="still waits to be posted"))
+    unposted = await service.unposted()
+    await source.close()
+    copied = await migrate_to(path, postgres_url)
+    assert copied.rows["outbox"] == 2
+    target = await PostgresStore.open(postgres_url)
+    try:
+        assert await target.unposted() == unposted
+        since = clock.now - RETRY_WINDOW
+        found = await target.repeated(
+            late.session_id, AIKO.member_id, "say", "Posted at a start.", since
+        )
+        assert found is not None and found.posted
+    finally:
+        await target.close()
