@@ -146,13 +146,16 @@ async def test_a_retry_of_a_line_no_post_could_place_posts_it_then(tmp_path) -> 
 
         route.handler = unavailable
         world.fake.response_deadline = -1.0  # and the answer comes too late
+        callback = "POST /interactions/{interaction_id}/{token}/callback"
+        answers = len(world.fake.calls(callback))
         await world.fake.send_slash(
             "gm narrate", member=world.gm, channel=world.hall, options={"text": words}
         )
-        for _ in range(500):  # until the late post is tried (and refused)
-            if world.fake.calls("POST /channels/{channel_id}/messages"):
+        for _ in range(500):  # until the answer, the late post and the apology were all tried
+            if len(world.fake.calls(callback)) == answers + 2:
                 break
             await asyncio.sleep(0.01)
+        assert world.fake.calls("POST /channels/{channel_id}/messages")  # tried, refused
         route.handler, world.fake.response_deadline = original, 3.0
         world.fake.pop_violations()  # the late answer's 404, as Discord would refuse it
         assert [line.entry.command for line in await bot.service.unposted()] == [
