@@ -18,6 +18,7 @@ from cogs.common import (
     actor_of,
     character_choices,
     current_state,
+    deliver,
     gm_only,
     matching,
     play_here,
@@ -146,8 +147,13 @@ class GM(commands.GroupCog, group_name="gm", group_description="Game master comm
     ) -> None:
         """Post a narration."""
         ran = await play_here(interaction, cmd.Narrate(text=text), gm=True)
-        if ran is not None:
+        if ran is None:
+            return
+
+        async def post() -> None:
             await interaction.response.send_message(embed=render.narration_embed(text))
+
+        await deliver(interaction, ran, post)
 
     @app_commands.command(name="check")
     @gm_only()
@@ -219,7 +225,10 @@ class GM(commands.GroupCog, group_name="gm", group_description="Game master comm
         spoke = accepted(ran).events[-1]
         assert isinstance(spoke, ev.NpcSpoke)
         await speak_as(
-            interaction, spoke.name, lambda named: render.npc_embed(spoke.name, spoke.text, named)
+            interaction,
+            ran,
+            spoke.name,
+            lambda named: render.npc_embed(spoke.name, spoke.text, named),
         )
 
     @app_commands.command(name="skip")

@@ -315,6 +315,8 @@ class Table:
         ran = await self.service.run_session(self.session_id, actor, command)
         if isinstance(ran.outcome, Accepted):
             self.state = ran.outcome.state
+        if ran.outboxed:  # the answer is shown at once: nothing is left to post late
+            await self.service.posted(self.session_id, ran.version)
         return ran
 
     def _choices(self, state: SessionState) -> Post:
