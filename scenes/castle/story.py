@@ -526,9 +526,11 @@ def _paragraphs(sentences: list[str]) -> list[str]:
     return out
 
 
-def _told(state: SessionState, reader: CastleReader, level: int) -> list[str]:
+def _teller(state: SessionState, reader: CastleReader, level: int) -> Teller:
+    """The teller at ``level`` of tightening: 0 tells all; each level holds less of the table's
+    words and fewer blows, then fewer of the words, then fewer sentences a chapter."""
     last = len(WORD_CLIPS) - 1
-    teller = Teller(
+    return Teller(
         state,
         reader.rules.data,
         random.Random(f"recap:{state.seed}"),
@@ -537,17 +539,16 @@ def _told(state: SessionState, reader: CastleReader, level: int) -> list[str]:
         keep_words=None if level <= last else max(1, 8 - 2 * (level - last)),
         sentences=None if level <= last + 1 else max(2, 12 - 3 * (level - last)),
     )
+
+
+def _told(state: SessionState, reader: CastleReader, level: int) -> list[str]:
+    teller = _teller(state, reader, level)
     chapters = list(reader.chapters)
-    last = chapters[-1]
+    final = chapters[-1]
     lead = None
-    if (
-        state.ending is not None
-        and len(chapters) > 1
-        and not last.items
-        and last.key in teller.p.beats
-    ):
+    if state.ending is not None and len(chapters) > 1 and not final.items:
         chapters.pop()
-        lead = _beat_lead(teller, last)
+        lead = _beat_lead(teller, final) if final.key in teller.p.beats else None
     first = [opening(teller, reader), *tell_chapter(teller, chapters[0])]
     paragraphs = _paragraphs(first)
     for chapter in chapters[1:]:
