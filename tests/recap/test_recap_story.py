@@ -220,3 +220,19 @@ def test_the_story_is_its_own_writing_not_the_scenes_narration() -> None:
             for sentence in line.split(". "):
                 if len(sentence) > 30 and "{" not in sentence:
                     assert sentence not in text, f"{key}: narration copied: {sentence}"
+
+
+def test_the_gms_narration_and_npc_lines_are_woven_in_where_they_were_spoken() -> None:
+    table = Chronicle(seed=9)
+    table.seat("sakura", "sasuke")
+    table.begin(["sasuke", "sakura"])
+    table.do("gm", c.Npc(name="Old Haru", text="They are at the north gate!"))
+    table.do("sasuke", c.Interact(object="door", how="open"), faces=[15, 15])
+    table.do("gm", c.Narrate(text="The lamps gutter as the door swings in."))
+    text = told(table)
+    npc, narration = text.find("They are at the north gate!"), text.find("The lamps gutter")
+    assert 0 <= npc < narration and "Old Haru" in text
+    deeds = prose().deeds
+    door = [v.split("{coda}")[0].format(who="Sasuke") for v in deeds["door:broken"]]
+    at = max(text.lower().find(v.lower()) for v in door)
+    assert npc < at < narration  # the door opened between the two, and is told there
