@@ -31,6 +31,8 @@ S = TypeVar("S")
 Callback: TypeAlias = Callable[[S, discord.Interaction[Any]], Coroutine[Any, Any, None]]
 
 log = logging.getLogger("castle.cogs")
+# The engine's option names as the slash commands name them (for the transcript).
+TYPED_OPTIONS = {"seats": "defenders"}
 NO_SESSION = "There is no open session in this channel. A GM can start one with `/gm open`."
 NOT_GM = (
     "Only this session's GM, members with Manage Channels or Manage Server, or the "
