@@ -20,7 +20,7 @@ from scenes.castle.words import (
 from scenes.castle.world import Door, FirstSight, ScrollsAt, ScrollsChanged, castle
 from scenes.engine import events as ev
 from scenes.engine.beats import reach_beat_key, shift_resolve
-from scenes.engine.checks import against_dc, opposed, resolve_modifier
+from scenes.engine.checks import Purpose, against_dc, opposed, resolve_modifier
 from scenes.engine.decisions import made, offer, pending, withdraw
 from scenes.engine.harm import leave, release
 from scenes.engine.queries import can_act
@@ -215,7 +215,7 @@ def _held(tx: Tx, decision: Decision, option: str) -> None:
     names = {"actor": held, "target": holder}
     name = tx.name(held)
     if option == "struggle":
-        free = opposed(tx, held, holder, "Struggle in the grip", CastlePurpose.STRUGGLE)
+        free = opposed(tx, held, holder, "Struggle in the grip", Purpose.ESCAPE)
         made(tx, decision, option, "broke free" if free else "held fast")
         if free:
             release(tx, held)
