@@ -132,7 +132,7 @@ def play(
 
 
 # The scripted GM rewards roleplay now and then (/gm resolve), at a round's end (tune).
-REWARDS = 0.4
+REWARDS = 0.5
 
 
 def _gm_rewards(state: SessionState, events: tuple[Event, ...], rng: random.Random) -> SessionState:
