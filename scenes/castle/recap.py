@@ -27,6 +27,7 @@ from scenes.engine import events as ev
 from scenes.engine.dice import Roll
 from scenes.engine.recap.reading import Night, Reader
 from scenes.engine.recap.weave import Deed
+from scenes.engine.state import Condition
 
 # --- Reading the castle's own events -------------------------------------------------------
 
@@ -81,6 +82,7 @@ class CastleReader(Reader):
         if roll.purpose == CastlePurpose.HEART and self.night.mercies:
             self.night.mercies[-1].heart = roll
             self.moment(r, f"**The heart check.** {roll.text}")
+            self._tell_mercy()
             if self._mercy is not None and roll.outcome == "failure":
                 self._mercy.how = "refused"
         if roll.purpose == CastlePurpose.STRUGGLE and roll.outcome:
@@ -127,13 +129,34 @@ class CastleReader(Reader):
 
     def offered(self, r: int, e: ev.DecisionOffered) -> None:
         decision = e.decision
-        if decision.kind == DecisionKind.MERCY:
+        if decision.kind != DecisionKind.MERCY:
+            return
+        again = self._mercy is not None and self._mercy.who == decision.decider
+        if not again:  # (a mercy open in the grip waits once the held one is choked down)
             self.night.mercies.append(Mercy(r, decision.decider, decision.subject))
             who, whom = self.name(decision.decider), self.name(decision.subject)
             self.moment(r, f"**The mercy.** {who} holds {whom}'s life.")
-            self._mercy = self.tell(
-                Deed(Told.MERCY, who=decision.decider, whom=(decision.subject,))
-            )
+            self._mercy = Deed(Told.MERCY, who=decision.decider, whom=(decision.subject,))
+            self._mercy_told = False
+        if decision.waits:
+            self._tell_mercy()
+
+    _mercy_told = False
+    _letting_go: str | None = None
+
+    def _tell_mercy(self) -> None:
+        """The mercy is told where its holder takes it up: at once when the scene waits on it,
+        else (open beside the held one's turns) when the holder answers it."""
+        if self._mercy is not None and not self._mercy_told:
+            self.tell(self._mercy)
+            self._mercy_told = True
+
+    def freed(self, r: int, e: ev.ConditionRemoved) -> None:
+        """A grip let go at the mercy is the holder's doing, not the held one's escape."""
+        if e.condition is Condition.CHOKING and e.seat == self._letting_go:
+            self._letting_go = None
+            return
+        super().freed(r, e)
 
     def made(self, r: int, e: ev.DecisionMade) -> None:
         mercy = self.night.mercies[-1] if self.night.mercies else None
@@ -141,6 +164,8 @@ class CastleReader(Reader):
         if mercy is not None and mercy.option is None and e.decider == mercy.decider and answers_it:
             mercy.option, mercy.result = e.option, e.result
             self.moment(r, f"**{self.name(e.decider)} chooses {e.option}**: {e.result}.")
+            self._tell_mercy()
+            self._letting_go = mercy.subject
             if self._mercy is not None:
                 self._mercy.what = e.option
                 self._mercy.how = self._mercy.how or e.result
@@ -194,6 +219,7 @@ CastleReader.HANDLERS = {
     ev.Marked: CastleReader.marked,
     ev.DecisionOffered: CastleReader.offered,
     ev.DecisionMade: CastleReader.made,
+    ev.ConditionRemoved: CastleReader.freed,
     ScrollsChanged: CastleReader.scrolls_changed,
     SiegeRelieved: CastleReader.relieved,
     SiegePressed: CastleReader.pressed,
