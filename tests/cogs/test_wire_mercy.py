@@ -19,30 +19,41 @@ def fragments(moment: str) -> list[str]:
     return [max(re.split(r"\{[a-z_]+\}", line), key=len) for line in lines]
 
 
+async def seated(world) -> None:
+    await world.slash("gm open", world.gm, {"defenders": 1})
+    await world.slash("claim", world.players["sakura"], {"role": "sakura"})
+    await world.slash("claim", world.players["sasuke"], {"role": "sasuke"})
+    await world.slash("gm begin", world.gm)
+
+
+async def grip_lands(world):
+    """Sasuke opens the door and takes her by the throat (the GM skips her turns till then);
+    the grip's post."""
+    sasuke = world.players["sasuke"]
+    gripped = None
+    for _ in range(30):
+        state = await session_state(world)
+        if state.character("sakura").has("choking"):
+            return gripped
+        if state.turn != "sasuke":
+            await world.slash("gm skip", world.gm)
+        elif state.character("sasuke").place == "east_hall":
+            await world.slash("interact", sasuke, {"object": "door", "how": "open"})
+        else:
+            options = {"name": "throat_grip", "target": "sakura"}
+            gripped = await (await world.slash("jutsu", sasuke, options)).message()
+    raise AssertionError("his grip never landed")
+
+
 async def test_in_his_grip_she_has_her_own_buttons_and_his_heart_refuses(tmp_path) -> None:
     async with castle(tmp_path) as world, running(world, seed=5):
         fake = world.fake
         sakura, sasuke = world.players["sakura"], world.players["sasuke"]
-        await world.slash("gm open", world.gm, {"defenders": 1})
-        await world.slash("claim", sakura, {"role": "sakura"})
-        await world.slash("claim", sasuke, {"role": "sasuke"})
-        await world.slash("gm begin", world.gm)
+        await seated(world)
 
-        # Sasuke opens the door and takes her by the throat (the GM skips her turns till then)
-        gripped = None
-        for _ in range(30):
-            state = await session_state(world)
-            if state.character("sakura").has("choking"):
-                break
-            if state.turn != "sasuke":
-                await world.slash("gm skip", world.gm)
-            elif state.character("sasuke").place == "east_hall":
-                await world.slash("interact", sasuke, {"object": "door", "how": "open"})
-            else:
-                options = {"name": "throat_grip", "target": "sakura"}
-                gripped = await (await world.slash("jutsu", sasuke, options)).message()
+        gripped = await grip_lands(world)
         state = await session_state(world)
-        assert state.character("sakura").held_by == "sasuke" and gripped is not None
+        assert state.character("sakura").held_by == "sasuke"
         assert state.turn == "sakura", "her turn comes next, in his grip"
 
         # one post: his strike / spare / bind and her struggle / plead / defy, each for its own
@@ -73,3 +84,21 @@ async def test_in_his_grip_she_has_her_own_buttons_and_his_heart_refuses(tmp_pat
         state = await session_state(world)
         assert state.character("sakura").fate == "present"
         assert not state.character("sakura").has("choking")
+
+
+async def test_in_his_grip_she_answers_by_choose_and_a_wrong_option_is_refused(tmp_path) -> None:
+    async with castle(tmp_path) as world, running(world, seed=5):
+        sakura = world.players["sakura"]
+        await seated(world)
+        await grip_lands(world)
+        wrong = await (await world.slash("choose", sakura, {"option": "spare"})).message()
+        assert wrong.ephemeral and wrong.content == "Choose one of: struggle, plead, defy."
+        stranger = await (
+            await world.slash("choose", world.players["defender"], {"option": "defy"})
+        ).message()
+        assert stranger.ephemeral
+        defied = await (await world.slash("choose", sakura, {"option": "defy"})).message()
+        assert defied.embeds[0]["title"] == "Sakura chooses defy: defied"
+        state = await session_state(world)
+        assert state.character("sakura").has("choking")  # the grip holds
+        assert [d.kind for d in state.decisions] == ["mercy"]  # his choice stays open
