@@ -4,9 +4,18 @@ from __future__ import annotations
 
 import random
 
-from scenes.castle.words import DEFENDER, EAST_HALL, NORTH_WING, OFFICE, SAKURA, SASUKE
+from scenes.castle.words import (
+    DEFENDER,
+    EAST_HALL,
+    NORTH_WING,
+    OFFICE,
+    SAKURA,
+    SASUKE,
+    SOLDIERS,
+)
 from scenes.castle.world import Door, ScrollsAt, castle
 from scenes.engine import commands as c
+from scenes.engine.registry import find_scene
 from scenes.engine.state import Character, Condition, SessionState
 
 
@@ -67,6 +76,8 @@ def sakura_turn(state: SessionState, me: Character, rng: random.Random) -> c.Com
         return c.Jutsu(name="mystic_palm")
     foe = _enemy_here(state, me)
     world = castle(state)
+    if foe is None and world.soldiers.inside and world.soldiers.place == me.place:
+        return c.Jutsu(name="strike" if me.chakra >= 2 else "obi_dagger", target=SOLDIERS)
     if foe is None:
         if state.round == 1 and world.door is Door.CLOSED:
             return c.Interact(object="door", how="bar")
@@ -85,11 +96,31 @@ def defender_turn(state: SessionState, me: Character, rng: random.Random) -> c.C
     foe = _enemy_here(state, me)
     if foe is not None:
         return c.Jutsu(name="kunai_volley", target=foe.key)
+    world = castle(state)
+    if world.soldiers.inside and world.soldiers.place is not None:
+        if world.soldiers.place == me.place:
+            return c.Jutsu(name="kunai_volley", target=SOLDIERS)
+        return _toward(state, me, world.soldiers.place)
+    if world.siege.fallen:
+        return c.Jutsu(name="hold_the_line")
     if me.place != NORTH_WING:
-        return c.Defend()
-    if castle(state).siege.integrity <= 4 and me.chakra >= 3:
+        return _toward(state, me, NORTH_WING)
+    if world.siege.integrity <= 4 and me.chakra >= 3:
         return c.Jutsu(name="earth_wall", target=NORTH_WING)
     return rng.choice([c.Jutsu(name="kunai_volley", target="army"), c.Jutsu(name="hold_the_line")])
+
+
+def _toward(state: SessionState, me: Character, there: str) -> c.Command:
+    """A step along the castle's corridors toward ``there`` (guarding when there is none)."""
+    rules = find_scene(state.scene)
+    seen, frontier = {me.place: me.place}, [me.place]
+    while frontier and there not in seen:
+        here = frontier.pop(0)
+        for step in rules.data.place(here).connects:
+            if step not in seen and rules.passage(state, here, step) is None:
+                seen[step] = seen[here] if here != me.place else step
+                frontier.append(step)
+    return c.Move(to=seen[there]) if there in seen and there != me.place else c.Defend()
 
 
 TURNS = {SAKURA: sakura_turn, SASUKE: sasuke_turn, DEFENDER: defender_turn}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -41,7 +42,7 @@ class Castle(SceneRules):
     numbers_type = CastleNumbers
     moments = (CastleMoment,)
     placeholders = PLACEHOLDERS
-    decision_kinds = DECISIONS
+    decision_kinds: ClassVar[Mapping[str, tuple[str, ...]]] = {**DECISIONS, **siege.DECISIONS}
     dice_effects = frozenset({"volley"})
     action_moments = ACTION_MOMENTS
     effects: ClassVar[dict[str, Effect]] = {
@@ -110,6 +111,7 @@ class Castle(SceneRules):
 
     def after_change(self, tx: Tx) -> None:
         heart.check_first_sight(tx)
+        siege.draw_event(tx)
 
     def on_down(self, tx: Tx, key: str) -> None:
         heart.offer_mercy(tx, key)
@@ -143,16 +145,21 @@ class Castle(SceneRules):
         return endings.compute_ending(state)
 
     def decide(self, tx: Tx, decision: Decision, option: str) -> None:
+        if siege.is_siege(decision):
+            siege.decide(tx, decision, option)
+            return
         heart.decide(tx, decision, option)
 
     def default_option(self, decision: Decision) -> str:
+        if siege.is_siege(decision):
+            return siege.default_of(decision)
         return DEFAULTS[decision.kind]
 
     def grave(self, decision: Decision, option: str) -> bool:
         return decision.kind == DecisionKind.MERCY and option == "strike"
 
     def describe(self, event: SceneEvent, state: SessionState) -> str | None:
-        return facts.describe(event, state)
+        return siege.describe(event, state) or facts.describe(event, state)
 
     def reader(self, state: SessionState) -> Reader:
         from scenes.castle.recap import CastleReader

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, Strict
 
-from scenes.engine.moments import ACTOR, NONE, PAIR
+from scenes.engine.moments import ACTOR, NONE, PAIR, TARGET
 from scenes.schema import Notation
 
 SAKURA, SASUKE, DEFENDER = "sakura", "sasuke", "defender"
@@ -17,6 +17,7 @@ PAIR_KEYS = (SAKURA, SASUKE)
 OFFICE, EAST_HALL, GRAND_HALL, NORTH_WING = "office", "east_hall", "grand_hall", "north_wing"
 CASTLE_SIDE, INVADERS = "castle", "invaders"
 DOOR, DESK, SCROLLS, ARMY = "door", "desk", "scrolls", "army"
+SOLDIERS = "soldiers"
 DOOR_PLACES = frozenset({OFFICE, EAST_HALL})
 AMBUSH, SHARINGAN = "ambush", "sharingan"
 
@@ -45,6 +46,23 @@ class CastleMoment(StrEnum):
     STANDOFF_BARGAIN = "standoff_bargain"
     STANDOFF_YIELD = "standoff_yield"
     STANDOFF_REFUSE = "standoff_refuse"
+    # --- siege: the defenders' turns, and the soldiers inside ---
+    VOLLEY_ARMY = "volley_army"
+    VOLLEY_ARMY_MISS = "volley_army_miss"
+    WALL_RAISED = "wall_raised"
+    WALL_FOR_ALLY = "wall_for_ally"
+    WALL_FOR_SELF = "wall_for_self"
+    HOLD_THE_LINE = "hold_the_line"
+    HOLD_THE_RUBBLE = "hold_the_rubble"
+    SOLDIERS_COME = "soldiers_come"
+    SOLDIERS_ADVANCE = "soldiers_advance"
+    SOLDIERS_AT_DOOR = "soldiers_at_door"
+    SOLDIERS_HIT = "soldiers_hit"
+    SOLDIERS_MISS = "soldiers_miss"
+    SOLDIERS_STRUCK = "soldiers_struck"
+    SOLDIERS_FELLED = "soldiers_felled"
+    SOLDIERS_MISSED = "soldiers_missed"
+    SOLDIERS_ROUTED = "soldiers_routed"
 
 
 PLACEHOLDERS: Mapping[str, frozenset[str]] = {
@@ -71,6 +89,23 @@ PLACEHOLDERS: Mapping[str, frozenset[str]] = {
     CastleMoment.STANDOFF_BARGAIN: PAIR,
     CastleMoment.STANDOFF_YIELD: PAIR,
     CastleMoment.STANDOFF_REFUSE: PAIR,
+    # --- siege ---
+    CastleMoment.VOLLEY_ARMY: ACTOR | {"amount"},
+    CastleMoment.VOLLEY_ARMY_MISS: ACTOR,
+    CastleMoment.WALL_RAISED: ACTOR | {"amount"},
+    CastleMoment.WALL_FOR_ALLY: PAIR,
+    CastleMoment.WALL_FOR_SELF: ACTOR,
+    CastleMoment.HOLD_THE_LINE: ACTOR | {"amount"},
+    CastleMoment.HOLD_THE_RUBBLE: ACTOR,
+    CastleMoment.SOLDIERS_COME: frozenset({"amount", "place"}),
+    CastleMoment.SOLDIERS_ADVANCE: frozenset({"amount", "place"}),
+    CastleMoment.SOLDIERS_AT_DOOR: frozenset({"amount"}),
+    CastleMoment.SOLDIERS_HIT: TARGET | {"amount"},
+    CastleMoment.SOLDIERS_MISS: TARGET,
+    CastleMoment.SOLDIERS_STRUCK: ACTOR | {"technique", "amount"},
+    CastleMoment.SOLDIERS_FELLED: ACTOR | {"technique", "amount"},
+    CastleMoment.SOLDIERS_MISSED: ACTOR | {"technique"},
+    CastleMoment.SOLDIERS_ROUTED: ACTOR,
 }
 
 
@@ -87,6 +122,17 @@ ACTION_MOMENTS: frozenset[str] = frozenset(
         CastleMoment.SCROLLS_GUARD,
         CastleMoment.CHOKING,
         CastleMoment.BODY_FLICKER,
+        # --- siege ---
+        CastleMoment.VOLLEY_ARMY,
+        CastleMoment.VOLLEY_ARMY_MISS,
+        CastleMoment.WALL_RAISED,
+        CastleMoment.WALL_FOR_ALLY,
+        CastleMoment.WALL_FOR_SELF,
+        CastleMoment.HOLD_THE_LINE,
+        CastleMoment.HOLD_THE_RUBBLE,
+        CastleMoment.SOLDIERS_STRUCK,
+        CastleMoment.SOLDIERS_FELLED,
+        CastleMoment.SOLDIERS_MISSED,
     }
 )
 
@@ -102,12 +148,14 @@ class CastlePurpose(StrEnum):
     GRIP = "grip"
     SIEGE = "siege"
     VOLLEY = "volley"
+    SOLDIERS = "soldiers"
 
 
 class DecisionKind(StrEnum):
     MERCY = "mercy"
     STANDOFF = "standoff"
     BARGAIN = "bargain"
+    SIEGE = "siege"
 
 
 MERCY_OPTIONS = ("strike", "spare", "bind")
