@@ -63,7 +63,7 @@ def fight(tx: Tx, key: str, technique: Technique) -> None:
     outcome = "critical" if critical else "fumble" if fumble else "hit" if hit else "miss"
     tx.record(roll, key, against=numbers.evasion, against_label="evasion", outcome=outcome)
     if not hit:
-        tx.narrate(CastleMoment.SOLDIERS_MISSED, actor=key, technique=technique.name)
+        tx.narrate(CastleMoment.SOLDIERS_MISSED, actor=key)
         return
     notation = technique.dice or "1d4"
     label = f"{technique.name} damage"
@@ -79,9 +79,9 @@ def wound(tx: Tx, key: str, technique: Technique, amount: int) -> None:
     count, wounds = count - felled, (wounds - felled * vitality) if count > felled else 0
     tx.emit(SoldiersStruck(seat=key, amount=amount, felled=felled, count=count, wounds=wounds))
     if not felled:
-        tx.narrate(CastleMoment.SOLDIERS_STRUCK, actor=key, technique=technique.name, amount=amount)
+        tx.narrate(CastleMoment.SOLDIERS_STRUCK, actor=key, amount=amount)
         return
-    tx.narrate(CastleMoment.SOLDIERS_FELLED, actor=key, technique=technique.name, amount=felled)
+    tx.narrate(CastleMoment.SOLDIERS_FELLED, actor=key, amount=felled)
     if count == 0:
         tx.narrate(CastleMoment.SOLDIERS_ROUTED, actor=key)
 

@@ -102,9 +102,9 @@ PLACEHOLDERS: Mapping[str, frozenset[str]] = {
     CastleMoment.SOLDIERS_AT_DOOR: frozenset({"amount"}),
     CastleMoment.SOLDIERS_HIT: TARGET | {"amount"},
     CastleMoment.SOLDIERS_MISS: TARGET,
-    CastleMoment.SOLDIERS_STRUCK: ACTOR | {"technique", "amount"},
-    CastleMoment.SOLDIERS_FELLED: ACTOR | {"technique", "amount"},
-    CastleMoment.SOLDIERS_MISSED: ACTOR | {"technique"},
+    CastleMoment.SOLDIERS_STRUCK: ACTOR | {"amount"},
+    CastleMoment.SOLDIERS_FELLED: ACTOR | {"amount"},
+    CastleMoment.SOLDIERS_MISSED: ACTOR,
     CastleMoment.SOLDIERS_ROUTED: ACTOR,
 }
 

@@ -128,7 +128,7 @@ class SiegePressed(SceneEvent):
     integrity: int
 
     def apply(self, world: World) -> World:
-        return _siege(world, integrity=self.integrity, relief=0)
+        return _siege(world, integrity=self.integrity, relief=0, pressing=0)
 
 
 class NorthWingFell(SceneEvent):
