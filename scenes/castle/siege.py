@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from scenes.castle import soldiers
 from scenes.castle.objects import lose_unguarded_scrolls, numbers
-from scenes.castle.siege_book import Choice, SiegeEvent, book
+from scenes.castle.siege_book import Choice, SiegeEvent, book, drawn
 from scenes.castle.words import (
     ARMY,
     DEFENDER,
@@ -79,10 +79,10 @@ def draw_event(tx: Tx, round_: int | None = None) -> None:
         return
     integrity = castle(tx.state).siege.integrity
     events = [e for e in book().events if e.below is None or integrity <= e.below]
-    event = tx.dice.pick(events)
+    event = drawn(tx, events)
     decider = decider_for(tx.state, round_)
     tx.emit(SiegeEventDrawn(round=round_, event=event.key, decider=decider))
-    line = tx.dice.pick(event.announce)
+    line = drawn(tx, event.announce)
     tx.emit(ev.Narrated(text=f"**{event.name}.** {line}", moment=EVENT_MOMENT))
     if decider is None:
         answer(tx, event, event.default, None)
@@ -139,7 +139,7 @@ def answer(tx: Tx, event: SiegeEvent, option: str, seat: str | None) -> None:
         )
     )
     if seat is None:
-        tx.emit(ev.Narrated(text=tx.dice.pick(event.alone), moment=CHOICE_MOMENT))
+        tx.emit(ev.Narrated(text=drawn(tx, event.alone), moment=CHOICE_MOMENT))
     else:
         tell(tx, choice, seat)
         upon_the_defender(tx, choice, seat)
@@ -150,7 +150,7 @@ def answer(tx: Tx, event: SiegeEvent, option: str, seat: str | None) -> None:
 def tell(tx: Tx, choice: Choice, seat: str) -> None:
     character = tx.state.character(seat)
     pronouns = tx.scene.role(character.role).pronouns
-    text = tx.dice.pick(choice.told).format(
+    text = drawn(tx, choice.told).format(
         actor=character.name,
         their=pronouns.their,
         them=pronouns.them,

@@ -6,15 +6,21 @@ from __future__ import annotations
 
 import string
 import tomllib
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Self
+from typing import TYPE_CHECKING, Annotated, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, Strict, model_validator
 
 from scenes.castle.words import EAST_HALL, GRAND_HALL, NORTH_WING, OFFICE
 from scenes.engine.moments import ACTOR
 from scenes.schema import Key, Notation
+
+if TYPE_CHECKING:
+    from scenes.engine.tx import Tx
+
+T = TypeVar("T")
 
 PATH = Path(__file__).parent / "siege.toml"
 PLACES = frozenset({OFFICE, EAST_HALL, GRAND_HALL, NORTH_WING})
@@ -153,3 +159,9 @@ def read_book(path: Path = PATH) -> SiegeBook:
 def book() -> SiegeBook:
     """The siege's data, read and checked once."""
     return read_book()
+
+
+def drawn(tx: Tx, choices: Sequence[T]) -> T:
+    """One of ``choices``, drawn by the session's RNG (the siege's events, its lines, whom the
+    soldiers strike)."""
+    return choices[int(tx.dice.rng.random() * len(choices))]

@@ -5,7 +5,7 @@ not as characters: a count, and the harm the foremost has taken."""
 
 from __future__ import annotations
 
-from scenes.castle.siege_book import book
+from scenes.castle.siege_book import book, drawn
 from scenes.castle.words import (
     CASTLE_SIDE,
     EAST_HALL,
@@ -97,7 +97,7 @@ def advance(tx: Tx) -> None:
         if c.side == CASTLE_SIDE and c.place == soldiers.place and c.standing
     ]
     if here:
-        strike(tx, tx.dice.pick(here))
+        strike(tx, drawn(tx, here))
         return
     ahead = AHEAD.get(soldiers.place)
     if ahead is None:
