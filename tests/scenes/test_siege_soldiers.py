@@ -4,14 +4,21 @@ suggests them); and nothing relieves the fallen wall: aiming at it is refused wi
 
 from __future__ import annotations
 
+import random
+
 from scenes.castle import siege
 from scenes.castle.consistency import contradictions
+from scenes.castle.rules import CASTLE
 from scenes.castle.siege_book import book
 from scenes.castle.world import NorthWingFell, SiegeRelieved, Soldiers, castle
 from scenes.engine import commands as c
 from scenes.engine import options
+from scenes.engine.autoplay import GM, next_move
+from scenes.engine.queries import held
+from scenes.engine.session import Accepted, play
 from scenes.engine.state import Condition
 from tests.engine.table import Table, of_kind
+from tests.engine.test_options import _candidates
 
 COUNT = book().soldiers.count
 
@@ -181,3 +188,40 @@ def test_the_consistency_check_sees_a_fallen_wall_eased() -> None:
         "siege_relieved after the north wing fell"
     ]
     assert contradictions([eased], standing.state) == []
+
+
+def test_with_the_soldiers_inside_what_is_suggested_is_what_is_taken() -> None:
+    """The options property (tests/engine/test_options.py) over sessions whose wall falls at
+    once: every target suggested is taken, every target taken was suggested."""
+    checked = 0
+    for seed in range(12):
+        rng = random.Random(seed)
+        state = play(None, GM, c.Open(scene="castle", seats=2, seed=seed), rng).state
+        claims = [("sakura", None), ("sasuke", None), ("defender", "Ren 1"), ("defender", "Ren 2")]
+        for member, (role, name) in enumerate(claims, start=10):
+            state = play(state, c.Actor(member_id=member), c.Claim(role=role, name=name), rng).state
+        state = play(state, GM, c.Begin(), rng).state
+        state = play(
+            state, GM, c.Set(character="north_wing", field="integrity", value=1), rng
+        ).state
+        for _ in range(60):
+            if state.turn is None or state.ending is not None:
+                break
+            if castle(state).soldiers.inside and state.decision is None:
+                me = state.character(state.turn)
+                actor = c.Actor(member_id=state.seat(me.key).member_id or 0)
+                for technique in CASTLE.data.techniques_of(me.role):
+                    if technique.cost > me.chakra or (technique.seals and held(me)):
+                        continue
+                    suggested = {v for _, v in options.targets(state, me.key, technique.key)}
+                    for target in _candidates(state) | {"soldiers"}:
+                        command = c.Jutsu(name=technique.key, target=target)
+                        taken = isinstance(play(state, actor, command, random.Random(1)), Accepted)
+                        assert taken == (target in suggested), (technique.key, target, suggested)
+                        checked += 1
+            outcome = play(state, *next_move(state, rng), rng)
+            if isinstance(outcome, Accepted):
+                state = outcome.state
+            else:
+                state = play(state, GM, c.Skip(), rng).state
+    assert checked > 200
