@@ -6,9 +6,9 @@ face comes from the ``Random`` carried by the roll context instead. Nothing glob
 
 from __future__ import annotations
 
+import hashlib
 import random
 from collections.abc import Callable, MutableMapping, Sequence
-from typing import TypeVar
 
 import cachetools
 import d20
@@ -23,8 +23,6 @@ MAX_SIDES = 1000
 MAX_ROLLS = 250
 MAX_BREAKDOWN = 500
 PARSE_CACHE_SIZE = 256  # notations kept parsed (the scene's few, and players' frequent /roll)
-
-T = TypeVar("T")
 
 
 class Roll(BaseModel):
@@ -191,9 +189,22 @@ class Dice:
             natural=natural,
         )
 
-    def pick(self, choices: Sequence[T]) -> T:
-        """One of ``choices``, chosen by the session's RNG (``random()``: never a scripted die)."""
-        return choices[int(self.rng.random() * len(choices))]
+
+def deal(seed: int, lines: int, deck: str, told: int, size: int) -> tuple[int, int]:
+    """One of a deck's ``size`` variants, and the deck's told bits after it: never the RNG.
+
+    The variant is one not yet told since the deck was last shuffled (``told``, one bit per
+    variant; once every variant is told, the deck is shuffled and all are untold again), chosen
+    by a hash of the session's ``seed``, the count of ``lines`` dealt so far and the deck's name.
+    Adding or removing variants changes which line is told, never a die.
+    """
+    full = (1 << size) - 1
+    if told & full == full:
+        told = 0
+    untold = [index for index in range(size) if not told >> index & 1]
+    digest = hashlib.blake2b(f"{seed}|{lines}|{deck}".encode(), digest_size=8).digest()
+    index = untold[int.from_bytes(digest, "big") % len(untold)]
+    return index, (told | 1 << index) & full
 
 
 def _cannot_roll(notation: str, error: Exception) -> str:

@@ -6,7 +6,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from scenes.engine import events as ev
-from scenes.engine.dice import Dice, Roll
+from scenes.engine.dice import Dice, Roll, deal
 from scenes.engine.evolve import evolve
 from scenes.engine.moments import ACTION
 from scenes.engine.state import SessionState
@@ -34,7 +34,7 @@ class Tx:
     def narrate(
         self, moment: StrEnum, actor: str | None = None, target: str | None = None, **fields: object
     ) -> None:
-        """Post one variant of ``moment``'s narration, chosen by the session's RNG.
+        """Post one variant of ``moment``'s narration, dealt from the session's told memory.
 
         ``moment`` is a member of the core's ``Moment`` or of the scene's own moments (both
         closed sets, checked against the narration file when the scene loads). ``actor`` and
@@ -53,8 +53,15 @@ class Tx:
         for prefix, key in (("", actor), ("target_", target)):
             if key is not None:
                 fields.update(self._person(key, prefix))
-        text = self.dice.pick(lines).format(**fields)
-        self.emit(ev.Narrated(text=text, moment=moment))
+        index, dealt = self.deal(moment, len(lines))
+        text = lines[index].format(**fields)
+        self.emit(ev.Narrated(text=text, moment=moment, dealt=((moment, dealt),)))
+
+    def deal(self, deck: str, size: int) -> tuple[int, int]:
+        """A variant of ``deck`` not told since its last shuffle, and the deck's told bits after:
+        chosen from the session's seed and told memory, never from the dice."""
+        told = self.state.told
+        return deal(self.state.seed, told.lines, deck, told.told(deck), size)
 
     def _person(self, key: str, prefix: str) -> dict[str, str]:
         character = self.state.character(key)
