@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 
+from scenes.castle.siege import is_siege
 from scenes.castle.words import (
     DEFENDER,
     EAST_HALL,
@@ -92,7 +93,14 @@ def sakura_turn(state: SessionState, me: Character, rng: random.Random) -> c.Com
     return rng.choice(options)
 
 
+# How often a scripted defender answers the round's siege event rather than acting.
+ANSWERS = 0.7
+
+
 def defender_turn(state: SessionState, me: Character, rng: random.Random) -> c.Command:
+    event = next((d for d in state.decisions_of(me.key) if is_siege(d)), None)
+    if event is not None and rng.random() < ANSWERS:
+        return c.Choose(option=rng.choice(event.options), decider=me.key)
     foe = _enemy_here(state, me)
     if foe is not None:
         return c.Jutsu(name="kunai_volley", target=foe.key)

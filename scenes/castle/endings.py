@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from scenes.castle.siege import others_pending
 from scenes.castle.words import INVADERS, SAKURA, SASUKE
 from scenes.castle.world import ScrollsAt, castle
 from scenes.engine.state import Ending, Fate, SessionState
@@ -79,7 +80,7 @@ def compute_ending(state: SessionState) -> Ending:
 
 def scene_is_over(state: SessionState) -> bool:
     """The aftermath's trigger: the intruder is gone, captured, dead or down, or she is dead."""
-    if state.decisions:
+    if others_pending(state):
         return False
     sakura, sasuke = state.find(SAKURA), state.find(SASUKE)
     if sakura is not None and sakura.fate is Fate.DEAD:

@@ -119,6 +119,9 @@ class Castle(SceneRules):
     def on_leave(self, tx: Tx, key: str, fate: Fate) -> None:
         objects.scrolls_left_behind(tx, key, fate)
 
+    def on_turn(self, tx: Tx, key: str) -> None:
+        siege.offer_on_turn(tx, key)
+
     def end_of_round(self, tx: Tx) -> None:
         siege.end_of_round(tx)
 
@@ -126,6 +129,8 @@ class Castle(SceneRules):
         if key == "mercy" and not tx.state.decisions and heart.mercy_due(tx.state) is None:
             tx.narrate(CastleMoment.MERCY_WITHHELD)  # no life is in the other's hands
             return
+        if key == self.data.beats[-1].key:
+            siege.withdraw_all(tx)  # the scene stops: no siege event waits any more
         super().narrate_beat(tx, key)
 
     def on_beat(self, tx: Tx, number: int) -> None:

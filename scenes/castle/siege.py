@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from scenes.castle import soldiers
 from scenes.castle.objects import lose_unguarded_scrolls, numbers
-from scenes.castle.siege_book import Choice, SiegeEvent, book, drawn
+from scenes.castle.siege_book import Choice, SiegeEvent, book, dealt, drawn
 from scenes.castle.words import (
     ARMY,
     DEFENDER,
@@ -26,7 +26,7 @@ from scenes.castle.world import (
 from scenes.engine import events as ev
 from scenes.engine.checks import check
 from scenes.engine.combat import damage_effect
-from scenes.engine.decisions import made
+from scenes.engine.decisions import made, offer, withdraw
 from scenes.engine.describe import name_of
 from scenes.engine.events import SceneEvent
 from scenes.engine.harm import damage, heal
@@ -80,24 +80,34 @@ def draw_event(tx: Tx, round_: int | None = None) -> None:
     integrity = castle(tx.state).siege.integrity
     events = [e for e in book().events if e.below is None or integrity <= e.below]
     event = drawn(tx, events)
-    decider = decider_for(tx.state, round_)
+    decider = decider_for(tx.state)
     tx.emit(SiegeEventDrawn(round=round_, event=event.key, decider=decider))
-    line = drawn(tx, event.announce)
-    tx.emit(ev.Narrated(text=f"**{event.name}.** {line}", moment=EVENT_MOMENT))
+    line = dealt(tx, f"{EVENT_MOMENT}_{event.key}", event.announce)
+    tx.emit(
+        ev.Narrated(text=f"**{event.name}.** {line.text}", moment=EVENT_MOMENT, dealt=line.deck)
+    )
     if decider is None:
         answer(tx, event, event.default, None)
-    else:
-        offer(tx, event, decider)
+    elif tx.state.turn is not None:
+        offer_on_turn(tx, tx.state.turn)  # the turn already begun may be the defender's
 
 
-def decider_for(state: SessionState, round_: int) -> str | None:
-    """The defender the round's event waits on: one at the wall who can act, in turn by round."""
-    there = [
-        c.key
-        for c in state.characters
-        if c.role == DEFENDER and c.place == NORTH_WING and can_act(state, c.key) and not held(c)
-    ]
-    return there[round_ % len(there)] if there else None
+def at_the_wall(state: SessionState, key: str) -> bool:
+    """Whether ``key`` is a defender at the standing wall who can answer its event."""
+    character = state.character(key)
+    return (
+        character.role == DEFENDER
+        and character.place == NORTH_WING
+        and can_act(state, key)
+        and not held(character)
+    )
+
+
+def decider_for(state: SessionState) -> str | None:
+    """The defender the event waits on first: the first at the wall in the turn order (any
+    defender there whose turn comes while it is unanswered may answer it)."""
+    keys = state.order or tuple(c.key for c in state.characters)
+    return next((key for key in keys if at_the_wall(state, key)), None)
 
 
 DECISIONS = {f"{EVENT_KIND}{e.key}": e.options for e in book().events}
@@ -107,20 +117,44 @@ def is_siege(decision: Decision) -> bool:
     return decision.kind in DECISIONS
 
 
+def others_pending(state: SessionState) -> bool:
+    """Whether a decision besides the siege's is pending (a siege event's choice, open beside
+    a defender's turn, holds back no other)."""
+    return any(not is_siege(d) for d in state.decisions)
+
+
+def kind_of(event: SiegeEvent) -> str:
+    return f"{EVENT_KIND}{event.key}"
+
+
 def default_of(decision: Decision) -> str:
     return book().event(decision.subject).default
 
 
+def offer_on_turn(tx: Tx, key: str) -> None:
+    """A defender at the wall begins a turn while the round's event is unanswered: the event is
+    put to them as their turn (answering it is the turn; acting instead leaves it to its
+    default at the round's end)."""
+    waiting = castle(tx.state).siege.event
+    if waiting is None or not at_the_wall(tx.state, key):
+        return
+    event = book().event(waiting)
+    offer(tx, kind_of(event), key, event.key, waits=False, on_turn=True)
+
+
 def decide(tx: Tx, decision: Decision, option: str) -> None:
-    """The defender's answer to the round's event (or the GM's skip: its default)."""
+    """The defender's answer to the round's event (or the GM's settling: its default)."""
     event = book().event(decision.subject)
     made(tx, decision, option, event.choice(option).summary)
-    answer(tx, event, option, decision.decider)
+    if castle(tx.state).siege.event == event.key:
+        answer(tx, event, option, decision.decider)
 
 
-def offer(tx: Tx, event: SiegeEvent, decider: str) -> None:
-    """Until decisions can wait beside play, the event runs with its default."""
-    answer(tx, event, event.default, None)
+def withdraw_all(tx: Tx) -> None:
+    """The siege's open choices are withdrawn (the scene has reached its ending)."""
+    for decision in tx.state.decisions:
+        if is_siege(decision):
+            withdraw(tx, decision)
 
 
 def answer(tx: Tx, event: SiegeEvent, option: str, seat: str | None) -> None:
@@ -139,24 +173,26 @@ def answer(tx: Tx, event: SiegeEvent, option: str, seat: str | None) -> None:
         )
     )
     if seat is None:
-        tx.emit(ev.Narrated(text=drawn(tx, event.alone), moment=CHOICE_MOMENT))
+        line = dealt(tx, f"{CHOICE_MOMENT}_{event.key}_alone", event.alone)
+        tx.emit(ev.Narrated(text=line.text, moment=CHOICE_MOMENT, dealt=line.deck))
     else:
-        tell(tx, choice, seat)
+        tell(tx, event, choice, seat)
         upon_the_defender(tx, choice, seat)
     if integrity == 0:
         wall_falls(tx)
 
 
-def tell(tx: Tx, choice: Choice, seat: str) -> None:
+def tell(tx: Tx, event: SiegeEvent, choice: Choice, seat: str) -> None:
     character = tx.state.character(seat)
     pronouns = tx.scene.role(character.role).pronouns
-    text = drawn(tx, choice.told).format(
+    line = dealt(tx, f"{CHOICE_MOMENT}_{event.key}_{choice.key}", choice.told)
+    text = line.text.format(
         actor=character.name,
         their=pronouns.their,
         them=pronouns.them,
         themself=pronouns.themself,
     )
-    tx.emit(ev.Narrated(text=text, moment=CHOICE_MOMENT))
+    tx.emit(ev.Narrated(text=text, moment=CHOICE_MOMENT, dealt=line.deck))
 
 
 def upon_the_defender(tx: Tx, choice: Choice, seat: str) -> None:

@@ -9,7 +9,7 @@ import tomllib
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Self, TypeVar
+from typing import TYPE_CHECKING, Annotated, NamedTuple, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, Strict, model_validator
 
@@ -165,3 +165,17 @@ def drawn(tx: Tx, choices: Sequence[T]) -> T:
     """One of ``choices``, drawn by the session's RNG (the siege's events, its lines, whom the
     soldiers strike)."""
     return choices[int(tx.dice.rng.random() * len(choices))]
+
+
+class Dealt(NamedTuple):
+    """A line dealt from a deck of variants, and the deck's told bits after it."""
+
+    text: str
+    deck: tuple[tuple[str, int], ...]
+
+
+def dealt(tx: Tx, deck: str, lines: Sequence[str]) -> Dealt:
+    """One of ``lines``, dealt from the session's told memory like the scene's narration (the
+    dice stay for the siege's draws)."""
+    index, bits = tx.deal(deck, len(lines))
+    return Dealt(lines[index], ((deck, bits),))

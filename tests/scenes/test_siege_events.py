@@ -16,7 +16,7 @@ from scenes.castle.world import castle
 from scenes.engine import commands as c
 from scenes.engine.dice import Dice, ScriptedRandom
 from scenes.engine.events import Event
-from scenes.engine.state import Condition, SessionState
+from scenes.engine.state import Condition
 from scenes.engine.tx import Tx
 from tests.engine.table import Table, of_kind
 
@@ -188,15 +188,11 @@ def test_the_press_counts_what_the_event_added() -> None:
     assert pressed.relief == 1 and pressed.press == 3 + 1  # round 2's own bonus
 
 
-def test_the_decider_is_a_defender_at_the_wall_in_turn_by_round() -> None:
+def test_the_event_waits_on_the_first_defender_at_the_wall_in_the_turn_order() -> None:
     table = wall(defenders=2)
-    state: SessionState = table.state
-    assert {siege.decider_for(state, 1), siege.decider_for(state, 2)} == {
-        "defender_1",
-        "defender_2",
-    }
+    assert siege.decider_for(table.state) == "defender_1"
     table.do("gm", c.Set(character="defender_1", field="vitality", value=0))
-    assert siege.decider_for(table.state, 1) == siege.decider_for(table.state, 2) == "defender_2"
+    assert siege.decider_for(table.state) == "defender_2"
 
 
 def test_no_event_is_drawn_once_the_wall_has_fallen() -> None:

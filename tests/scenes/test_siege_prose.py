@@ -87,7 +87,8 @@ def test_a_pose_replaces_the_defenders_prose() -> None:
 
 
 def test_every_scripted_defender_turn_over_seeded_sessions_carries_prose() -> None:
-    turns = silent = 0
+    """Techniques, moves and guards by their own lines; answers to siege events by theirs."""
+    turns = answers = silent = 0
     for seed in range(30):
         rng = random.Random(seed)
         state = play(None, GM, c.Open(scene="castle", seats=3, seed=seed), rng).state
@@ -96,7 +97,7 @@ def test_every_scripted_defender_turn_over_seeded_sessions_carries_prose() -> No
             state = play(state, c.Actor(member_id=member), c.Claim(role=role, name=name), rng).state
         state = play(state, GM, c.Begin(), rng).state
         for _ in range(200):
-            if state.ending is not None or (state.turn is None and state.decision is None):
+            if state.ending is not None or (state.turn is None and not state.waiting):
                 break
             actor, command = next_move(state, rng)
             outcome = play(state, actor, command, rng)
@@ -107,5 +108,9 @@ def test_every_scripted_defender_turn_over_seeded_sessions_carries_prose() -> No
             if seat is not None and seat.role == "defender" and command.kind in c.TURN_COMMANDS:
                 turns += 1
                 silent += not own_prose(outcome.events)
+            elif seat is not None and seat.role == "defender" and command.kind == "choose":
+                answers += 1  # the siege event answered: its choice is told
+                narrated = of_kind(list(outcome.events), "narrated")
+                silent += not any(e.moment == "siege_choice" for e in narrated)
             state = outcome.state
-    assert turns > 100 and silent == 0
+    assert turns > 100 and answers > 20 and silent == 0

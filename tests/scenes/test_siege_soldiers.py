@@ -207,7 +207,7 @@ def test_with_the_soldiers_inside_what_is_suggested_is_what_is_taken() -> None:
         for _ in range(60):
             if state.turn is None or state.ending is not None:
                 break
-            if castle(state).soldiers.inside and state.decision is None:
+            if castle(state).soldiers.inside and not state.waiting:
                 me = state.character(state.turn)
                 actor = c.Actor(member_id=state.seat(me.key).member_id or 0)
                 for technique in CASTLE.data.techniques_of(me.role):
