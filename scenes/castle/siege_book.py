@@ -122,9 +122,11 @@ class SiegeEvent(_Model):
 
 
 class SoldierNumbers(_Model):
-    """The army inside: how many soldiers, each one's vitality, evasion, attack and damage."""
+    """The army inside: how many soldiers come in a band (and how many rounds after the last
+    band is cut down the next comes), each one's vitality, evasion, attack and damage."""
 
     count: Annotated[Int, Field(ge=1, le=20)]
+    every: Annotated[Int, Field(ge=1, le=50)]
     vitality: Annotated[Int, Field(ge=1, le=50)]
     evasion: Annotated[Int, Field(ge=1, le=30)]
     attack: Annotated[Int, Field(ge=-5, le=15)]

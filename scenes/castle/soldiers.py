@@ -77,7 +77,10 @@ def wound(tx: Tx, key: str, technique: Technique, amount: int) -> None:
     wounds, count = soldiers.wounds + amount, soldiers.count
     felled = min(count, wounds // vitality)
     count, wounds = count - felled, (wounds - felled * vitality) if count > felled else 0
-    tx.emit(SoldiersStruck(seat=key, amount=amount, felled=felled, count=count, wounds=wounds))
+    struck = SoldiersStruck(
+        seat=key, amount=amount, felled=felled, count=count, wounds=wounds, round=tx.state.round
+    )
+    tx.emit(struck)
     if not felled:
         tx.narrate(CastleMoment.SOLDIERS_STRUCK, actor=key, amount=amount)
         return
@@ -90,6 +93,8 @@ def advance(tx: Tx) -> None:
     """The round's end: the soldiers strike someone of the castle's in their room, or push on."""
     soldiers = castle(tx.state).soldiers
     if not soldiers.inside or soldiers.place is None:
+        if tx.state.round - soldiers.cleared >= book().soldiers.every:
+            pour_in(tx)  # the breach stands open: the next band comes through
         return
     here = [
         c

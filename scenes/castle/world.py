@@ -51,6 +51,7 @@ class Soldiers(Frozen):
     place: str | None = None
     count: int = 0
     wounds: int = 0
+    cleared: int = 0  # the round the last band was cut down
 
     @property
     def inside(self) -> bool:
@@ -201,8 +202,11 @@ class SoldiersStruck(SceneEvent):
     count: int
     wounds: int
 
+    round: int = 0
+
     def apply(self, world: World) -> World:
-        return _soldiers(world, count=self.count, wounds=self.wounds)
+        cleared = self.round if self.count == 0 else _castle(world).soldiers.cleared
+        return _soldiers(world, count=self.count, wounds=self.wounds, cleared=cleared)
 
 
 def _castle(world: World) -> CastleWorld:

@@ -225,3 +225,18 @@ def test_with_the_soldiers_inside_what_is_suggested_is_what_is_taken() -> None:
             else:
                 state = play(state, GM, c.Skip(), rng).state
     assert checked > 200
+
+
+def test_the_fallen_wall_lets_a_new_band_in_some_rounds_after_the_last_is_cut_down() -> None:
+    table, _ = fallen()
+    soldiers_at(table, "north_wing", count=1)
+    table.do("defender_1", c.Jutsu(name="kunai_volley", target="soldiers"), faces=[15, 6])
+    cut_down = table.state.round
+    assert castle(table.state).soldiers.cleared == cut_down
+    came = []
+    while table.state.round <= cut_down + book().soldiers.every:
+        events = table.do(table.state.turn or "", c.Defend())
+        came += of_kind(events, "soldiers_came")
+    (band,) = came
+    assert band.place == "grand_hall" and band.count == COUNT
+    assert castle(table.state).soldiers.count == COUNT
