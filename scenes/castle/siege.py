@@ -88,8 +88,8 @@ def draw_event(tx: Tx, round_: int | None = None) -> None:
     )
     if decider is None:
         answer(tx, event, event.default, None)
-    elif tx.state.turn is not None:
-        offer_on_turn(tx, tx.state.turn)  # the turn already begun may be the defender's
+    elif round_ == tx.state.round and tx.state.turn is not None:
+        offer_on_turn(tx, tx.state.turn)  # the scene's first turn, begun before the draw
 
 
 def at_the_wall(state: SessionState, key: str) -> bool:
@@ -360,7 +360,7 @@ def describe(event: SceneEvent, state: SessionState) -> str | None:
             waits = f": {name_of(state, event.decider)} chooses" if event.decider else ""
             return f"Siege event: {book().event(event.event).name.lower()}{waits}."
         case SiegeEventAnswered():
-            who = name_of(state, event.seat) if event.seat else "No one"
             summary = book().event(event.event).choice(event.choice).summary
+            who = name_of(state, event.seat) if event.seat else "Unanswered, by default"
             return f"{who}: {event.choice} ({summary}); the north wing at {event.integrity}."
     return soldiers.describe(event, state)

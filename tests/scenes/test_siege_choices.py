@@ -155,3 +155,18 @@ def test_over_seeds_the_scripted_defenders_answer_with_every_choice_there_is() -
     every = {(e.key, choice.key) for e in book().events for choice in e.choices}
     assert seen == every - {("breach", "plug"), ("breach", "regroup")}  # the wall is whole
     assert acted > 0
+
+
+def test_the_next_rounds_event_waits_for_the_defenders_next_turn() -> None:
+    table = Table(defenders=1)
+    table.seat("sakura", "defender_1")
+    table.begin(["sakura", "defender_1"])
+    table.do("sakura", c.Defend())
+    assert pending(table).decider == "defender_1"
+    events = table.do("defender_1", c.Jutsu(name="hold_the_line"))  # ends round 1
+    assert castle(table.state).siege.drawn == 2 and table.state.turn == "sakura"
+    assert not table.state.decisions  # not offered to the defender whose turn just ended
+    events = table.do("sakura", c.Defend())
+    kinds = [e.kind for e in events]
+    assert kinds.index("decision_offered") > kinds.index("turn_started")
+    assert pending(table).decider == "defender_1" and table.state.turn == "defender_1"
