@@ -45,6 +45,9 @@ class CastleMoment(StrEnum):
     STANDOFF_BARGAIN = "standoff_bargain"
     STANDOFF_YIELD = "standoff_yield"
     STANDOFF_REFUSE = "standoff_refuse"
+    # --- techniques: a moment a technique of its own tells (its hits and misses are told from
+    # its own lines, <technique>_<moment>, in narration.toml) ---
+    SHARINGAN_WAKES = "sharingan_wakes"
 
 
 PLACEHOLDERS: Mapping[str, frozenset[str]] = {
@@ -71,6 +74,8 @@ PLACEHOLDERS: Mapping[str, frozenset[str]] = {
     CastleMoment.STANDOFF_BARGAIN: PAIR,
     CastleMoment.STANDOFF_YIELD: PAIR,
     CastleMoment.STANDOFF_REFUSE: PAIR,
+    # --- techniques ---
+    CastleMoment.SHARINGAN_WAKES: ACTOR,
 }
 
 
@@ -87,6 +92,8 @@ ACTION_MOMENTS: frozenset[str] = frozenset(
         CastleMoment.SCROLLS_GUARD,
         CastleMoment.CHOKING,
         CastleMoment.BODY_FLICKER,
+        # --- techniques ---
+        CastleMoment.SHARINGAN_WAKES,
     }
 )
 
