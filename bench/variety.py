@@ -40,7 +40,7 @@ from scenes.engine.state import SessionState
 
 ROUNDS = (10, 25, 60)
 MAX_COMMANDS_PER_ROUND = 40
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’]?\s+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|(?<=[.!?][\"”’])\s+")
 _NUMBER = re.compile(r"\d+")
 
 

@@ -463,7 +463,8 @@ def optional_moments(
     """The moments a scene may narrate besides those it must: a technique's own lines for a
     moment told with an actor (``chidori_hit``, told in place of ``hit`` when that technique is
     the actor's), and a moment's openings (``defend_opening``: lead-ins ending with a comma,
-    told before its lines that begin with a name). Each has its moment's placeholders."""
+    told before its lines that begin with the name of its actor, or of its target when it has
+    no actor). Each has its moment's placeholders."""
     told_by = {m: names for m, names in allowed.items() if "actor" in names}
     optional = {f"{t.key}_{m}": names for t in techniques for m, names in told_by.items()}
     optional.update({f"{m}{OPENING}": names for m, names in told_by.items()})

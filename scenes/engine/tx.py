@@ -19,7 +19,6 @@ if TYPE_CHECKING:
     from scenes.engine.scene import SceneRules
 
 
-NAMED_START = ("{actor}", "{target}")
 LABELS = frozenset({"technique", "place", "from_place"})  # sheet labels, in sentence case
 _SENTENCE_START = re.compile(r"(^|[.!?][\"”’]?\s+|[\"“])$")
 
@@ -75,7 +74,8 @@ class Tx:
 
         When the actor used a technique in this command and the scene has that technique's own
         lines for the moment (``<technique>_<moment>``), one of those is told instead; a line
-        that begins with a name may be led in by one of the moment's openings.
+        that begins with its subject (the actor's name, or the target's in a moment with no
+        actor) is led in by one of the moment's openings, if it has any.
         """
         for prefix, key in (("", actor), ("target_", target)):
             if key is not None:
@@ -84,14 +84,19 @@ class Tx:
         lines = self.scene.narration[deck]
         index, bits = self.deal(deck, len(lines))
         line, dealt = lines[index], [(deck, bits)]
-        opening = f"{moment}{OPENING}"
-        if opening in self.scene.narration and line.startswith(NAMED_START):
-            openings = self.scene.narration[opening]
-            first, bits = self.deal(opening, len(openings))
-            line = f"{openings[first]} {line}"
-            dealt.append((opening, bits))
-        text = tell(line, fields)
-        self.emit(ev.Narrated(text=text, moment=moment, dealt=tuple(dealt)))
+        subject = "{actor} " if actor is not None else "{target} "
+        if line.startswith(subject):
+            line = self._opened(f"{moment}{OPENING}", line, dealt)
+        self.emit(ev.Narrated(text=tell(line, fields), moment=moment, dealt=tuple(dealt)))
+
+    def _opened(self, opening: str, line: str, dealt: list[tuple[str, int]]) -> str:
+        """``line`` led in by one of the ``opening`` lines, if the scene has them."""
+        openings = self.scene.narration.get(opening)
+        if not openings:
+            return line
+        first, bits = self.deal(opening, len(openings))
+        dealt.append((opening, bits))
+        return f"{openings[first]} {line}"
 
     def _deck(self, moment: str, actor: str | None) -> str:
         """The lines ``moment`` is told from: the actor's technique's own, if the scene has them."""

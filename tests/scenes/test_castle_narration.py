@@ -171,3 +171,19 @@ def test_an_opening_that_does_not_end_with_a_comma_is_refused(scene: Path) -> No
 def test_a_misspelt_opening_is_refused(scene: Path) -> None:
     message = _add(scene, "defend_openings", ["In the rain,", "At a run,", "Quietly,"])
     assert "field defend_openings: no such moment" in message
+
+
+def test_an_opening_leads_only_a_line_that_begins_with_its_subject(
+    sessions: list[list[ev.Event]],
+) -> None:
+    castle = load_scene("castle")
+    opened = 0
+    for events in sessions:
+        for event in narrated(events):
+            for deck, _ in event.dealt[1:]:
+                assert deck == f"{event.moment}_opening"
+                lead = next(o for o in castle.narration[deck] if event.text.startswith(o + " "))
+                rest = event.text[len(lead) + 1 :]
+                assert re.match(r"(Sakura|Sasuke|Ren \d) (?!')", rest), event.text
+                opened += 1
+    assert opened > 200
