@@ -58,7 +58,7 @@ def _next(state: SessionState, rng: random.Random) -> tuple[c.Actor, c.Command]:
     if state.turn is not None and rng.random() < 0.3:
         member = state.seat(state.turn).member_id
         return c.Actor(member_id=member or 0), rng.choice(FREE)
-    if state.turn is None and state.decision is None:
+    if state.turn is None and not state.decisions:
         return GM, c.Narrate(text="Thunder walks across the roof.")
     return next_move(state, rng)
 

@@ -60,7 +60,7 @@ async def play_one(
         if rng.random() < 0.35:
             await service.run(channel, rng.choice(people), rng.choice(FREE))
             continue
-        if state.ending is not None or (state.turn is None and state.decision is None):
+        if state.ending is not None or (state.turn is None and not state.decisions):
             continue
         actor, command = next_move(state, rng)
         ran = await service.run(channel, actor, command)

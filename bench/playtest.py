@@ -69,7 +69,7 @@ def play_session(seed: int) -> Result:
         if (
             state.ending is not None
             or state.round > MAX_ROUNDS
-            or (state.turn is None and state.decision is None)
+            or (state.turn is None and not state.decisions)
         ):
             break
         if watch.stalled(state):

@@ -91,7 +91,7 @@ async def play_template(
         stored = await service.current(channel)
         assert stored is not None
         state = stored.state
-        if state.ending is not None or (state.turn is None and state.decision is None):
+        if state.ending is not None or (state.turn is None and not state.decisions):
             break
         if rng.random() < 0.35:
             await service.run(channel, rng.choice(people), rng.choice(FREE))

@@ -512,7 +512,7 @@ class Session:
         await self.send(GM, "gm end", table.gm, {"reason": "the storm passes"})
 
     def _goes_on(self, state: SessionState) -> bool:
-        waiting = state.turn is not None or state.decision is not None
+        waiting = state.turn is not None or bool(state.decisions)
         return state.ending is None and state.round <= self.rounds and waiting
 
     async def _turn(self, state: SessionState) -> None:

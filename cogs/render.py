@@ -90,8 +90,9 @@ def footer(scene: Scene, state: SessionState) -> str:
         parts.append(f"{gauge.title} {gauge.value}/{gauge.maximum}")
     if state.status is Status.PAUSED:
         parts.append("Paused")
-    elif state.decision is not None:
-        parts.append(f"Waiting on {state.character(state.decision.decider).name}")
+    elif state.waiting:
+        names = dict.fromkeys(state.character(d.decider).name for d in state.waiting)
+        parts.append(f"Waiting on {' and '.join(names)}")
     elif state.turn:
         parts.append(f"{state.character(state.turn).name}'s turn")
     return " · ".join(parts)
@@ -261,20 +262,30 @@ def turn_announcement(state: SessionState) -> tuple[str, discord.AllowedMentions
     """Whose turn it is, mentioning that player only; None when nobody is to act."""
     if state.status is not Status.ACTIVE:
         return None
-    if state.decision is not None:
-        key, what = state.decision.decider, f"choose: {', '.join(state.decision.options)}"
-    elif state.turn is not None:
-        key, what = state.turn, "your turn"
-    else:
+    calls = _calls(state)
+    members = {key: state.seat(key).member_id for key, _ in calls}
+    lines = [
+        f"<@{members[key]}> — {state.character(key).name}, {what}."
+        for key, what in calls
+        if members[key] is not None
+    ]
+    if not lines:
         return None
-    member = state.seat(key).member_id
-    if member is None:
-        return None
-    character = state.character(key).name
-    content = f"<@{member}> — {character}, {what}."
-    return content, discord.AllowedMentions(
-        everyone=False, roles=False, users=[discord.Object(id=member)]
-    )
+    users = [discord.Object(id=m) for m in dict.fromkeys(members.values()) if m is not None]
+    return "\n".join(lines), discord.AllowedMentions(everyone=False, roles=False, users=users)
+
+
+def _calls(state: SessionState) -> list[tuple[str, str]]:
+    """Who is to act now and how: each decider the scene waits on, or the turn's holder (with
+    their open choice, if one stays open beside their turn)."""
+    if state.waiting:
+        return [(d.decider, f"choose: {', '.join(d.options)}") for d in state.waiting]
+    if state.turn is None:
+        return []
+    what = "your turn"
+    for decision in state.decisions_of(state.turn):
+        what += f" (or choose: {', '.join(decision.options)})"
+    return [(state.turn, what)]
 
 
 def roll_embed(roll: Roll) -> discord.Embed:

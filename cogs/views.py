@@ -117,6 +117,23 @@ async def claim_from_button(
     await reply_with_outcome(interaction, ran, "A seat is taken", seat.key if seat else None)
 
 
+# A choice button's custom id after its prefix: the session id, the option, then (since several
+# decisions may be pending at once) the decider it was made for; ids without one still answer.
+CHOICE = re.compile(
+    r"(?P<session>[1-9][0-9]{0,18}):(?P<key>[a-z][a-z0-9_]{0,39})"
+    r"(?::(?P<decider>[a-z][a-z0-9_]{0,39}))?"
+)
+
+
+def parsed_choice(tail: str) -> tuple[int, str, str | None] | None:
+    """The session id, option and decider a choice button's custom id carries; None when it is
+    not one the bot could have made."""
+    match = CHOICE.fullmatch(tail)
+    if match is None or int(match["session"]) > SESSION_ID_MAX:
+        return None
+    return int(match["session"]), match["key"], match["decider"]
+
+
 class ChoiceButton(
     discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
     template=r"castle:choose:(?P<tail>(?s:.*))",
@@ -125,33 +142,44 @@ class ChoiceButton(
     ``session_id`` is None on a button whose custom id the bot did not make."""
 
     def __init__(
-        self, session_id: int | None, option: str, grave: bool = False, custom_id: str = ""
+        self,
+        session_id: int | None,
+        option: str,
+        grave: bool = False,
+        custom_id: str = "",
+        decider: str | None = None,
+        label: str = "",
+        row: int | None = None,
     ) -> None:
         style = discord.ButtonStyle.danger if grave else discord.ButtonStyle.secondary
+        made = f"{CHOOSE_PREFIX}:{session_id}:{option}" + (f":{decider}" if decider else "")
         super().__init__(
             discord.ui.Button(
-                label=option.capitalize() or "Choose",
+                label=label or option.capitalize() or "Choose",
                 style=style,
-                custom_id=custom_id or f"{CHOOSE_PREFIX}:{session_id}:{option}",
+                custom_id=custom_id or made,
+                row=row,
             )
         )
         self.session_id = session_id
         self.option = option
+        self.decider = decider
 
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
     ) -> ChoiceButton:
-        ours = parsed(match["tail"])
+        ours = parsed_choice(match["tail"])
         if ours is None:
             return cls(None, "", custom_id=match.string)
-        return cls(ours[0], ours[1])
+        return cls(ours[0], ours[1], decider=ours[2])
 
     @guarded("a choice button")
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         if self.session_id is None:
             return await refuse(interaction, NOT_MINE.format(instead="/choose"))
-        ran = await play_session(interaction, self.session_id, cmd.Choose(option=self.option))
+        command = cmd.Choose(option=self.option, decider=self.decider)
+        ran = await play_session(interaction, self.session_id, command)
         if ran is None:
             return
         seat = accepted(ran).state.seat_of(interaction.user.id)
@@ -197,15 +225,25 @@ def lobby_view(session_id: int, state: SessionState) -> discord.ui.View | None:
 
 
 def decision_view(session_id: int, state: SessionState) -> discord.ui.View | None:
-    """Buttons for the pending decision's options, if one waits."""
-    decision: Decision | None = state.decision
-    if decision is None:
+    """Buttons for every pending decision, offered to each decider: a row of their own, named
+    for them when several wait (a press by another player is refused)."""
+    decisions: tuple[Decision, ...] = state.decisions[:VIEW_ROWS]
+    if not decisions:
         return None
     rules = find_scene(state.scene)
+    several = len({d.decider for d in decisions}) > 1
     view = discord.ui.View(timeout=None)
-    for option in decision.options:
-        view.add_item(ChoiceButton(session_id, option, rules.grave(decision, option)))
+    for row, decision in enumerate(decisions):
+        name = state.character(decision.decider).name
+        for option in decision.options[:ROW_BUTTONS]:
+            label = f"{name}: {option.capitalize()}"[:BUTTON_LABEL] if several else ""
+            grave = rules.grave(decision, option)
+            button = ChoiceButton(session_id, option, grave, "", decision.decider, label, row)
+            view.add_item(button)
     return view
+
+
+VIEW_ROWS, ROW_BUTTONS, BUTTON_LABEL = 5, 5, 80
 
 
 def register_views(bot: CastleBot) -> None:

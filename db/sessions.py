@@ -223,7 +223,7 @@ class SessionService:
     ) -> datetime | None:
         """When the turn after this command times out: kept while the same turn goes on."""
         state = outcome.state
-        if state.status is not Status.ACTIVE or (state.turn is None and state.decision is None):
+        if state.status is not Status.ACTIVE or (state.turn is None and not state.decisions):
             return None
         minutes = (await self.settings(before.record.guild_id)).turn_timeout_minutes
         if minutes <= 0:
@@ -267,6 +267,6 @@ def _new_turn(before: SessionState, outcome: Accepted) -> bool:
     after = outcome.state
     if (before.status, before.turn, before.round) != (after.status, after.turn, after.round):
         return True
-    if before.decision != after.decision:
+    if before.decisions != after.decisions:
         return True
     return any(isinstance(event, ev.TurnStarted | ev.Undone) for event in outcome.events)

@@ -29,7 +29,7 @@ def _toolbar(table: Table) -> str:
 def _whose(table: Table) -> tuple[object, ...]:
     """What says whose move it is: the session, the turn, the round, a waiting choice."""
     state = table.state
-    return (table.session_id, state.turn, state.round, state.decision) if state else ()
+    return (table.session_id, state.turn, state.round, state.decisions) if state else ()
 
 
 def _prompt(table: Table) -> FormattedText:

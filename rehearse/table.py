@@ -128,7 +128,7 @@ class Table:
             f"from {self.path}, at version {stored.version}. You are the GM."
         )
         posts = [Post(content=resumed), Post(embeds=(render.roles_embed(stored.state),))]
-        if stored.state.decision is not None:
+        if stored.state.decisions:
             posts.append(self._choices(stored.state))
         return posts
 
@@ -275,16 +275,18 @@ class Table:
 
     async def choose_number(self, number: int) -> list[Post]:
         state = self.state
-        if state is None or state.decision is None:
+        if state is None or not state.decisions:
             return refusal("No choice waits now; a number answers a choice when one is offered.")
-        options = state.decision.options
+        options = [(d.decider, o) for d in state.decisions for o in d.options]
         if not 1 <= number <= len(options):
             return refusal(f"Choose a number from 1 to {len(options)}.")
-        seat = state.seat(state.decision.decider)
+        decider, option = options[number - 1]
+        seat = state.seat(decider)
         actor = self.actor
         if seat.member_id is not None:
             actor = cmd.Actor(member_id=seat.member_id, name=seat.member_name)
-        return await self.run(cmd.Choose(option=options[number - 1]), "A choice is made", actor)
+        command = cmd.Choose(option=option, decider=decider)
+        return await self.run(command, "A choice is made", actor)
 
     async def run(
         self, command: cmd.Command, title: str, actor: cmd.Actor | None = None, gm: bool = False
@@ -299,7 +301,7 @@ class Table:
         posts = [
             Post(embeds=(render.outcome_embed(outcome.state, outcome.events, title, shown_as),))
         ]
-        if outcome.state.decision is not None:
+        if outcome.state.decisions:
             posts.append(self._choices(outcome.state))
         if turn_moved(outcome.events):
             announcement = render.turn_announcement(outcome.state)
@@ -331,7 +333,7 @@ class Table:
         state = self.state
         if state is None:
             return None
-        key = state.decision.decider if state.decision else state.turn
+        key = state.waiting[0].decider if state.waiting else state.turn
         if key is None or state.seat(key).member_id is None:
             return None
         return key

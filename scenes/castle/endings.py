@@ -79,7 +79,7 @@ def compute_ending(state: SessionState) -> Ending:
 
 def scene_is_over(state: SessionState) -> bool:
     """The aftermath's trigger: the intruder is gone, captured, dead or down, or she is dead."""
-    if state.decision is not None:
+    if state.decisions:
         return False
     sakura, sasuke = state.find(SAKURA), state.find(SASUKE)
     if sakura is not None and sakura.fate is Fate.DEAD:

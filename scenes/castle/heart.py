@@ -63,7 +63,7 @@ def check_first_sight(tx: Tx) -> None:
 def offer_mercy(tx: Tx, victim: str) -> bool:
     """Offer the mercy to whoever holds ``victim``'s life, if anyone does; True if offered."""
     decider = other_of_pair(victim)
-    if decider is None or tx.state.decision is not None:
+    if decider is None or tx.state.decisions:
         return False
     holder, subject = tx.state.character(decider), tx.state.character(victim)
     if not (can_act(tx.state, decider) and holder.place == subject.place and subject.present):
@@ -98,7 +98,7 @@ def offer_mercy_if_due(tx: Tx) -> None:
 def offer_standoff(tx: Tx) -> None:
     """At the desk, the intruder chooses: take the scrolls, bargain, or withdraw."""
     sasuke = tx.state.find(SASUKE)
-    if sasuke is None or tx.state.decision is not None or not can_act(tx.state, SASUKE):
+    if sasuke is None or tx.state.decisions or not can_act(tx.state, SASUKE):
         return
     scrolls = castle(tx.state).scrolls
     if sasuke.place != OFFICE or scrolls.at in (ScrollsAt.CARRIED, ScrollsAt.LOST):

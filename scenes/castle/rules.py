@@ -121,7 +121,7 @@ class Castle(SceneRules):
         siege.end_of_round(tx)
 
     def narrate_beat(self, tx: Tx, key: str) -> None:
-        if key == "mercy" and tx.state.decision is None and heart.mercy_due(tx.state) is None:
+        if key == "mercy" and not tx.state.decisions and heart.mercy_due(tx.state) is None:
             tx.narrate(CastleMoment.MERCY_WITHHELD)  # no life is in the other's hands
             return
         super().narrate_beat(tx, key)

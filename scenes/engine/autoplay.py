@@ -25,12 +25,11 @@ def _member(state: SessionState, key: str) -> c.Actor:
 
 def next_move(state: SessionState, rng: random.Random) -> tuple[c.Actor, c.Command]:
     """The next sensible command: answer a pending choice at random, or take the turn."""
-    if state.decision is not None:
-        if state.seat(state.decision.decider).member_id is None:
+    if state.waiting:
+        decision = state.waiting[0]
+        if state.seat(decision.decider).member_id is None:
             return GM, c.Skip(reason="the choice has no player")
-        return _member(state, state.decision.decider), c.Choose(
-            option=rng.choice(state.decision.options)
-        )
+        return _member(state, decision.decider), c.Choose(option=rng.choice(decision.options))
     assert state.turn is not None
     me = state.character(state.turn)
     return _member(state, me.key), find_scene(state.scene).autoplay(state, me, rng)
@@ -54,7 +53,7 @@ class StallWatch:
         if mark != self.mark:
             self.mark, self.since = mark, state.round
             return False
-        if state.round - self.since >= self.ROUNDS and state.decision is None:
+        if state.round - self.since >= self.ROUNDS and not state.decisions:
             self.since = state.round
             return True
         return False

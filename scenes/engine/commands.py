@@ -76,8 +76,12 @@ class Interact(_Command):
 
 
 class Choose(_Command):
+    """Answer a pending decision; ``decider``: whose choice a button was made for (a press by
+    another player is refused)."""
+
     kind: Literal["choose"] = "choose"
     option: str
+    decider: str | None = None
 
 
 class FreeRoll(_Command):

@@ -67,6 +67,7 @@ _FACTS: dict[type, Callable[..., str | None]] = {
         f"{_name(s, e.decision.decider)} must choose: " + ", ".join(e.decision.options) + "."
     ),
     ev.DecisionMade: lambda e, s: f"{_name(s, e.decider)} chose {e.option}: {e.result}.",
+    ev.DecisionWithdrawn: lambda e, s: f"{_name(s, e.decider)}'s choice ({e.of}) has passed.",
     ev.FateChanged: lambda e, s: f"{_name(s, e.seat)} is {e.fate.value}.",
     ev.Paused: lambda e, s: "The scene is paused" + (f": {e.reason}." if e.reason else "."),
     ev.Resumed: lambda e, s: "The scene resumes.",

@@ -264,10 +264,22 @@ class DecisionOffered(_Event):
 
 
 class DecisionMade(_Event):
+    """``decider`` answered their pending decision of ``of`` (empty in events stored when a
+    scene held one decision at a time: the decider's first then)."""
+
     kind: Literal["decision_made"] = "decision_made"
     decider: str
     option: str
     result: str
+    of: str = ""
+
+
+class DecisionWithdrawn(_Event):
+    """A pending decision that no longer stands (what it was about has passed)."""
+
+    kind: Literal["decision_withdrawn"] = "decision_withdrawn"
+    decider: str
+    of: str
 
 
 class FateChanged(_Event):
@@ -395,6 +407,7 @@ CoreEvent = Annotated[
     | ResolveShifted
     | DecisionOffered
     | DecisionMade
+    | DecisionWithdrawn
     | FateChanged
     | RoundEnded
     | Paused

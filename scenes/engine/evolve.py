@@ -196,12 +196,37 @@ def _(event: ev.ResolveShifted, state: SessionState) -> SessionState:
 
 @_apply.register
 def _(event: ev.DecisionOffered, state: SessionState) -> SessionState:
-    return state.model_copy(update={"decision": event.decision})
+    """A new decision joins the pending ones; one of the same kind to the same decider is
+    replaced where it stood."""
+    offered = event.decision
+    pending = state.decisions
+    same = [
+        i for i, d in enumerate(pending) if (d.decider, d.kind) == (offered.decider, offered.kind)
+    ]
+    if same:
+        decisions = (*pending[: same[0]], offered, *pending[same[0] + 1 :])
+    else:
+        decisions = (*pending, offered)
+    return state.model_copy(update={"decisions": decisions})
 
 
 @_apply.register
 def _(event: ev.DecisionMade, state: SessionState) -> SessionState:
-    return state.model_copy(update={"decision": None})
+    return _without_decision(state, event.decider, event.of)
+
+
+@_apply.register
+def _(event: ev.DecisionWithdrawn, state: SessionState) -> SessionState:
+    return _without_decision(state, event.decider, event.of)
+
+
+def _without_decision(state: SessionState, decider: str, kind: str) -> SessionState:
+    """The state without ``decider``'s pending decision of ``kind`` (their first, kind unsaid)."""
+    for index, decision in enumerate(state.decisions):
+        if decision.decider == decider and kind in ("", decision.kind):
+            decisions = (*state.decisions[:index], *state.decisions[index + 1 :])
+            return state.model_copy(update={"decisions": decisions})
+    return state
 
 
 @_apply.register
@@ -251,5 +276,5 @@ def _(event: ev.Narrated, state: SessionState) -> SessionState:
 @_apply.register
 def _(event: ev.SessionEnded, state: SessionState) -> SessionState:
     return state.model_copy(
-        update={"status": Status.ENDED, "ending": event.ending, "turn": None, "decision": None}
+        update={"status": Status.ENDED, "ending": event.ending, "turn": None, "decisions": ()}
     )

@@ -14,7 +14,7 @@ from scenes.engine.errors import Refusal
 from scenes.engine.limits import DC_LIMIT, NARRATE_LIMIT, POSE_LIMIT, REASON_LIMIT
 from scenes.engine.names import clean_name
 from scenes.engine.queries import find_character
-from scenes.engine.state import Character, Skill, Status, pop_undo
+from scenes.engine.state import Character, Decision, Skill, Status, pop_undo
 from scenes.engine.text import bounded
 from scenes.engine.turns import advance_turn, roll_initiative, settle_turn
 from scenes.engine.tx import Tx
@@ -57,10 +57,10 @@ def _advance(tx: Tx, actor: cmd.Actor, command: cmd.Advance) -> None:
         raise Refusal("Begin the scene first with /gm begin.")
     if tx.state.beat >= tx.scene.final_beat:
         raise Refusal("This is the last beat; close the session with /gm end.")
-    decision = tx.state.decision
-    if decision is not None:  # the pending choice is settled first, as /gm skip would
-        settle(tx, decision)
-        after_decision(tx)
+    for decision in tx.state.decisions:  # pending choices are settled first, as /gm skip would
+        if decision in tx.state.decisions:  # (settling one may have withdrawn another)
+            settle(tx, decision)
+            after_decision(tx, decision)
     if tx.state.beat >= tx.scene.final_beat:
         return  # the settled choice has ended the scene
     number = tx.state.beat + 1
@@ -76,10 +76,10 @@ def _narrate(tx: Tx, actor: cmd.Actor, command: cmd.Narrate) -> None:
 def _skip(tx: Tx, actor: cmd.Actor, command: cmd.Skip) -> None:
     if tx.state.status is not Status.ACTIVE:
         raise Refusal("Only a scene in play has turns to skip (resume it first if paused).")
-    decision = tx.state.decision
-    if decision is not None:
+    if tx.state.waiting:
+        decision = tx.state.waiting[0]
         settle(tx, decision)
-        after_decision(tx)
+        after_decision(tx, decision)
         return
     if tx.state.turn is None:
         raise Refusal("Nobody holds the turn right now.")
@@ -89,11 +89,13 @@ def _skip(tx: Tx, actor: cmd.Actor, command: cmd.Skip) -> None:
     advance_turn(tx)
 
 
-def after_decision(tx: Tx) -> None:
-    """Once the last pending choice is made, the turn passes if its holder had already acted."""
-    if tx.state.decision is not None:
+def after_decision(tx: Tx, answered: Decision | None = None) -> None:
+    """Once the last choice the scene waits on is made, the turn passes if its holder had
+    already acted, or if the choice ``answered`` was that holder's turn."""
+    if tx.state.waiting:
         return
-    if tx.state.acted:
+    own_turn = answered is not None and answered.on_turn and tx.state.turn == answered.decider
+    if tx.state.acted or own_turn:
         advance_turn(tx)
     else:
         settle_turn(tx)

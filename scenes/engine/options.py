@@ -70,7 +70,7 @@ def hows(state: SessionState, key: str, obj: str | None) -> list[Option]:
 
 
 def choices(state: SessionState, key: str | None) -> list[Option]:
-    return [(option.capitalize(), option) for option in choices_for(state.decision, key)]
+    return [(option.capitalize(), option) for option in choices_for(state, key)]
 
 
 def roles(state: SessionState) -> list[Option]:

@@ -153,6 +153,9 @@ class SceneRules:
     def on_leave(self, tx: Tx, key: str, fate: Fate) -> None:
         """``key`` has just left the scene."""
 
+    def on_turn(self, tx: Tx, key: str) -> None:
+        """``key``'s turn has just begun (a scene may offer them a decision that is the turn)."""
+
     def end_of_round(self, tx: Tx) -> None:
         """The round's end, after the core's own (choking)."""
 

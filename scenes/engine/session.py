@@ -152,14 +152,26 @@ def _check_turn(state: SessionState, actor: cmd.Actor, kind: str) -> None:
     if kind == "choose":
         return
     name = state.character(seat.key).name
-    if state.decision is not None:
-        decider = state.character(state.decision.decider).name
-        raise Refusal(f"The scene waits on {decider}'s choice ({state.decision.kind}) first.")
+    _check_waiting(state, seat.key)
     if state.turn != seat.key:
         whose = state.character(state.turn).name if state.turn else "nobody"
         raise Refusal(
             f"It is {whose}'s turn, not {name}'s. Free commands (/act, /say, /roll) work any time."
         )
+
+
+def _check_waiting(state: SessionState, key: str) -> None:
+    """No turn is taken while a decision the scene waits on is pending."""
+    waiting = state.waiting
+    if not waiting:
+        return
+    mine = next((d for d in waiting if d.decider == key), None)
+    if mine is not None:
+        options = ", ".join(mine.options)
+        raise Refusal(f"Answer your choice ({mine.kind}) first, with /choose: {options}.")
+    decision = waiting[0]
+    decider = state.character(decision.decider).name
+    raise Refusal(f"The scene waits on {decider}'s choice ({decision.kind}) first.")
 
 
 def _acting_key(tx: Tx, actor: cmd.Actor) -> str:
@@ -181,7 +193,7 @@ def _take_turn(
     act(key)
     tx.posed = False
     check_triggers(tx)
-    if tx.state.decision is None:
+    if not tx.state.waiting:
         advance_turn(tx)
 
 
@@ -204,8 +216,8 @@ def _interact(tx: Tx, actor: cmd.Actor, command: cmd.Interact) -> None:
 
 
 def _choose(tx: Tx, actor: cmd.Actor, command: cmd.Choose) -> None:
-    choose(tx, _acting_key(tx, actor), command.option)
-    gm.after_decision(tx)
+    answered = choose(tx, _acting_key(tx, actor), command.option, command.decider)
+    gm.after_decision(tx, answered)
 
 
 def _pose(tx: Tx, actor: cmd.Actor, command: cmd.Act | cmd.Say) -> None:

@@ -157,12 +157,19 @@ def read_world(data: Any, stored_state: bool = False) -> Any:
 
 
 class Decision(Frozen):
-    """A choice the scene offers one character; ``kind`` is one of the scene's decision kinds."""
+    """A choice the scene offers one character; ``kind`` is one of the scene's decision kinds.
+
+    Several may be pending at once, each with its own decider. One that ``waits`` holds the
+    scene: no turn is taken until it is answered. One that does not stays open beside play, its
+    decider answering it when ready. One ``on_turn`` is its decider's turn: answering it ends it.
+    """
 
     kind: str
     decider: str
     subject: str
     options: tuple[str, ...]
+    waits: bool = True
+    on_turn: bool = False
 
 
 class Ending(Frozen):
@@ -275,6 +282,16 @@ class Told(Frozen):
         return Told(lines=self.lines + 1, decks=tuple(sorted(decks.items())))
 
 
+def _one_decision(data: Any) -> Any:
+    """States stored when a scene held at most one pending decision (``decision``, or null)."""
+    if not isinstance(data, dict) or "decision" not in data:
+        return data
+    data = dict(data)
+    earlier = data.pop("decision")
+    data.setdefault("decisions", [earlier] if earlier is not None else [])
+    return data
+
+
 class SessionState(Frozen):
     scene: str
     seed: int
@@ -287,7 +304,7 @@ class SessionState(Frozen):
     seats: tuple[Seat, ...]
     characters: tuple[Character, ...]
     world: SerializeAsAny[World] = World()
-    decision: Decision | None = None
+    decisions: tuple[Decision, ...] = ()
     muted: tuple[int, ...] = ()
     acted: bool = False
     pause_reason: str | None = None
@@ -299,7 +316,7 @@ class SessionState(Frozen):
     @classmethod
     def _scene_world(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> SessionState:
         earlier = isinstance(data, dict) and "world" not in data and "scene" in data
-        state: SessionState = handler(read_world(data, stored_state=True))
+        state: SessionState = handler(read_world(_one_decision(data), stored_state=True))
         return _repacked(state) if earlier and state.undo else state
 
     def character(self, key: str) -> Character:
@@ -316,6 +333,15 @@ class SessionState(Frozen):
 
     def seat_of(self, member_id: int) -> Seat | None:
         return next((seat for seat in self.seats if seat.member_id == member_id), None)
+
+    @property
+    def waiting(self) -> tuple[Decision, ...]:
+        """The pending decisions the scene waits on (no turn is taken until they are answered)."""
+        return tuple(d for d in self.decisions if d.waits)
+
+    def decisions_of(self, key: str | None) -> tuple[Decision, ...]:
+        """The pending decisions ``key`` is offered."""
+        return tuple(d for d in self.decisions if d.decider == key)
 
     def with_character(self, character: Character) -> SessionState:
         characters = tuple(character if c.key == character.key else c for c in self.characters)

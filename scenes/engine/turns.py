@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from scenes.engine import events as ev
 from scenes.engine.checks import Purpose, d20
+from scenes.engine.decisions import withdraw
 from scenes.engine.harm import damage
 from scenes.engine.moments import Moment
 from scenes.engine.queries import can_act
@@ -28,6 +29,9 @@ def advance_turn(tx: Tx) -> None:
     Once the final beat is reached the scene has stopped: the turn passes to nobody, and no
     round ends any more.
     """
+    for decision in tx.state.decisions:  # a choice that was a turn passes with it
+        if decision.on_turn:
+            withdraw(tx, decision)
     order = tx.state.order
     if tx.state.beat >= tx.scene.final_beat or not any(can_act(tx.state, k) for k in order):
         if tx.state.turn is not None:
@@ -48,6 +52,7 @@ def advance_turn(tx: Tx) -> None:
             tx.narrate(Moment.STUNNED, target=key)
             continue
         tx.emit(ev.TurnStarted(seat=key, round=tx.state.round))
+        tx.rules.on_turn(tx, key)
         return
 
 

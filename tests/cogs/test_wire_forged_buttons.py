@@ -25,7 +25,7 @@ FORGED = [
     "castle:claim:1:Sakura; DROP TABLE sessions",
     "castle:claim:1:",
     "castle:claim:",
-    "castle:choose:1:spare:again",
+    "castle:choose:1:spare:sakura:again",
     "castle:choose:\n1:spare",
     "castle:undo:1",
     "castle:",

@@ -30,16 +30,16 @@ async def test_the_ferry_is_played_over_the_wire_from_its_lobby_to_its_recap(tmp
         members = {m.id: m for m in (ferryman, stranger)}
         for _ in range(80):
             state = await session_state(world)
-            if state.decision is not None:
+            if state.decisions:
                 break
             actor, command = next_move(state, rng)
             await (await perform(world, members[actor.member_id], command)).message()
         state = await session_state(world)
-        assert state.decision is not None and state.decision.options == ("ferry", "leave")
+        assert state.decisions and state.decisions[0].options == ("ferry", "leave")
         prompt = next(
             m for m in reversed(fake.visible_messages(world.hall)) if "Leave" in buttons(m)
         )
-        decider = members[state.seat(state.decision.decider).member_id or 0]
+        decider = members[state.seat(state.decisions[0].decider).member_id or 0]
         await (await fake.click(prompt, buttons(prompt)["Leave"], member=decider)).message()
         state = await session_state(world)
         assert state.ending is not None and state.ending.key == "left_on_the_shore"

@@ -109,14 +109,14 @@ async def test_an_unknown_answer_to_a_choice_is_refused_listing_the_options(tmp_
         rng = random.Random(3)
         for _ in range(200):
             state = await session_state(world)
-            if state.decision is not None or state.ending is not None:
+            if state.decisions or state.ending is not None:
                 break
             actor, command = next_move(state, rng)
             answer = await (await perform(world, members[actor.member_id], command)).message()
             if answer.ephemeral:
                 await world.slash("defend", members[actor.member_id])
         state = await session_state(world)
-        assert state.decision is not None, "the scene offered no choice to test"
-        decider = members[state.seat(state.decision.decider).member_id]
+        assert state.decisions, "the scene offered no choice to test"
+        decider = members[state.seat(state.decisions[0].decider).member_id]
         said = await _refused(world, "choose", decider, {"option": "maybe"})
-        assert said == f"Choose one of: {', '.join(state.decision.options)}."
+        assert said == f"Choose one of: {', '.join(state.decisions[0].options)}."

@@ -39,10 +39,10 @@ def actor_of(member_id: int | None) -> c.Actor:
 
 def turn_command(state: SessionState) -> tuple[c.Actor, c.Command]:
     """What moves the scene on: the turn holder defends, or the GM skips an empty seat's turn."""
-    if state.decision is not None:
-        decider = state.seat(state.decision.decider).member_id
+    if state.decisions:
+        decider = state.seat(state.decisions[0].decider).member_id
         if decider is not None:
-            return actor_of(decider), c.Choose(option=state.decision.options[0])
+            return actor_of(decider), c.Choose(option=state.decisions[0].options[0])
         return GM, c.Skip()
     holder = state.seat(state.turn).member_id if state.turn else None
     if holder is None:

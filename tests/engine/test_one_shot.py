@@ -44,7 +44,7 @@ def test_the_one_shot_plays_through_to_rain_without_end() -> None:
     sakura = table.ch("sakura")
     assert sakura.has(Condition.CHOKING) and sakura.held_by == "sasuke"
     assert table.state.beat == 4
-    assert table.state.decision is not None and table.state.decision.decider == "sasuke"
+    assert table.state.decisions and table.state.decisions[0].decider == "sasuke"
 
     # He means to strike and cannot: the heart check fails, and the strike becomes a spare.
     events = table.do("sasuke", c.Choose(option="strike"), faces=[5])
@@ -52,7 +52,7 @@ def test_the_one_shot_plays_through_to_rain_without_end() -> None:
     assert not table.ch("sakura").has(Condition.CHOKING)
     assert table.ch("sakura").fate is Fate.PRESENT
     assert table.state.beat == 5
-    assert table.state.decision.kind == "standoff"
+    assert table.state.decisions[0].kind == "standoff"
 
     # At the desk he lets her hand go and leaves in a whirl of leaves, without the scrolls.
     table.do("sasuke", c.Choose(option="withdraw"))

@@ -61,7 +61,7 @@ def test_every_suggested_target_is_accepted_and_every_accepted_target_suggested(
     scene: str, seed: int, seats: int, steps: int
 ) -> None:
     state = _table(scene, seed, seats, steps)
-    if state.turn is None or state.decision is not None:
+    if state.turn is None or state.decisions:
         return
     key = state.turn
     seat = state.seat(key)
@@ -81,7 +81,7 @@ def test_every_suggested_target_is_accepted_and_every_accepted_target_suggested(
 @given(seed=st.integers(0, 10_000), steps=st.integers(0, 40))
 def test_every_suggested_place_is_a_move_the_engine_takes(seed: int, steps: int) -> None:
     state = _table("castle", seed, 2, steps)
-    if state.turn is None or state.decision is not None:
+    if state.turn is None or state.decisions:
         return
     key = state.turn
     actor = c.Actor(member_id=state.seat(key).member_id or 0)

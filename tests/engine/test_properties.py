@@ -117,7 +117,9 @@ def _actor(state: SessionState, speaker: str | int) -> c.Actor:
         return STRANGER
     if isinstance(speaker, int):
         return PLAYERS[speaker]
-    key = state.turn if speaker == "turn" else state.decision.decider if state.decision else None
+    key = (
+        state.turn if speaker == "turn" else state.decisions[0].decider if state.decisions else None
+    )
     member = state.seat(key).member_id if key else None
     return c.Actor(member_id=member) if member else GM
 
@@ -224,7 +226,7 @@ def test_whole_scenes_with_interruptions_keep_every_invariant(seed, defenders, n
             actor = _actor(state, speaker)
             state = _step(state, actor, _resolve(state, actor, command, rng), rng, history)
             continue
-        if state.turn is None and state.decision is None:
+        if state.turn is None and not state.decisions:
             break
         actor, command = next_move(state, rng)
         state = _step(state, actor, command, rng, history)

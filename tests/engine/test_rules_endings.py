@@ -24,7 +24,7 @@ def sakura_downs_sasuke() -> Table:
     table = breach()
     table.do("gm", c.Set(character="sasuke", field="vitality", value=3))
     table.do("sakura", c.Jutsu(name="obi_dagger", target="sasuke"), faces=[15, 2, 1])
-    assert table.state.decision is not None and table.state.decision.decider == "sakura"
+    assert table.state.decisions and table.state.decisions[0].decider == "sakura"
     return table
 
 

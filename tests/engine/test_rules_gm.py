@@ -124,7 +124,7 @@ def test_undo_restores_the_exact_state_before_the_last_turn() -> None:
     table = sasukes_turn_in_the_office()
     before = table.state
     table.do("sasuke", c.Jutsu(name="chidori", target="sakura"), faces=[20, 8, 8, 8, 8, 8, 8])
-    assert table.ch("sakura").vitality == 0 and table.state.decision is not None
+    assert table.ch("sakura").vitality == 0 and table.state.decisions
     table.do("gm", c.Undo())
     assert table.state == before
 

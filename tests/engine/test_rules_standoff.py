@@ -27,7 +27,7 @@ def standoff(sakura_guards_the_desk: bool = False) -> Table:
 
 def test_the_standoff_is_offered_after_the_mercy_when_he_stands_in_the_office() -> None:
     table = standoff()
-    decision = table.state.decision
+    decision = next(iter(table.state.decisions), None)
     assert table.state.beat == 5
     assert decision is not None and decision.kind == DecisionKind.STANDOFF
     assert (decision.decider, decision.subject) == ("sasuke", "sakura")
@@ -42,7 +42,7 @@ def test_no_standoff_when_he_is_down() -> None:
     table.do("gm", c.Set(character="sasuke", field="vitality", value=3))
     table.do("sakura", c.Jutsu(name="obi_dagger", target="sasuke"), faces=[15, 2, 1])
     table.do("sakura", c.Choose(option="spare"))
-    assert table.state.decision is None and table.state.beat == 6
+    assert not table.state.decisions and table.state.beat == 6
 
 
 def test_turn_commands_wait_for_the_standoff() -> None:
@@ -81,7 +81,7 @@ def test_taking_the_scrolls_from_her_guard_is_opposed_and_may_be_lost() -> None:
     events = table.do("sasuke", c.Choose(option="take"), faces=[5, 15])
     assert [e.result for e in of_kind(events, "decision_made")] == ["kept"]
     assert castle(table.state).scrolls.at is ScrollsAt.DESK
-    assert table.state.decision is None and table.state.turn == "sakura"
+    assert not table.state.decisions and table.state.turn == "sakura"
 
 
 def test_taking_the_scrolls_from_a_downed_guardian_needs_no_check() -> None:
@@ -93,7 +93,7 @@ def test_taking_the_scrolls_from_a_downed_guardian_needs_no_check() -> None:
     table.do("gm", c.Set(character="sakura", field="vitality", value=5))
     table.do("sasuke", c.Jutsu(name="chidori", target="sakura"), faces=[10, 1, 1, 1])
     table.do("sasuke", c.Choose(option="spare"))
-    assert table.state.decision is not None and table.state.decision.kind == DecisionKind.STANDOFF
+    assert table.state.decisions and table.state.decisions[0].kind == DecisionKind.STANDOFF
     table.do("sasuke", c.Choose(option="take"), faces=[])
     assert castle(table.state).scrolls.holder == "sasuke"
 
@@ -104,7 +104,7 @@ def test_taking_the_scrolls_from_a_downed_guardian_needs_no_check() -> None:
 def test_bargaining_offers_sakura_to_yield_or_refuse() -> None:
     table = standoff()
     table.do("sasuke", c.Choose(option="bargain"))
-    decision = table.state.decision
+    decision = next(iter(table.state.decisions), None)
     assert decision is not None and decision.kind == DecisionKind.BARGAIN
     assert (decision.decider, decision.subject) == ("sakura", "sasuke")
     assert decision.options == ("yield", "refuse")
@@ -130,7 +130,7 @@ def test_refusing_keeps_the_scrolls_and_shifts_her_resolve_to_duty() -> None:
     table.do("sakura", c.Choose(option="refuse"))
     assert castle(table.state).scrolls.at is ScrollsAt.DESK
     assert table.ch("sakura").resolve == 1
-    assert table.state.decision is None and table.state.turn == "sakura"
+    assert not table.state.decisions and table.state.turn == "sakura"
 
 
 def test_gm_skip_of_the_bargain_refuses() -> None:
@@ -159,4 +159,4 @@ def test_gm_skip_of_the_standoff_holds_and_the_turn_passes() -> None:
     assert [e.result for e in of_kind(events, "decision_made")] == ["held"]
     assert table.ch("sasuke").fate is Fate.PRESENT
     assert castle(table.state).scrolls.at is ScrollsAt.DESK
-    assert table.state.decision is None and table.state.turn == "sakura"
+    assert not table.state.decisions and table.state.turn == "sakura"

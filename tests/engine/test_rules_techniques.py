@@ -415,7 +415,7 @@ def test_throat_grip_lost_leaves_the_target_free() -> None:
     table.do("sasuke", c.Jutsu(name="throat_grip", target="sakura"), faces=[5, 10])
     sakura = table.ch("sakura")
     assert not sakura.has(Condition.RESTRAINED) and not sakura.has(Condition.CHOKING)
-    assert table.state.turn == "sakura" and table.state.decision is None
+    assert table.state.turn == "sakura" and not table.state.decisions
 
 
 def test_throat_grip_ties_go_to_the_target() -> None:

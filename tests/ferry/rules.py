@@ -51,7 +51,7 @@ class Ferry(SceneRules):
 
     def on_down(self, tx: Tx, key: str) -> None:
         decider = _other(key)
-        if tx.state.decision is None and can_act(tx.state, decider):
+        if not tx.state.decisions and can_act(tx.state, decider):
             offer(tx, PASSAGE, decider, key)
 
     def decide(self, tx: Tx, decision: Decision, option: str) -> None:

@@ -90,7 +90,7 @@ def autoplay(
     spoken = 0
     for count in range(rounds * 12):
         state = chronicle.state
-        if state.round > rounds or (state.turn is None and state.decision is None):
+        if state.round > rounds or (state.turn is None and not state.decisions):
             break
         if lines and count % 7 == 3:
             speaker = rng.choice(seats)

@@ -59,7 +59,7 @@ class Crossing:
         """Scripted players fight until one falls and the other must decide the passage."""
         for _ in range(200):
             assert self.state is not None
-            if self.state.decision is not None:
+            if self.state.decisions:
                 return self.state
             self.do(*next_move(self.state, self.rng))
         raise AssertionError("nobody fell in 200 commands")
@@ -76,8 +76,8 @@ def test_the_ferry_is_registered_beside_the_castle() -> None:
 def test_the_ferry_plays_to_each_of_its_endings(seed: int, option: str, ending: str) -> None:
     table = Crossing(seed)
     state = table.until_the_passage()
-    assert state.decision is not None and state.decision.kind == "passage"
-    decider = FERRYMAN if state.decision.decider == "ferryman" else STRANGER
+    assert state.decisions and state.decisions[0].kind == "passage"
+    decider = FERRYMAN if state.decisions[0].decider == "ferryman" else STRANGER
     state = table.do(decider, c.Choose(option=option))
     assert isinstance(state.world, FerryWorld) and state.world.passage == option
     assert state.beat == 3 and state.ending is not None and state.ending.key == ending
@@ -88,7 +88,7 @@ def test_the_ferry_plays_to_each_of_its_endings(seed: int, option: str, ending: 
 def test_a_ferry_session_replays_round_trips_and_recaps() -> None:
     table = Crossing(5)
     table.until_the_passage()
-    assert table.state is not None and table.state.decision is not None
+    assert table.state is not None and table.state.decisions
     table.do(GM, c.Skip())  # the GM settles the passage with the scene's own fallback
     state = table.do(GM, c.End())
     assert state.ending is not None and state.ending.key == "safe_crossing"
