@@ -114,7 +114,7 @@ def play_rounds(seed: int, rounds: int, scene: str = "castle") -> Telling:
     watch = StallWatch()
     final = rules.data.final_beat
     for _ in range(MAX_COMMANDS_PER_ROUND * rounds):
-        if state.round > rounds or (state.turn is None and state.decision is None):
+        if state.round > rounds or (state.turn is None and not state.decisions):
             break
         if watch.stalled(state) and state.beat < final - 1:
             state = _accept(state, GM, c.Advance(), rng, rules, telling)
