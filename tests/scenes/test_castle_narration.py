@@ -30,9 +30,10 @@ OWN_LINES = {
     "throat_grip": ("choking", "throat_grip_miss"),
     "sharingan": ("sharingan_wakes",),
     "body_flicker": ("body_flicker",),
+    "hold_the_line": ("hold_the_line_defend",),
 }
-# The defenders' siege techniques are told by the siege's own moments (scenes/castle/siege.py).
-SIEGE_TECHNIQUES = {"earth_wall", "hold_the_line"}
+# The earth wall is told by the siege's own moments (scenes/castle/siege.py).
+SIEGE_TECHNIQUES = {"earth_wall"}
 SENTENCE = re.compile(r"(?<=[.!?])[\"”’]?\s+")
 SEEDS = range(40)
 
