@@ -27,11 +27,12 @@ def tell(line: str, fields: Mapping[str, object]) -> str:
     """``line`` with its fields filled; a label (a technique's or a place's name, written in
     sentence case) is told with its first letter lowered when it falls mid-sentence."""
     told: list[str] = []
-    for literal, name, spec, _ in string.Formatter().parse(line):
+    formatter = string.Formatter()
+    for literal, name, spec, conversion in formatter.parse(line):
         told.append(literal)
         if name is None:
             continue
-        value = format(fields[name], spec or "")
+        value = format(formatter.convert_field(fields[name], conversion), spec or "")
         if name in LABELS and not _SENTENCE_START.search("".join(told)):
             value = value[:1].lower() + value[1:]
         told.append(value)
