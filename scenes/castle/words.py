@@ -35,6 +35,9 @@ class CastleMoment(StrEnum):
     HESITATION = "hesitation"
     CHOKING = "choking"
     BODY_FLICKER = "body_flicker"
+    # --- techniques: a moment of a technique's own (its hits and misses are told from its own
+    # lines, <technique>_<moment>, in narration.toml) ---
+    SHARINGAN_WAKES = "sharingan_wakes"
     SIEGE_HOLDS = "siege_holds"
     SIEGE_FALLS = "siege_falls"
     MERCY_WITHHELD = "mercy_withheld"
@@ -45,9 +48,6 @@ class CastleMoment(StrEnum):
     STANDOFF_BARGAIN = "standoff_bargain"
     STANDOFF_YIELD = "standoff_yield"
     STANDOFF_REFUSE = "standoff_refuse"
-    # --- techniques: a moment a technique of its own tells (its hits and misses are told from
-    # its own lines, <technique>_<moment>, in narration.toml) ---
-    SHARINGAN_WAKES = "sharingan_wakes"
 
 
 PLACEHOLDERS: Mapping[str, frozenset[str]] = {
@@ -64,6 +64,7 @@ PLACEHOLDERS: Mapping[str, frozenset[str]] = {
     CastleMoment.HESITATION: ACTOR,
     CastleMoment.CHOKING: PAIR,
     CastleMoment.BODY_FLICKER: ACTOR,
+    CastleMoment.SHARINGAN_WAKES: ACTOR,  # techniques
     CastleMoment.SIEGE_HOLDS: frozenset({"amount"}),
     CastleMoment.SIEGE_FALLS: NONE,
     CastleMoment.MERCY_WITHHELD: NONE,
@@ -74,8 +75,6 @@ PLACEHOLDERS: Mapping[str, frozenset[str]] = {
     CastleMoment.STANDOFF_BARGAIN: PAIR,
     CastleMoment.STANDOFF_YIELD: PAIR,
     CastleMoment.STANDOFF_REFUSE: PAIR,
-    # --- techniques ---
-    CastleMoment.SHARINGAN_WAKES: ACTOR,
 }
 
 
@@ -86,14 +85,13 @@ ACTION_MOMENTS: frozenset[str] = frozenset(
         CastleMoment.DOOR_OPEN,
         CastleMoment.DOOR_BURST,
         CastleMoment.DOOR_HOLDS,
+        CastleMoment.SHARINGAN_WAKES,  # techniques
         CastleMoment.SCROLLS_HIDE,
         CastleMoment.SCROLLS_TAKE,
         CastleMoment.SCROLLS_TAKE_FAILS,
         CastleMoment.SCROLLS_GUARD,
         CastleMoment.CHOKING,
         CastleMoment.BODY_FLICKER,
-        # --- techniques ---
-        CastleMoment.SHARINGAN_WAKES,
     }
 )
 
