@@ -51,6 +51,7 @@ def strike_or_force(tx: Tx, key: str, technique: Technique, targets: tuple[str, 
 
 def sharingan(tx: Tx, key: str, technique: Technique, targets: tuple[str, ...]) -> None:
     tx.emit(ev.EvasionChanged(seat=key, bonus=numbers(tx).sharingan_evasion, mark=SHARINGAN))
+    tx.narrate(CastleMoment.SHARINGAN_WAKES, actor=key)
 
 
 def throat_grip(tx: Tx, key: str, technique: Technique, targets: tuple[str, ...]) -> None:

@@ -36,6 +36,9 @@ class CastleMoment(StrEnum):
     HESITATION = "hesitation"
     CHOKING = "choking"
     BODY_FLICKER = "body_flicker"
+    # --- techniques: a moment of a technique's own (its hits and misses are told from its own
+    # lines, <technique>_<moment>, in narration.toml) ---
+    SHARINGAN_WAKES = "sharingan_wakes"
     SIEGE_HOLDS = "siege_holds"
     SIEGE_FALLS = "siege_falls"
     MERCY_WITHHELD = "mercy_withheld"
@@ -79,6 +82,7 @@ PLACEHOLDERS: Mapping[str, frozenset[str]] = {
     CastleMoment.HESITATION: ACTOR,
     CastleMoment.CHOKING: PAIR,
     CastleMoment.BODY_FLICKER: ACTOR,
+    CastleMoment.SHARINGAN_WAKES: ACTOR,  # techniques
     CastleMoment.SIEGE_HOLDS: frozenset({"amount"}),
     CastleMoment.SIEGE_FALLS: NONE,
     CastleMoment.MERCY_WITHHELD: NONE,
@@ -116,6 +120,7 @@ ACTION_MOMENTS: frozenset[str] = frozenset(
         CastleMoment.DOOR_OPEN,
         CastleMoment.DOOR_BURST,
         CastleMoment.DOOR_HOLDS,
+        CastleMoment.SHARINGAN_WAKES,  # techniques
         CastleMoment.SCROLLS_HIDE,
         CastleMoment.SCROLLS_TAKE,
         CastleMoment.SCROLLS_TAKE_FAILS,
