@@ -357,10 +357,20 @@ def describe(event: SceneEvent, state: SessionState) -> str | None:
     """A short fact for the siege's events."""
     match event:
         case SiegeEventDrawn():
-            waits = f": {name_of(state, event.decider)} chooses" if event.decider else ""
-            return f"Siege event: {book().event(event.event).name.lower()}{waits}."
+            return _drawn_fact(event, state)
         case SiegeEventAnswered():
             summary = book().event(event.event).choice(event.choice).summary
             who = name_of(state, event.seat) if event.seat else "Unanswered, by default"
             return f"{who}: {event.choice} ({summary}); the north wing at {event.integrity}."
     return soldiers.describe(event, state)
+
+
+def _drawn_fact(event: SiegeEventDrawn, state: SessionState) -> str:
+    """The event drawn, and its choices with what each does (the buttons show only their keys)."""
+    drawn_event = book().event(event.event)
+    name = drawn_event.name.lower()
+    if event.decider is None:
+        return f"Siege event: {name} (no defender at the wall)."
+    choices = "; ".join(f"{c.key}: {c.summary}" for c in drawn_event.choices)
+    who = name_of(state, event.decider)
+    return f"Siege event: {name}. A defender at the wall ({who} first) chooses — {choices}."

@@ -170,3 +170,15 @@ def test_the_next_rounds_event_waits_for_the_defenders_next_turn() -> None:
     kinds = [e.kind for e in events]
     assert kinds.index("decision_offered") > kinds.index("turn_started")
     assert pending(table).decider == "defender_1" and table.state.turn == "defender_1"
+
+
+def test_the_events_fact_says_what_each_choice_does() -> None:
+    from scenes.castle.rules import CASTLE
+
+    table = at_the_wall()
+    (drawn,) = of_kind(table.events, "siege_event_drawn")
+    fact = CASTLE.describe(drawn, table.state) or ""
+    event = book().event(drawn.event)
+    assert fact.startswith(f"Siege event: {event.name.lower()}.") and "Ren 1 first" in fact
+    for choice in event.choices:
+        assert f"{choice.key}: {choice.summary}" in fact
