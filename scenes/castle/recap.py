@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from scenes.castle.siege import DECISIONS as SIEGE_DECISIONS
 from scenes.castle.words import (
     AMBUSH,
     CastleMoment,
@@ -136,6 +137,10 @@ class CastleReader(Reader):
             )
 
     def made(self, r: int, e: ev.DecisionMade) -> None:
+        if e.of in SIEGE_DECISIONS:  # a key moment, not a deed of the pair's story
+            self.night.choices.append((r, e.decider, e.option, e.result))
+            self.moment(r, f"**{self.name(e.decider)} chooses {e.option}**: {e.result}.")
+            return
         mercy = self.night.mercies[-1] if self.night.mercies else None
         if mercy is not None and mercy.option is None and e.decider == mercy.decider:
             mercy.option, mercy.result = e.option, e.result
