@@ -25,6 +25,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from cogs.voices import Voices
 
 if TYPE_CHECKING:
+    from cogs.outbox import Outbox
     from db.sessions import SessionService
     from db.shards import Shards
     from db.store import Store
@@ -256,9 +257,11 @@ class CastleBot(commands.Bot):
         self.store = store
         self._chart_pool: ProcessPoolExecutor | None = None
         self.service: SessionService
+        self.outbox: Outbox
         self.voices = Voices(self)
 
     async def setup_hook(self) -> None:
+        from cogs.outbox import Outbox
         from cogs.views import register_views
         from db.sessions import SessionService
 
@@ -275,6 +278,10 @@ class CastleBot(commands.Bot):
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         register_views(self)
+        # Lines stored before a crash and never posted: posted now, before the gateway brings
+        # any new command, so they keep their place and a retry of one finds it posted.
+        self.outbox = Outbox(self)
+        await self.outbox.drain()
         settle_garbage_collector()
         if self.settings.dev_guild_id and shards is None:  # sharded: only the owner's /sync
             guild = discord.Object(id=self.settings.dev_guild_id)

@@ -31,6 +31,8 @@ S = TypeVar("S")
 Callback: TypeAlias = Callable[[S, discord.Interaction[Any]], Coroutine[Any, Any, None]]
 
 log = logging.getLogger("castle.cogs")
+# The engine's option names as the slash commands name them (for the transcript).
+TYPED_OPTIONS = {"seats": "defenders"}
 NO_SESSION = "There is no open session in this channel. A GM can start one with `/gm open`."
 NOT_GM = (
     "Only this session's GM, members with Manage Channels or Manage Server, or the "
@@ -170,6 +172,8 @@ async def play_here(interaction: Interaction, command: cmd.Command, gm: bool = F
     ran = await service.run(interaction.channel_id or 0, actor_of(interaction, gm), command)
     if isinstance(ran.outcome, Refused):
         await refuse(interaction, ran.outcome.message)
+        if ran.repeat is not None and ran.session_id is not None:
+            await interaction.client.outbox.unstick(ran.session_id, ran.repeat)
         return None
     log.info(
         "session %s v%s: %s by %s", ran.session_id, ran.version, command.kind, interaction.user.id
@@ -221,19 +225,50 @@ def turn_ping(outcome: Accepted) -> tuple[str | None, discord.AllowedMentions]:
     return announcement
 
 
-async def speak_as(
-    interaction: Interaction, name: str, shown: Callable[[bool], discord.Embed]
+async def deliver(
+    interaction: Interaction, ran: Ran, post: Callable[[], Coroutine[Any, Any, None]]
 ) -> None:
-    """Post a line as ``name`` through the channel's webhook (``shown(False)``: the embed
-    without the name, which the webhook carries); where the bot may not, as its own embed with
-    the name on it (``shown(True)``). The player's own answer is cleared away."""
-    voices, channel = interaction.client.voices, interaction.channel
-    if not voices.may_speak(channel, interaction.app_permissions):
-        await interaction.response.send_message(embed=shown(True))
+    """Post what ``ran`` stored (``post``), then tell the outbox it is in the channel. When the
+    answer fails (the interaction expired, say), the line is posted late, as a restart would;
+    only if that fails too does the error go on (the line then waits for the member's retry, or
+    the next start)."""
+    bot = interaction.client
+    if not ran.outboxed or ran.session_id is None:
+        await post()
         return
-    await interaction.response.defer(ephemeral=True, thinking=True)
-    if not await voices.speak(channel, name, shown(False)):
-        await channel.send(embed=shown(True))
+    line = (ran.session_id, ran.version)
+    with bot.outbox.answering(*line):
+        try:
+            await post()
+        except discord.HTTPException as error:
+            log.warning("the answer to session %s v%s failed (%s)", *line, error)
+            if not await bot.outbox.post_now(*line):
+                raise
+            return
+        await bot.service.posted(*line)
+
+
+async def speak_as(
+    interaction: Interaction, ran: Ran, name: str, shown: Callable[[bool], discord.Embed]
+) -> None:
+    """Post the line ``ran`` stored as ``name`` through the channel's webhook (``shown(False)``:
+    the embed without the name, which the webhook carries); where the bot may not, as its own
+    embed with the name on it (``shown(True)``). The player's own answer is cleared away."""
+    voices, channel = interaction.client.voices, interaction.channel
+
+    async def answer() -> None:
+        await interaction.response.send_message(embed=shown(True))
+
+    if not voices.may_speak(channel, interaction.app_permissions):
+        await deliver(interaction, ran, answer)
+        return
+
+    async def voiced() -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        if not await voices.speak(channel, name, shown(False)):
+            await channel.send(embed=shown(True))
+
+    await deliver(interaction, ran, voiced)
     await interaction.delete_original_response()
 
 

@@ -13,11 +13,13 @@ from discord.ext import commands
 from cogs import chart_process, render
 from cogs.common import (
     GM_PERMISSIONS,
+    TYPED_OPTIONS,
     Interaction,
     accepted,
     actor_of,
     character_choices,
     current_state,
+    deliver,
     gm_only,
     matching,
     play_here,
@@ -43,7 +45,7 @@ from scenes.engine.limits import (
     VALUE_HIGH,
     VALUE_LOW,
 )
-from scenes.engine.recap import Course, course, recap_pages
+from scenes.engine.recap import Course, course, describe, recap_pages
 from scenes.engine.registry import find_scene, scene_keys
 from scenes.engine.session import Refused, scene_named
 from scenes.engine.state import Skill
@@ -146,8 +148,13 @@ class GM(commands.GroupCog, group_name="gm", group_description="Game master comm
     ) -> None:
         """Post a narration."""
         ran = await play_here(interaction, cmd.Narrate(text=text), gm=True)
-        if ran is not None:
+        if ran is None:
+            return
+
+        async def post() -> None:
             await interaction.response.send_message(embed=render.narration_embed(text))
+
+        await deliver(interaction, ran, post)
 
     @app_commands.command(name="check")
     @gm_only()
@@ -219,7 +226,10 @@ class GM(commands.GroupCog, group_name="gm", group_description="Game master comm
         spoke = accepted(ran).events[-1]
         assert isinstance(spoke, ev.NpcSpoke)
         await speak_as(
-            interaction, spoke.name, lambda named: render.npc_embed(spoke.name, spoke.text, named)
+            interaction,
+            ran,
+            spoke.name,
+            lambda named: render.npc_embed(spoke.name, spoke.text, named),
         )
 
     @app_commands.command(name="skip")
@@ -413,12 +423,13 @@ class Recap:
     messages: list[list[discord.Embed]]
     transcript: str
     chart: bytes | None
+    chart_text: str = ""  # the chart's description, for screen readers
 
     def posts(self, heading: str | None = None) -> list[render.RecapPost]:
         """Each message's send arguments, with fresh files (a sent file is closed after)."""
         content = heading or self.link
         return render.recap_posts(
-            self.session_id, content, self.messages, self.transcript, self.chart
+            self.session_id, content, self.messages, self.transcript, self.chart, self.chart_text
         )
 
 
@@ -426,13 +437,15 @@ async def build_recap(bot: CastleBot, stored: StoredSession, final: bool) -> Rec
     """The one recap builder: pages, transcript and chart of a stored session."""
     log = await bot.service.log(stored.id)
     pages = recap_pages(stored.state, log, final=final)
-    chart = await draw_chart(bot, course(stored.state, log))
+    plotted = course(stored.state, log)
+    chart = await draw_chart(bot, plotted)
     return Recap(
         session_id=stored.id,
         link=f"Session #{stored.id} in <#{stored.record.channel_id}>",
         messages=render.recap_messages(pages),
-        transcript=transcript(stored.state, log),
+        transcript=transcript(stored.state, log, TYPED_OPTIONS),
         chart=chart,
+        chart_text=describe(plotted) if plotted is not None else "",
     )
 
 

@@ -137,7 +137,7 @@ class Players(commands.Cog):
         def shown(named: bool) -> discord.Embed:
             return render.pose_embed(state, key, command.kind, text, named=named)
 
-        await speak_as(interaction, state.character(key).name, shown)
+        await speak_as(interaction, ran, state.character(key).name, shown)
 
     @app_commands.command(name="jutsu")
     @app_commands.guild_only()

@@ -343,8 +343,11 @@ def _page_embeds(page: RecapPage) -> list[discord.Embed]:
     ]
 
 
-def recap_files(session_id: int, transcript: str | None, chart: bytes | None) -> list[discord.File]:
-    """The recap's attachments, made fresh for each send (a sent file is closed after)."""
+def recap_files(
+    session_id: int, transcript: str | None, chart: bytes | None, chart_text: str = ""
+) -> list[discord.File]:
+    """The recap's attachments, made fresh for each send (a sent file is closed after); the
+    chart carries its description (alt text, for screen readers)."""
     import io  # kept local: this helper is the only one in this module that needs it
 
     files = []
@@ -355,7 +358,13 @@ def recap_files(session_id: int, transcript: str | None, chart: bytes | None) ->
             )
         )
     if chart is not None:
-        files.append(discord.File(io.BytesIO(chart), filename=f"session-{session_id}-chart.png"))
+        files.append(
+            discord.File(
+                io.BytesIO(chart),
+                filename=f"session-{session_id}-chart.png",
+                description=chart_text or None,
+            )
+        )
     return files
 
 
@@ -373,6 +382,7 @@ def recap_posts(
     messages: list[list[discord.Embed]],
     transcript: str | None,
     chart: bytes | None,
+    chart_text: str = "",
 ) -> list[RecapPost]:
     """Each recap message's send arguments: the content on the first, the files on the last."""
     posts: list[RecapPost] = []
@@ -381,7 +391,7 @@ def recap_posts(
         if index == 0:
             post["content"] = clip(content, MESSAGE_CONTENT)
         if index == len(messages) - 1:
-            post["files"] = recap_files(session_id, transcript, chart)
+            post["files"] = recap_files(session_id, transcript, chart, chart_text)
         posts.append(post)
     return posts
 

@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from cogs import render
-from cogs.common import Interaction, accepted, guarded, play_session, refuse, turn_ping
+from cogs.common import (
+    Interaction,
+    accepted,
+    deliver,
+    guarded,
+    play_session,
+    refuse,
+    turn_ping,
+)
 from cogs.contract import CheckedModal
 from db.sessions import Ran
 from scenes.engine import commands as cmd
@@ -259,9 +267,13 @@ async def reply_with_outcome(
     outcome = accepted(ran)
     content, mentions = turn_ping(outcome)
     view = decision_view(ran.session_id or 0, outcome.state)
-    await interaction.response.send_message(
-        content=content,
-        embed=render.outcome_embed(outcome.state, outcome.events, title, actor),
-        view=view or discord.utils.MISSING,
-        allowed_mentions=mentions,
-    )
+
+    async def post() -> None:
+        await interaction.response.send_message(
+            content=content,
+            embed=render.outcome_embed(outcome.state, outcome.events, title, actor),
+            view=view or discord.utils.MISSING,
+            allowed_mentions=mentions,
+        )
+
+    await deliver(interaction, ran, post)

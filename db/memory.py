@@ -7,10 +7,12 @@ from datetime import datetime
 from db.errors import ChannelBusy, SeatConflict, SessionNotFound, VersionConflict
 from db.models import (
     LogEntry,
+    Repeat,
     SeatRecord,
     ServerSettings,
     SessionRecord,
     StoredSession,
+    Unposted,
     seat_records,
     utcnow,
 )
@@ -26,6 +28,8 @@ class MemoryStore:
         self._sessions: dict[int, StoredSession] = {}
         self._log: dict[int, list[LogEntry]] = {}
         self._settings: dict[int, ServerSettings] = {}
+        # (session, version) -> the line and when it was posted late (None: not yet)
+        self._outbox: dict[tuple[int, int], tuple[str, datetime | None]] = {}
 
     async def create(
         self,
@@ -70,6 +74,7 @@ class MemoryStore:
         *,
         at: datetime | None = None,
         turn_deadline: datetime | None = None,
+        post: str | None = None,
     ) -> int:
         stored = self._sessions.get(session_id)
         if stored is None:
@@ -92,7 +97,35 @@ class MemoryStore:
             at=at,
         )
         self._log[session_id].append(entry)
+        if post is not None:
+            self._outbox[(session_id, version)] = (post, None)
         return version
+
+    async def unposted(self, shards: Shards | None = None) -> list[Unposted]:
+        lines = []
+        for (session_id, version), (_, late) in sorted(self._outbox.items()):
+            record = self._sessions[session_id].record
+            if late is None and (shards is None or shards.owns(record.guild_id)):
+                entry = self._log[session_id][version - 1]
+                lines.append(
+                    Unposted(guild_id=record.guild_id, channel_id=record.channel_id, entry=entry)
+                )
+        return lines
+
+    async def posted(self, session_id: int, version: int, late: datetime | None = None) -> None:
+        line = self._outbox.pop((session_id, version), None)
+        if line is not None and late is not None:
+            self._outbox[(session_id, version)] = (line[0], late)
+
+    async def repeated(
+        self, session_id: int, actor_id: int, kind: str, text: str, since: datetime
+    ) -> Repeat | None:
+        for (session, version), (line, late) in sorted(self._outbox.items(), reverse=True):
+            entry = self._log[session][version - 1]
+            wanted = (session_id, actor_id, kind, text)
+            if (session, entry.actor_id, entry.kind, line) == wanted and entry.at >= since:
+                return Repeat(version, late is not None)
+        return None
 
     async def load(self, session_id: int) -> StoredSession | None:
         return self._sessions.get(session_id)

@@ -126,3 +126,28 @@ def seat_records(state: SessionState) -> tuple[SeatRecord, ...]:
         )
         for seat in state.seats
     )
+
+
+class Unposted(Frozen):
+    """A line stored in the outbox and not posted yet: its session's channel, and its log entry
+    (the command and the events to post from)."""
+
+    guild_id: int
+    channel_id: int
+    entry: LogEntry
+
+    @property
+    def session_id(self) -> int:
+        return self.entry.session_id
+
+    @property
+    def version(self) -> int:
+        return self.entry.version
+
+
+class Repeat(NamedTuple):
+    """A line like the one asked for, stored a moment ago and not answered by its own command:
+    ``posted`` when it is in the channel already (posted at a start), else it is still to be."""
+
+    version: int
+    posted: bool

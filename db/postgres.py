@@ -2,7 +2,8 @@
 
 The same contract as SqliteStore: a commit is one transaction (its log entry, whose primary key
 ``(session_id, version)`` turns away a second write at the same version, the session's row at
-the expected version only, its snapshot, its seats when they changed), and returns after COMMIT.
+the expected version only, its snapshot, its seats when they changed, its outbox line if any),
+and returns after COMMIT.
 """
 
 from __future__ import annotations
@@ -24,16 +25,32 @@ from db.errors import (
     VersionConflict,
 )
 from db.migrate import POSTGRES_MIGRATIONS_DIR, migrations
-from db.models import LogEntry, SeatRecord, ServerSettings, SessionRecord, StoredSession, utcnow
+from db.models import (
+    LogEntry,
+    Repeat,
+    SeatRecord,
+    ServerSettings,
+    SessionRecord,
+    StoredSession,
+    Unposted,
+    utcnow,
+)
 from db.shards import Shards
 from db.store import (
+    INSERT_OUTBOX,
     LOADED,
+    POSTED,
+    POSTED_LATE,
     RECORD_COLUMNS,
+    REPEATED,
     SAVE_SETTINGS,
+    UNPOSTED,
+    UNPOSTED_ORDER,
     SeatMemory,
     Write,
     log_entry,
     session_record,
+    unposted_line,
 )
 from scenes.engine import commands as cmd
 from scenes.engine.session import Accepted
@@ -67,6 +84,10 @@ _OF_GUILD = _numbered(
     f"SELECT {RECORD_COLUMNS} FROM sessions AS s WHERE s.guild_id = ? ORDER BY id DESC"
 )
 _SAVE_SETTINGS = _numbered(SAVE_SETTINGS)
+_INSERT_OUTBOX = _numbered(INSERT_OUTBOX)
+_REPEATED = _numbered(REPEATED)
+_POSTED = _numbered(POSTED)
+_POSTED_LATE = _numbered(POSTED_LATE)
 _NEW_SESSION = (
     "INSERT INTO sessions (guild_id, channel_id, scene, gm_id, status, created_at, updated_at, "
     "version) VALUES ($1, $2, $3, $4, $5, $6, $6, 0) RETURNING id"
@@ -259,13 +280,14 @@ class PostgresStore:
         *,
         at: datetime | None = None,
         turn_deadline: datetime | None = None,
+        post: str | None = None,
     ) -> int:
         write = self._seats.write(
             session_id, expected_version, actor, command, accepted, at, turn_deadline
-        )
+        )._replace(post=post)
         try:
             async with self._pool.acquire() as conn:
-                if write.seats is None:
+                if write.seats is None and write.post is None:  # most: one statement
                     await _commit_at_once(conn, write)
                 else:
                     async with conn.transaction():
@@ -303,6 +325,26 @@ class PostgresStore:
             after,
         )
         return [log_entry(session_id, row) for row in rows]
+
+    async def unposted(self, shards: Shards | None = None) -> list[Unposted]:
+        if shards is None:
+            rows = await self._pool.fetch(UNPOSTED + UNPOSTED_ORDER)
+        else:
+            query = f"{UNPOSTED} AND ((s.guild_id >> 22) % $1) = ANY($2::int[]){UNPOSTED_ORDER}"
+            rows = await self._pool.fetch(query, shards.count, list(shards.ids))
+        return [unposted_line(row) for row in rows]
+
+    async def posted(self, session_id: int, version: int, late: datetime | None = None) -> None:
+        if late is None:
+            await self._pool.execute(_POSTED, session_id, version)
+        else:
+            await self._pool.execute(_POSTED_LATE, late, session_id, version)
+
+    async def repeated(
+        self, session_id: int, actor_id: int, kind: str, text: str, since: datetime
+    ) -> Repeat | None:
+        row = await self._pool.fetchrow(_REPEATED, session_id, actor_id, kind, text, since)
+        return None if row is None else Repeat(row[0], bool(row[1]))
 
     async def seats(self, session_id: int) -> list[SeatRecord]:
         rows = await self._pool.fetch(
@@ -404,6 +446,8 @@ async def _write(conn: asyncpg.Connection, write: Write) -> None:
             await conn.execute(_INSERT_SEATS, session_id, *columns)
         except asyncpg.UniqueViolationError:  # one member in two seats
             raise SeatConflict(session_id) from None
+    if write.post is not None:
+        await conn.execute(_INSERT_OUTBOX, session_id, write.version, write.post)
 
 
 async def schema_version(conn: asyncpg.Connection) -> int:

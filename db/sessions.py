@@ -13,7 +13,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from db.errors import ChannelBusy, SessionNotFound, VersionConflict
-from db.models import LogEntry, ServerSettings, SessionRecord, StoredSession, utcnow
+from db.models import (
+    LogEntry,
+    Repeat,
+    ServerSettings,
+    SessionRecord,
+    StoredSession,
+    Unposted,
+    utcnow,
+)
 from db.shards import Shards
 from db.store import Store
 from scenes.engine import commands as cmd
@@ -23,6 +31,17 @@ from scenes.engine.state import SessionState, Status
 
 RETRIES = 8
 TIMEOUT_REASON = "the turn timed out"
+# A line the member sends again within this while, the same words as one of theirs that is in
+# the story but was never answered by its own command (the bot died, or its answer failed), is
+# that line retried: it is not stored twice (README, "Stored posts").
+RETRY_WINDOW = timedelta(minutes=10)
+ALREADY_POSTED = (
+    "That line is already in the story and in the channel (posted once, late); it is not "
+    "stored again."
+)
+STILL_TO_POST = (
+    "That line is already in the story and is being posted; it is not stored a second time."
+)
 
 Guard = Callable[[StoredSession], bool]
 
@@ -38,6 +57,8 @@ class Ran:
 
     outcome: Outcome
     session: SessionRecord | None
+    outboxed: bool = False  # the command stored a line to post (the cog marks it posted)
+    repeat: Repeat | None = None  # refused as the retry of this stored line
 
     @property
     def accepted(self) -> bool:
@@ -135,9 +156,18 @@ class SessionService:
     async def run_session(self, session_id: int, actor: cmd.Actor, command: cmd.Command) -> Ran:
         """Play ``command`` on a session by id (an ended one refuses everything)."""
         async with self._lock(session_id):
-            ran = await self._decide(session_id, actor, command)
+            ran = await self._repeated(session_id, actor, command)
+            ran = ran or await self._decide(session_id, actor, command)
         assert ran is not None
         return ran
+
+    async def unposted(self) -> list[Unposted]:
+        """The stored lines not posted yet (this process's shards' only), in order."""
+        return await self.store.unposted(self.shards)
+
+    async def posted(self, session_id: int, version: int, late: bool = False) -> None:
+        """The line ``version`` stored is in its channel (``late``: posted at a start)."""
+        await self.store.posted(session_id, version, self._clock() if late else None)
 
     def due(self, now: datetime | None = None) -> list[SessionRecord]:
         """Open sessions whose turn deadline has passed."""
@@ -183,6 +213,20 @@ class SessionService:
         self._open.clear()
         self._channels.clear()
 
+    async def _repeated(
+        self, session_id: int, actor: cmd.Actor, command: cmd.Command
+    ) -> Ran | None:
+        """A refusal when ``command`` repeats a line of the member's that no answer reached."""
+        text = posted_text(command)
+        if text is None:
+            return None
+        since = self._clock() - RETRY_WINDOW
+        found = await self.store.repeated(session_id, actor.member_id, command.kind, text, since)
+        if found is None:
+            return None
+        stored = await self._live(session_id)
+        return Ran(Refused(message=_repeat_message(found)), stored.record, repeat=found)
+
     async def _decide(
         self,
         session_id: int,
@@ -201,22 +245,30 @@ class SessionService:
             if isinstance(outcome, Refused):
                 return Ran(outcome, stored.record)
             try:
-                return Ran(outcome, await self._commit(stored, actor, command, outcome))
+                return await self._commit(stored, actor, command, outcome)
             except VersionConflict:
                 self._forget(session_id)  # another writer got there first
         raise VersionConflict(session_id, version)
 
     async def _commit(
         self, stored: StoredSession, actor: cmd.Actor, command: cmd.Command, outcome: Accepted
-    ) -> SessionRecord:
+    ) -> Ran:
         now = self._clock()
         deadline = await self._deadline(stored, outcome, now)
+        post = posted_text(command)
         version = await self.store.commit(
-            stored.id, stored.version, actor, command, outcome, at=now, turn_deadline=deadline
+            stored.id,
+            stored.version,
+            actor,
+            command,
+            outcome,
+            at=now,
+            turn_deadline=deadline,
+            post=post,
         )
         record = stored.record.after(outcome.state, version, now, deadline)
         self._cache(StoredSession(record=record, state=outcome.state))
-        return record
+        return Ran(outcome, record, outboxed=post is not None)
 
     async def _deadline(
         self, before: StoredSession, outcome: Accepted, now: datetime
@@ -270,3 +322,17 @@ def _new_turn(before: SessionState, outcome: Accepted) -> bool:
     if before.decisions != after.decisions:
         return True
     return any(isinstance(event, ev.TurnStarted | ev.Undone) for event in outcome.events)
+
+
+def posted_text(command: cmd.Command) -> str | None:
+    """The words a command has the bot post, kept in the outbox with its commit: a line, an
+    action, an NPC's line, a narration, or a turn's pose (None: nothing of the member's)."""
+    if isinstance(command, cmd.Act | cmd.Say | cmd.Narrate | cmd.Npc):
+        return command.text
+    if isinstance(command, cmd.Jutsu | cmd.Defend | cmd.Move | cmd.Interact):
+        return command.pose
+    return None
+
+
+def _repeat_message(found: Repeat) -> str:
+    return ALREADY_POSTED if found.posted else STILL_TO_POST

@@ -28,10 +28,12 @@ from db.errors import (
 from db.migrate import latest_version, migrate, schema_version
 from db.models import (
     LogEntry,
+    Repeat,
     SeatRecord,
     ServerSettings,
     SessionRecord,
     StoredSession,
+    Unposted,
     ending_key,
     seat_records,
     utcnow,
@@ -79,11 +81,30 @@ class Store(Protocol):
         *,
         at: datetime | None = None,
         turn_deadline: datetime | None = None,
+        post: str | None = None,
     ) -> int:
         """Record ``command`` as version ``expected_version + 1`` and return that version.
 
-        Raises ``VersionConflict`` when the session is no longer at ``expected_version``.
+        ``post``: the line the bot posts for this command, kept in the outbox, in the same
+        transaction, until ``posted``. Raises ``VersionConflict`` when the session is no longer
+        at ``expected_version``.
         """
+        ...
+
+    async def unposted(self, shards: Shards | None = None) -> list[Unposted]:
+        """The outbox's lines not posted yet, in order (``shards``' servers' only if given)."""
+        ...
+
+    async def posted(self, session_id: int, version: int, late: datetime | None = None) -> None:
+        """The line is in its channel: by its command's answer (forgotten), or ``late``, at a
+        start (kept, with that moment, so a player's retry of it is known for one)."""
+        ...
+
+    async def repeated(
+        self, session_id: int, actor_id: int, kind: str, text: str, since: datetime
+    ) -> Repeat | None:
+        """The member's latest ``kind`` line of this ``text`` stored since ``since`` that its
+        own command never answered (unposted, or posted late), if any."""
         ...
 
     async def load(self, session_id: int) -> StoredSession | None: ...
@@ -154,6 +175,21 @@ _NEW_SESSION = (
     "INSERT INTO sessions (guild_id, channel_id, scene, gm_id, status, created_at, updated_at, "
     "version) VALUES (?, ?, ?, ?, ?, ?, ?, 0)"
 )
+INSERT_OUTBOX = "INSERT INTO outbox (session_id, version, text) VALUES (?, ?, ?)"
+UNPOSTED = (
+    "SELECT s.guild_id, s.channel_id, l.session_id, l.version, l.actor_id, l.command, l.events, "
+    "l.at FROM outbox AS o JOIN log AS l ON l.session_id = o.session_id AND "
+    "l.version = o.version JOIN sessions AS s ON s.id = o.session_id WHERE o.posted_at IS NULL"
+)
+UNPOSTED_ORDER = " ORDER BY o.session_id, o.version"
+REPEATED = (
+    "SELECT o.version, o.posted_at IS NOT NULL FROM outbox AS o JOIN log AS l "
+    "ON l.session_id = o.session_id AND l.version = o.version WHERE o.session_id = ? "
+    "AND l.actor_id = ? AND l.kind = ? AND o.text = ? AND l.at >= ? "
+    "ORDER BY o.version DESC LIMIT 1"
+)
+POSTED_LATE = "UPDATE outbox SET posted_at = ? WHERE session_id = ? AND version = ?"
+POSTED = "DELETE FROM outbox WHERE session_id = ? AND version = ?"
 SAVE_SETTINGS = (
     "INSERT INTO settings (guild_id, recap_channel_id, gm_role_id, turn_timeout_minutes) "
     "VALUES (?, ?, ?, ?) ON CONFLICT (guild_id) DO UPDATE SET "
@@ -179,6 +215,7 @@ class Write(NamedTuple):
     at: datetime
     turn_deadline: datetime | None
     seats: tuple[SeatRecord, ...] | None  # None: the seats did not change
+    post: str | None = None  # the line for the outbox (None: nothing to post from it)
 
     @property
     def version(self) -> int:
@@ -251,6 +288,11 @@ def loaded_session(row: Sequence[Any]) -> StoredSession:
     return StoredSession(record=session_record(row), state=state)
 
 
+def unposted_line(row: Sequence[Any]) -> Unposted:
+    guild_id, channel_id, session_id, *entry = row
+    return Unposted(guild_id=guild_id, channel_id=channel_id, entry=log_entry(session_id, entry))
+
+
 def log_entry(session_id: int, row: Sequence[Any]) -> LogEntry:
     version, actor_id, command, events, at = row
     return LogEntry(
@@ -281,7 +323,8 @@ class SqliteStore:
 
     Every call is one hop to that thread: a commit runs there whole, ``BEGIN IMMEDIATE``, the
     log entry (its primary key turns away a second write at the same version), the session's
-    row (only at the expected version), its snapshot, its seats when they changed, ``COMMIT``.
+    row (only at the expected version), its snapshot, its seats when they changed, the line it
+    has the bot post (the outbox) if any, ``COMMIT``.
     The thread runs one call at a time, so no transaction ever interleaves with another.
     """
 
@@ -349,10 +392,11 @@ class SqliteStore:
         *,
         at: datetime | None = None,
         turn_deadline: datetime | None = None,
+        post: str | None = None,
     ) -> int:
         write = self._seats.write(
             session_id, expected_version, actor, command, accepted, at, turn_deadline
-        )
+        )._replace(post=post)
         try:
             await self._run(_transaction, self._db, _write, write)
         except BaseException:
@@ -391,6 +435,27 @@ class SqliteStore:
             (session_id, after),
         )
         return [log_entry(session_id, row) for row in rows]
+
+    async def unposted(self, shards: Shards | None = None) -> list[Unposted]:
+        query = UNPOSTED
+        params: tuple[int, ...] = ()
+        if shards is not None:
+            marks = ", ".join("?" * len(shards.ids))
+            query += f" AND ((s.guild_id >> 22) % ?) IN ({marks})"
+            params = (shards.count, *shards.ids)
+        return [unposted_line(row) for row in await self._all(query + UNPOSTED_ORDER, params)]
+
+    async def posted(self, session_id: int, version: int, late: datetime | None = None) -> None:
+        if late is None:
+            await self._run(self._db.execute, POSTED, (session_id, version))
+        else:
+            await self._run(self._db.execute, POSTED_LATE, (iso(late), session_id, version))
+
+    async def repeated(
+        self, session_id: int, actor_id: int, kind: str, text: str, since: datetime
+    ) -> Repeat | None:
+        row = await self._one(REPEATED, (session_id, actor_id, kind, text, iso(since)))
+        return None if row is None else Repeat(row[0], bool(row[1]))
 
     async def seats(self, session_id: int) -> list[SeatRecord]:
         rows = await self._all(
@@ -500,6 +565,8 @@ def _write(db: sqlite3.Connection, write: Write) -> None:
             db.executemany(_INSERT_SEAT, [(session_id, *seat) for seat in write.seats])
         except sqlite3.IntegrityError:  # one member in two seats
             raise SeatConflict(session_id) from None
+    if write.post is not None:
+        db.execute(INSERT_OUTBOX, (session_id, write.version, write.post))
 
 
 def _create(db: sqlite3.Connection, channel_id: int, row: tuple[object, ...], write: Write) -> Any:

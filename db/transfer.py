@@ -45,8 +45,9 @@ TABLES: dict[str, tuple[str, ...]] = {
     "log": ("session_id", "version", "actor_id", "kind", "command", "events", "at"),
     "snapshots": ("session_id", "version", "state"),
     "seats": ("session_id", "seat_key", "role", "member_id", "character", "muted"),
+    "outbox": ("session_id", "version", "text", "posted_at"),
 }
-TIMES = {"created_at", "updated_at", "ended_at", "turn_deadline", "at"}
+TIMES = {"created_at", "updated_at", "ended_at", "turn_deadline", "at", "posted_at"}
 FLAGS = {"muted"}
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import discord
 
 from cogs import render
-from cogs.common import NO_SESSION, turn_moved
+from cogs.common import NO_SESSION, TYPED_OPTIONS, turn_moved
 from cogs.players import help_text
 from cogs.views import decision_view
 from db.models import StoredSession
@@ -139,7 +139,9 @@ class Table:
         log = await self.service.log(self.session_id)
         try:
             self.transcript_path.parent.mkdir(parents=True, exist_ok=True)
-            self.transcript_path.write_text(transcript(self.state, log), encoding="utf-8")
+            self.transcript_path.write_text(
+                transcript(self.state, log, TYPED_OPTIONS), encoding="utf-8"
+            )
         except OSError as error:
             why = error.strerror or type(error).__name__
             raise Unknown(f"Cannot write the transcript {self.transcript_path}: {why}.") from None
@@ -315,6 +317,8 @@ class Table:
         ran = await self.service.run_session(self.session_id, actor, command)
         if isinstance(ran.outcome, Accepted):
             self.state = ran.outcome.state
+        if ran.outboxed:  # the answer is shown at once: nothing is left to post late
+            await self.service.posted(self.session_id, ran.version)
         return ran
 
     def _choices(self, state: SessionState) -> Post:

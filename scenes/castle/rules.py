@@ -160,7 +160,7 @@ class Castle(SceneRules):
         return CastleReader(state, self)
 
     def story(self, state: SessionState, reader: Reader) -> tuple[str, ...]:
-        from scenes.castle.recap import story
+        from scenes.castle.story import story
 
         return story(state, reader)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -47,21 +47,30 @@ def _lines(event: ev.Event, state: SessionState) -> list[str]:
     return [f"- {fact}"] if fact else []
 
 
-def _command(command: cmd.Command) -> str:
-    """The command as typed, e.g. ``/jutsu name:<technique> target:<character>`` (texts are
-    shown below)."""
-    options = command.model_dump(exclude={"kind", "text"}, exclude_none=True)
-    return " ".join([f"/{command.kind}", *(f"{key}:{value}" for key, value in options.items())])
+# What a command carries that nobody typed: the session's seed, the decider a button names.
+UNTYPED = frozenset({"kind", "text", "seed", "decider"})
 
 
-def transcript(state: SessionState, log: Sequence[Entry]) -> str:
-    """Markdown for the whole log, names taken from the final ``state``."""
+def _command(command: cmd.Command, typed: Mapping[str, str] = {}) -> str:
+    """The command as typed, e.g. ``/jutsu name:<technique> target:<character>`` or
+    ``/gm begin`` (texts are shown below); ``typed`` renames options to the names the
+    front end gives them."""
+    options = command.model_dump(exclude=set(UNTYPED), exclude_none=True)
+    name = f"/gm {command.kind}" if command.kind in cmd.GM_COMMANDS else f"/{command.kind}"
+    said = (f"{typed.get(key, key)}:{value}" for key, value in options.items())
+    return " ".join([name, *said])
+
+
+def transcript(state: SessionState, log: Sequence[Entry], typed: Mapping[str, str] = {}) -> str:
+    """Markdown for the whole log, names taken from the final ``state``; ``typed`` renames
+    options to the names the front end gives them (``seats`` is typed as the cog names it)."""
     scene = load_scene(state.scene)
     out = [f"# {scene.name} — transcript", ""]
     for entry in log:
         stamp = entry.at.strftime("%Y-%m-%d %H:%M:%S")
         out.append(
-            f"### {stamp} · v{entry.version} · `{_command(entry.command)}` by <@{entry.actor_id}>"
+            f"### {stamp} · v{entry.version} · `{_command(entry.command, typed)}` "
+            f"by <@{entry.actor_id}>"
         )
         for event in entry.events:
             out.extend(_lines(event, state))

@@ -54,8 +54,12 @@ def check_recap(world: World, messages: list) -> None:
     assert "Not tonight. Not through me." in str(embeds)
     files = {a.filename: a.data for a in messages[-1].attachments}
     transcript = files["session-1-transcript.md"]
-    assert b"`/begin` by" in transcript and b"Not tonight. Not through me." in transcript
+    assert b"`/gm begin` by" in transcript and b"Not tonight. Not through me." in transcript
+    assert b"`/gm open scene:castle defenders:" in transcript and b"seed:" not in transcript
     assert files["session-1-chart.png"].startswith(PNG)
+    chart = next(a for a in messages[-1].attachments if a.filename.endswith("chart.png"))
+    assert chart.description and chart.description.startswith("Line chart of the session")
+    assert "Sakura: vitality" in chart.description
 
 
 async def test_the_final_recap_goes_to_the_recap_channel_with_its_chart_and_transcript(

@@ -58,7 +58,7 @@ async def test_a_whole_scene_plays_to_an_ending_and_its_recap(tmp_path) -> None:
         assert "The session ends" in (await ended.message()).embeds[0]["title"]
         recap = await fake.wait_for_message(lambda m: m.attachments, channel=world.recaps)
         assert recap.attachments[0].filename.endswith("transcript.md")
-        assert b"/begin" in recap.attachments[0].data
+        assert b"`/gm begin`" in recap.attachments[0].data
         posted = [m for m in fake.visible_messages(world.recaps)]
         assert any("Ending" in str(m.embeds) for m in posted)
         assert f"<#{world.hall.id}>" in posted[0].content

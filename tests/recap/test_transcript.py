@@ -15,7 +15,8 @@ def expected(table: Chronicle) -> list[str]:
     """What must appear, in order: each entry's time and command, then its posts and rolls."""
     wanted: list[str] = []
     for entry in table.log:
-        wanted.append(f"### {entry.at:%Y-%m-%d %H:%M:%S} · v{entry.version} · `/{entry.kind}")
+        typed = f"/gm {entry.kind}" if entry.kind in c.GM_COMMANDS else f"/{entry.kind}"
+        wanted.append(f"### {entry.at:%Y-%m-%d %H:%M:%S} · v{entry.version} · `{typed}")
         for event in entry.events:
             if isinstance(event, ev.Posed):
                 wanted.append(event.text)
@@ -46,6 +47,11 @@ def test_every_post_action_and_roll_is_in_the_transcript_in_order_with_its_time(
     text = transcript(table.state, table.log)
     assert_in_order(text, expected(table))
     assert "`/jutsu name:obi_dagger target:sasuke` by <@10>" in text
+    assert "`/gm begin` by <@1>" in text and "`/gm end reason:late` by <@1>" in text
+    assert "`/gm open scene:castle seats:1` by <@1>" in text and "seed:" not in text
+    assert "`/gm open scene:castle defenders:1`" in transcript(
+        table.state, table.log, {"seats": "defenders"}
+    )
     assert "> **GM:** The wind shifts.\n> Somewhere a shutter bangs." in text
     assert "The GM undoes the last jutsu." in text
     assert text.count("\n### ") == len(table.log)

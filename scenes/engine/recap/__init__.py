@@ -16,7 +16,7 @@ from scenes.engine.recap.facts import (
     table,
 )
 from scenes.engine.recap.reading import Logged, read
-from scenes.engine.recap.tracks import Course, Track, course
+from scenes.engine.recap.tracks import Course, Track, course, describe
 from scenes.engine.registry import find_scene
 from scenes.engine.state import SessionState
 
@@ -26,6 +26,7 @@ __all__ = [
     "RecapPage",
     "Track",
     "course",
+    "describe",
     "read",
     "recap_pages",
 ]
@@ -52,7 +53,8 @@ def recap_pages(state: SessionState, log: Sequence[Logged], final: bool) -> list
     reader = read(state, log)
     night = reader.night
     title = f"{scene.name} — {'the recap' if final else 'the story so far'}"
-    pages = [RecapPage(title=title, paragraphs=rules.story(state, reader))]
+    story = rules.story(state, reader)
+    pages = [RecapPage(title=title, paragraphs=story)]
     if state.ending is not None:
         ending = state.ending
         pages.append(
@@ -65,7 +67,7 @@ def recap_pages(state: SessionState, log: Sequence[Logged], final: bool) -> list
     moments_ = key_moments(reader)
     if moments_:
         pages.append(RecapPage(title="Key moments", paragraphs=tuple(moments_), listed=True))
-    lines = best_lines(state, night)
+    lines = best_lines(state, night, "\n".join(story))
     if lines:
         pages.append(
             RecapPage(title="Best lines", paragraphs=(f"*{BEST_LINES_RULE}*", *lines), listed=True)

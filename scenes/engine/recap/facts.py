@@ -14,11 +14,13 @@ from scenes.schema import Scene
 
 BEST_LINES = 3
 LINE_LIMIT = 300
+QUOTED = 60  # a line whose first 60 characters the story quotes is in the story already
 ROLL_MOMENTS = 20
 MOMENTS = 60
 BEST_LINES_RULE = (
-    "The longest /say lines, at most three: each voice's longest first, so that no one voice "
-    "takes all three; shown in the order spoken, each cut at 300 characters."
+    "The longest /say lines the story above left out, at most three: each "
+    "voice's longest first, so that no one voice takes all three; shown in the order spoken, "
+    "each cut at 300 characters."
 )
 
 
@@ -43,10 +45,16 @@ def key_moments(reader: Reader) -> list[str]:
     return out
 
 
-def best_lines(state: SessionState, night: Night) -> list[str]:
-    """The rule: the longest /say lines, at most three: each voice's longest first, so that no
-    one voice takes all three; shown in the order spoken, each cut at 300 characters."""
-    ranked = sorted(enumerate(night.said), key=lambda item: (-len(item[1][1].text), item[0]))
+def best_lines(state: SessionState, night: Night, story: str = "") -> list[str]:
+    """The rule: the longest /say lines the ``story`` does not already quote, at most
+    three: each voice's longest first, so that no one voice takes all three; shown in the
+    order spoken, each cut at 300 characters. (No quote is printed twice in a recap.)"""
+    said = [
+        (index, item)
+        for index, item in enumerate(night.said)
+        if f"“{one_line(item[1].text)[:QUOTED]}" not in story
+    ]
+    ranked = sorted(said, key=lambda item: (-len(item[1][1].text), item[0]))
     chosen: list[int] = []
     voices: set[str] = set()
     for index, (_, posed) in ranked:

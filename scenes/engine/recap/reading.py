@@ -13,6 +13,7 @@ from scenes.engine import events as ev
 from scenes.engine.checks import Purpose
 from scenes.engine.describe import name_of
 from scenes.engine.dice import Roll
+from scenes.engine.recap.weave import Chapter, Deed, DeedKind, Words, WordsStyle
 from scenes.engine.state import Condition, Fate, SessionState
 
 if TYPE_CHECKING:
@@ -136,6 +137,9 @@ class Reader:
         self._critical = False
         self._last_roll: dict[str | None, Roll] = {}
         self._pending_damage: int | None = None
+        self.chapters = [Chapter(beat=0, key="", name="")]
+        self._deed: Deed | None = None
+        self._pose: str | None = None  # the seat whose pose opened this log entry
 
     def new_night(self) -> Night:
         return Night()
@@ -148,12 +152,23 @@ class Reader:
             self._entry, self._using, self._critical = moment.entry, None, False
             self._pending_damage = None
             self._last_roll = {}
+            self._deed, self._pose = None, None
         handler = type(self).HANDLERS.get(type(moment.event))
         if handler is not None:
             handler(self, moment.round, moment.event)
 
     def moment(self, round_: int, text: str, roll: bool = False) -> None:
         self.key.append((round_, text, roll))
+
+    def tell(self, deed: Deed) -> Deed:
+        """Add ``deed`` to the story's current chapter, marked posed when its doer's own words
+        for it opened this log entry."""
+        deed.posed = deed.posed or (self._pose is not None and self._pose == deed.who)
+        self.chapters[-1].items.append(deed)
+        return deed
+
+    def words(self, style: WordsStyle, speaker: str | None, name: str, text: str) -> None:
+        self.chapters[-1].items.append(Words(style, speaker, name, text))
 
     # one method per event kind that matters to the recap
 
@@ -185,7 +200,20 @@ class Reader:
             self.night.attempts[e.seat or ""] += 1
             self.night.landed[e.seat or ""] += roll.outcome in ("hit", "critical")
             self._critical = roll.outcome == "critical"
+        self._outcome(e)
         self.scene_roll(r, e)
+
+    OUTCOMES: ClassVar[tuple[str, ...]] = ("critical", "hit", "fumble", "miss")
+
+    def _outcome(self, e: ev.Rolled) -> None:
+        """The technique's outcome for the story: its best over every target it was rolled at."""
+        deed, outcome = self._deed, e.roll.outcome
+        if deed is None or e.seat != deed.who or outcome not in self.OUTCOMES:
+            return
+        if e.roll.purpose != Purpose.ATTACK:
+            return
+        if not deed.how or self.OUTCOMES.index(outcome) < self.OUTCOMES.index(deed.how):
+            deed.how = outcome
 
     def scene_roll(self, r: int, e: ev.Rolled) -> None:
         """A roll for one of the scene's own purposes (a scene's reader overrides this)."""
@@ -217,6 +245,9 @@ class Reader:
 
     def used(self, r: int, e: ev.TechniqueUsed) -> None:
         self._using, self._critical = e, False
+        self._deed = self.tell(
+            Deed(DeedKind.TECHNIQUE, who=e.seat, whom=e.targets, what=e.technique)
+        )
 
     def damaged(self, r: int, e: ev.Damaged) -> None:
         using = self._using
@@ -226,11 +257,15 @@ class Reader:
                 Blow(r, using.seat, e.seat, using.name, e.amount, self._critical)
             )
             self._landed(using)
+        if self._deed is not None and e.seat not in self._deed.landed and e.seat != e.by:
+            self._deed.landed.append(e.seat)
         if e.vitality <= 0 and e.cause in (ev.Cause.ATTACK, ev.Cause.CHOKING):
             self.night.downs.append((r, e.seat))
             flavour = e.kind_of if e.cause == ev.Cause.ATTACK else str(e.cause)
             how = f" ({flavour})" if flavour else ""
             self.moment(r, f"**Down.** {self.name(e.seat)} falls, vitality 0{how}.")
+            by = (e.by,) if e.by else ()
+            self.tell(Deed(DeedKind.DOWN, who=e.seat, whom=by, what=str(e.cause)))
 
     def _landed(self, using: ev.TechniqueUsed) -> None:
         if (using.seat, using.name) not in self.night.techniques:
@@ -241,6 +276,9 @@ class Reader:
         self.night.healed[healer] += e.amount
         if self._using is not None:
             self._landed(self._using)
+        if self._deed is not None:
+            self._deed.how = self._deed.how or "healed"
+            self._deed.landed.append(e.seat)
 
     def condition(self, r: int, e: ev.ConditionAdded) -> None:
         if e.condition is Condition.CHOKING and e.by:
@@ -249,6 +287,19 @@ class Reader:
                 self._landed(self._using)
             held = f"{self.name(e.by)} has {self.name(e.seat)} choking."
             self.moment(r, f"{self.GRIP} {held}")
+            self.tell(Deed(DeedKind.GRIP, who=e.by, whom=(e.seat,)))
+        elif e.condition is Condition.GUARDING and self._deed is None:
+            self.tell(Deed(DeedKind.DEFENDED, who=e.seat))
+
+    def freed(self, r: int, e: ev.ConditionRemoved) -> None:
+        """A hold broken by the held one's own doing (not one let go, or traded for cords)."""
+        deeds = self.chapters[-1].deeds
+        own = deeds and deeds[-1].who == e.seat and deeds[-1].kind != DeedKind.FREED
+        if e.condition is Condition.CHOKING and own:
+            self.tell(Deed(DeedKind.FREED, who=e.seat))
+
+    def moved(self, r: int, e: ev.Moved) -> None:
+        self.tell(Deed(DeedKind.MOVED, who=e.seat, what=e.to_place))
 
     def offered(self, r: int, e: ev.DecisionOffered) -> None:
         """A decision offered (a scene's reader may tell its own)."""
@@ -256,17 +307,34 @@ class Reader:
     def made(self, r: int, e: ev.DecisionMade) -> None:
         self.night.choices.append((r, e.decider, e.option, e.result))
         self.moment(r, f"**{self.name(e.decider)} chooses {e.option}**: {e.result}.")
+        self.chose(e)
+
+    def chose(self, e: ev.DecisionMade) -> None:
+        """The choice as a deed of the story."""
+        self.tell(Deed(DeedKind.CHOICE, who=e.decider, what=e.option, how=e.result))
 
     def fate(self, r: int, e: ev.FateChanged) -> None:
         self.night.fates.append((r, e.seat, e.fate))
         self.moment(r, f"**{self.name(e.seat)} is {e.fate.value}.**")
+        self.tell(Deed(DeedKind.FATE, who=e.seat, what=e.fate.value))
 
     def beat(self, r: int, e: ev.BeatReached) -> None:
         self.night.beats.append((r, e))
+        self.chapters.append(Chapter(beat=e.beat, key=e.key, name=e.name))
 
     def posed(self, r: int, e: ev.Posed) -> None:
         if e.style == "say":
             self.night.said.append((r, e))
+        if e.style == "pose":
+            self._pose = e.seat
+        self.words(e.style, e.seat, self.name(e.seat), e.text)
+
+    def narrated(self, r: int, e: ev.Narrated) -> None:
+        if e.by_gm:
+            self.words("gm", None, "the GM", e.text)
+
+    def npc(self, r: int, e: ev.NpcSpoke) -> None:
+        self.words("npc", None, e.name, e.text)
 
     def ending(self, r: int, e: ev.EndingReached) -> None:
         self.night.ending_round = r
@@ -289,6 +357,10 @@ Reader.HANDLERS = {
     ev.Damaged: Reader.damaged,
     ev.Healed: Reader.healed,
     ev.ConditionAdded: Reader.condition,
+    ev.ConditionRemoved: Reader.freed,
+    ev.Moved: Reader.moved,
+    ev.Narrated: Reader.narrated,
+    ev.NpcSpoke: Reader.npc,
     ev.DecisionOffered: Reader.offered,
     ev.DecisionMade: Reader.made,
     ev.FateChanged: Reader.fate,

@@ -114,3 +114,29 @@ def _gauge_track(key: str, title: str, maximum: int, points: list[Point]) -> Gau
     values = tuple(p[3].get(key, 0) for p in points)
     broke = next((p[0] for p in points[1:-1] if p[3].get(key, 1) <= 0), None)
     return GaugeTrack(key=key, title=title, values=values, maximum=maximum, broke=broke)
+
+
+DESCRIPTION_LIMIT = 1024  # Discord's longest attachment description (its alt text)
+
+
+def describe(plotted: Course) -> str:
+    """The chart in words, for a screen reader: what is drawn, and each line from its start to
+    its close, with its lowest point."""
+    last = plotted.rounds[-1]
+    parts = [f"Line chart of the session from its start to round {last}."]
+    for track in plotted.tracks:
+        parts.append(
+            f"{track.name}: vitality {_run(track.vitality, track.max_vitality)}, "
+            f"chakra {_run(track.chakra, track.max_chakra)}."
+        )
+    for gauge in plotted.gauges:
+        broke = f", fell to 0 in round {gauge.broke}" if gauge.broke is not None else ""
+        parts.append(f"{gauge.title}: {_run(gauge.values, gauge.maximum)}{broke}.")
+    text = " ".join(parts)
+    return text if len(text) <= DESCRIPTION_LIMIT else text[: DESCRIPTION_LIMIT - 1] + "…"
+
+
+def _run(values: tuple[int, ...], maximum: int) -> str:
+    low = min(values)
+    lowest = f", lowest {low}" if low not in (values[0], values[-1]) else ""
+    return f"{values[0]} to {values[-1]} of {maximum}{lowest}"
