@@ -20,8 +20,11 @@ from scenes.castle.world import (
     NorthWingFell,
     ScrollsAt,
     ScrollsChanged,
+    SiegeEventAnswered,
     SiegePressed,
     SiegeRelieved,
+    SoldiersCame,
+    SoldiersStruck,
     castle,
 )
 from scenes.engine import events as ev
@@ -54,6 +57,9 @@ class Told:
     FELL = "fell"
     PRESSED = "siege"
     RELIEVED = "relieved"
+    ANSWERED = "answered"
+    SOLDIERS_CAME = "soldiers_came"
+    SOLDIERS_STRUCK = "soldiers_struck"
 
 
 @dataclass
@@ -190,6 +196,22 @@ class CastleReader(Reader):
         ]
 
 
+def _answered(self: CastleReader, r: int, e: SiegeEventAnswered) -> None:
+    """A defender's answer to the round's siege event (one that ran by default is the siege's
+    own, told with the press)."""
+    if e.seat is not None:
+        self.tell(Deed(Told.ANSWERED, who=e.seat, what=f"{e.event}:{e.choice}"))
+
+
+def _soldiers_came(self: CastleReader, r: int, e: SoldiersCame) -> None:
+    self.tell(Deed(Told.SOLDIERS_CAME, what=e.place))
+
+
+def _soldiers_struck(self: CastleReader, r: int, e: SoldiersStruck) -> None:
+    how = "routed" if e.count == 0 else "felled" if e.felled else "hit"
+    self.tell(Deed(Told.SOLDIERS_STRUCK, who=e.seat, how=how))
+
+
 CastleReader.HANDLERS = {
     **Reader.HANDLERS,
     DoorChanged: CastleReader.door,
@@ -202,4 +224,7 @@ CastleReader.HANDLERS = {
     SiegeRelieved: CastleReader.relieved,
     SiegePressed: CastleReader.pressed,
     NorthWingFell: CastleReader.fell,
+    SiegeEventAnswered: _answered,
+    SoldiersCame: _soldiers_came,
+    SoldiersStruck: _soldiers_struck,
 }
