@@ -274,6 +274,15 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     report([play_session(args.seed + n) for n in range(args.sessions)])
+    _narration_variety(args.seed)
+
+
+def _narration_variety(seed: int, sessions: int = 100) -> None:
+    """The narration's repeated sentences in sessions of 10, 25 and 60 rounds (bench/variety.py)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import variety
+
+    variety.report([variety.measure(rounds, sessions, seed) for rounds in variety.ROUNDS])
 
 
 if __name__ == "__main__":

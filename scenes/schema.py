@@ -391,27 +391,44 @@ class _Checker:
         )
 
     def narration(
-        self, data: dict[str, object], allowed: Mapping[str, frozenset[str]]
+        self,
+        data: dict[str, object],
+        allowed: Mapping[str, frozenset[str]],
+        optional: Mapping[str, frozenset[str]] | None = None,
     ) -> dict[str, tuple[str, ...]]:
-        """Every moment the code asks for is there, no other, each line's placeholders known."""
+        """Every moment the code asks for is there, no other, each line's placeholders known.
+
+        ``optional`` moments (a technique's own lines for a moment, a moment's openings) may be
+        left out; when given, they are checked like the rest, and openings end with a comma.
+        """
         path = self.folder / "narration.toml"
         lines: dict[str, tuple[str, ...]] = _validate_adapter(path, _NARRATION, data)
         for moment in allowed:
             if moment not in lines:
                 self.fail("narration", moment, "the moment is missing (the scene narrates it)")
+        known = {**(optional or {}), **allowed}
         for moment, variants in lines.items():
-            if moment not in allowed:
+            if moment not in known:
                 self.fail("narration", moment, "no such moment (a misspelt or unused one?)")
-            for line in variants:
-                for name in _fields(path, moment, line):
-                    if name not in allowed[moment]:
-                        known = ", ".join(sorted(allowed[moment])) or "none"
-                        self.fail(
-                            "narration",
-                            moment,
-                            f"{{{name}}} is not a placeholder here (allowed: {known})",
-                        )
+            self.placeholders_known(path, moment, variants, known[moment])
+            if moment.endswith(OPENING) and moment not in allowed:
+                for line in variants:
+                    if not line.endswith(","):
+                        self.fail("narration", moment, f"an opening ends with a comma: {line!r}")
         return lines
+
+    def placeholders_known(
+        self, path: Path, moment: str, variants: tuple[str, ...], allowed: frozenset[str]
+    ) -> None:
+        for line in variants:
+            for name in _fields(path, moment, line):
+                if name not in allowed:
+                    known = ", ".join(sorted(allowed)) or "none"
+                    self.fail(
+                        "narration",
+                        moment,
+                        f"{{{name}}} is not a placeholder here (allowed: {known})",
+                    )
 
 
 def _fields(path: Path, moment: str, line: str) -> list[str]:
@@ -435,6 +452,26 @@ def moment_placeholders(
     for ending in rules.endings:
         allowed[ending_moment(ending.key)] = NONE
     return allowed
+
+
+OPENING = "_opening"
+
+
+def optional_moments(
+    allowed: Mapping[str, frozenset[str]], techniques: tuple[Technique, ...]
+) -> dict[str, frozenset[str]]:
+    """The moments a scene may narrate besides those it must: a technique's own lines for a
+    moment told with an actor (``chidori_hit``, told in place of ``hit`` when that technique is
+    the actor's), and a moment's openings (``defend_opening``: lead-ins ending with a comma,
+    told before its lines that begin with the name of its actor, or of its target when it has
+    no actor). Each has its moment's placeholders."""
+    told_by = {m: names for m, names in allowed.items() if "actor" in names}
+    optional = {f"{t.key}_{m}": names for t in techniques for m, names in told_by.items()}
+    optional.update({f"{m}{OPENING}": names for m, names in told_by.items()})
+    for moment, names in allowed.items():
+        if "target" in names and moment not in told_by:
+            optional[f"{moment}{OPENING}"] = names
+    return {m: names for m, names in optional.items() if m not in allowed}
 
 
 def _scene_kind(folder: Path, key: str) -> type[SceneRules] | None:
@@ -477,7 +514,9 @@ def load_scene_from(folder: Path, rules: SceneRules | type[SceneRules] | None = 
 
     core, numbers = check.numbers(rules_file.rules, kind.numbers_type if kind else NoNumbers)
     allowed = moment_placeholders(rules_file, kind)
-    narration = check.narration(_read(folder / "narration.toml"), allowed)
+    optional = optional_moments(allowed, techniques.techniques)
+    narration = check.narration(_read(folder / "narration.toml"), allowed, optional)
+    allowed.update({m: names for m, names in optional.items() if m in narration})
     return Scene(
         key=rules_file.scene.key,
         name=rules_file.scene.name,

@@ -4,19 +4,24 @@ from __future__ import annotations
 
 import random
 
+from scenes.castle.siege import is_siege
+from scenes.castle.siege_book import book
 from scenes.castle.words import (
     DEFENDER,
     EAST_HALL,
     HEARD,
+    MERCY_MARKS,
     NORTH_WING,
     OFFICE,
     SAKURA,
     SASUKE,
+    SOLDIERS,
     DecisionKind,
 )
 from scenes.castle.world import Door, ScrollsAt, castle
 from scenes.engine import commands as c
 from scenes.engine.decisions import pending
+from scenes.engine.registry import find_scene
 from scenes.engine.state import Character, Condition, Decision, SessionState
 
 
@@ -46,6 +51,11 @@ def _enemy_here(state: SessionState, me: Character) -> Character | None:
     )
 
 
+# How much Sasuke's scripted player favours the throat grip over his other attacks (tune): the
+# grip is the mercy between two players.
+GRIPS = 2
+
+
 def sasuke_turn(state: SessionState, me: Character, rng: random.Random) -> c.Command:
     world = castle(state)
     scrolls = world.scrolls
@@ -60,7 +70,7 @@ def sasuke_turn(state: SessionState, me: Character, rng: random.Random) -> c.Com
         if me.place == OFFICE:
             return c.Interact(object="scrolls", how="take")
         return c.Move(to=OFFICE if me.place == EAST_HALL else EAST_HALL)
-    options: list[c.Command] = [c.Jutsu(name="throat_grip", target=foe.key)]
+    options: list[c.Command] = [c.Jutsu(name="throat_grip", target=foe.key)] * GRIPS
     if me.chakra >= 5 and not me.has(Condition.RESTRAINED):
         options += [c.Jutsu(name="chidori", target=foe.key)] * 2
     if me.chakra >= 4 and not me.has(Condition.RESTRAINED):
@@ -77,6 +87,8 @@ def sakura_turn(state: SessionState, me: Character, rng: random.Random) -> c.Com
         return c.Jutsu(name="mystic_palm")
     foe = _enemy_here(state, me)
     world = castle(state)
+    if foe is None and world.soldiers.inside and world.soldiers.place == me.place:
+        return c.Jutsu(name="strike" if me.chakra >= 2 else "obi_dagger", target=SOLDIERS)
     if foe is None:
         if state.round == 1 and world.door is Door.CLOSED:
             return c.Interact(object="door", how="bar")
@@ -93,15 +105,62 @@ def sakura_turn(state: SessionState, me: Character, rng: random.Random) -> c.Com
     return rng.choice(options)
 
 
+# How often a scripted defender answers the round's siege event rather than acting.
+ANSWERS = 0.9
+
+
+# How often a scripted defender answers for the wall's sake (the choice that spares the wall
+# most) rather than at random (tune: the one-shot's line needs a wall that can hold).
+FOR_THE_WALL = 0.9
+# Below this integrity a scripted defender raises an earth wall (tune).
+WALL_AT = 7
+
+
+def _for_the_wall(decision: Decision) -> str:
+    """The siege event's choice that does the wall most good (integrity, relief, less press)."""
+    choices = {choice.key: choice for choice in book().event(decision.subject).choices}
+
+    def good(option: str) -> int:
+        choice = choices.get(option)
+        return choice.integrity + choice.relief - choice.press if choice else -99
+
+    return max(decision.options, key=good)
+
+
 def defender_turn(state: SessionState, me: Character, rng: random.Random) -> c.Command:
+    event = next((d for d in state.decisions_of(me.key) if is_siege(d)), None)
+    if event is not None and rng.random() < ANSWERS:
+        wall = rng.random() < FOR_THE_WALL
+        option = _for_the_wall(event) if wall else rng.choice(event.options)
+        return c.Choose(option=option, decider=me.key)
     foe = _enemy_here(state, me)
     if foe is not None:
         return c.Jutsu(name="kunai_volley", target=foe.key)
+    world = castle(state)
+    if world.soldiers.inside and world.soldiers.place is not None:
+        if world.soldiers.place == me.place:
+            return c.Jutsu(name="kunai_volley", target=SOLDIERS)
+        return _toward(state, me, world.soldiers.place)
+    if world.siege.fallen:
+        return c.Jutsu(name="hold_the_line")
     if me.place != NORTH_WING:
-        return c.Defend()
-    if castle(state).siege.integrity <= 4 and me.chakra >= 3:
+        return _toward(state, me, NORTH_WING)
+    if world.siege.integrity <= WALL_AT and me.chakra >= 3:
         return c.Jutsu(name="earth_wall", target=NORTH_WING)
     return rng.choice([c.Jutsu(name="kunai_volley", target="army"), c.Jutsu(name="hold_the_line")])
+
+
+def _toward(state: SessionState, me: Character, there: str) -> c.Command:
+    """A step along the castle's corridors toward ``there`` (guarding when there is none)."""
+    rules = find_scene(state.scene)
+    seen, frontier = {me.place: me.place}, [me.place]
+    while frontier and there not in seen:
+        here = frontier.pop(0)
+        for step in rules.data.place(here).connects:
+            if step not in seen and rules.passage(state, here, step) is None:
+                seen[step] = seen[here] if here != me.place else step
+                frontier.append(step)
+    return c.Move(to=seen[there]) if there in seen and there != me.place else c.Defend()
 
 
 TURNS = {SAKURA: sakura_turn, SASUKE: sasuke_turn, DEFENDER: defender_turn}
@@ -116,11 +175,19 @@ def turn(state: SessionState, me: Character, rng: random.Random) -> c.Command:
 
 # The scripted players' story choices (tune): how often a holder decides on their turn rather
 # than holding on, and how each kind of decision is weighed.
-HOLDER_DECIDES = 0.5
+HOLDER_DECIDES = 0.6
 WEIGHTS: dict[str, dict[str, int]] = {
     DecisionKind.MERCY: {"strike": 4, "spare": 4, "bind": 2},
     DecisionKind.HELD: {"struggle": 4, "plead": 3, "defy": 3},
 }
+# The standoff, for an intruder who has just spared her (or could not strike).
+AFTER_SPARING = {"take": 1, "bargain": 1, "withdraw": 4}
+
+
+def _spared(me: Character) -> bool:
+    return any(MERCY_MARKS[how] in me.marks for how in ("spared", "refused"))
+
+
 # What the held one may say in the grip (a /say in that window softens the holder).
 PLEAS = (
     "You don't have to do this.",
@@ -137,6 +204,8 @@ def choice(state: SessionState, decision: Decision, rng: random.Random) -> c.Com
     if in_the_grip and rng.random() < SAYS_IN_THE_GRIP:
         return c.Say(text=rng.choice(PLEAS))
     weights = WEIGHTS.get(decision.kind)
+    if decision.kind == DecisionKind.STANDOFF and _spared(me):
+        weights = AFTER_SPARING  # a man who could not strike her is slow to rob her
     if weights is None:
         return c.Choose(option=rng.choice(decision.options))
     options = [o for o in decision.options if o in weights]

@@ -7,7 +7,14 @@ from collections.abc import Sequence
 
 from scenes.castle.endings import MERCY_LINES, MERCY_PATHS, ONE_SHOT
 from scenes.castle.words import SASUKE, CastleMoment, DecisionKind
-from scenes.castle.world import Door, castle
+from scenes.castle.world import (
+    Door,
+    NorthWingFell,
+    SiegeEventAnswered,
+    SiegeEventDrawn,
+    SiegeRelieved,
+    castle,
+)
 from scenes.engine import events as ev
 from scenes.engine.moments import beat_moment, ending_moment
 from scenes.engine.state import Ending, Fate, SessionState
@@ -36,6 +43,25 @@ def contradictions(events: Sequence[ev.Event], state: SessionState) -> list[str]
         found.append("the mercy told as withheld while it is offered")
     if beat_moment("breach") in moments and castle(state).door in (Door.CLOSED, Door.BARRED):
         found.append("the breach told while the door is shut")
+    return found + fallen_wall_eased(events, state)
+
+
+# What tells or does the easing of the siege: none of it may come once the wall has fallen.
+EASING = frozenset({CastleMoment.VOLLEY_ARMY, CastleMoment.WALL_RAISED, CastleMoment.HOLD_THE_LINE})
+SIEGE_EVENTS = (SiegeRelieved, SiegeEventDrawn, SiegeEventAnswered)
+
+
+def fallen_wall_eased(events: Sequence[ev.Event], state: SessionState) -> list[str]:
+    """Anything that eased the siege, or brought a siege event, after the north wing fell."""
+    fallen = castle(state).siege.fallen and not any(isinstance(e, NorthWingFell) for e in events)
+    found: list[str] = []
+    for event in events:
+        if isinstance(event, NorthWingFell):
+            fallen = True
+        elif fallen and isinstance(event, SIEGE_EVENTS):
+            found.append(f"{event.kind} after the north wing fell")
+        elif fallen and isinstance(event, ev.Narrated) and event.moment in EASING:
+            found.append(f"the siege told as eased ({event.moment}) after the north wing fell")
     return found
 
 

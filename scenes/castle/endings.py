@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from scenes.castle.siege import others_pending
 from scenes.castle.words import (
     BARGAINED,
     FLED,
@@ -214,7 +215,7 @@ def narrate_ending(tx: Tx, ending: Ending) -> None:
 
 def scene_is_over(state: SessionState) -> bool:
     """The aftermath's trigger: the intruder is gone, captured, dead or down, or she is dead."""
-    if state.decisions:
+    if others_pending(state):
         return False
     sakura, sasuke = state.find(SAKURA), state.find(SASUKE)
     if sakura is not None and sakura.fate is Fate.DEAD:

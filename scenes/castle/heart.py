@@ -5,6 +5,7 @@ bargain."""
 from __future__ import annotations
 
 from scenes.castle.objects import door_between, numbers, take_scrolls
+from scenes.castle.siege import is_siege, others_pending
 from scenes.castle.words import (
     HEARD,
     MERCY_MARKS,
@@ -85,8 +86,12 @@ def offer_mercy(tx: Tx, victim: str) -> bool:
 
 
 def _other_choice_pending(state: SessionState) -> bool:
-    """A choice other than the mercy's own (the standoff, the bargain) is pending."""
-    return any(d.kind not in (DecisionKind.MERCY, DecisionKind.HELD) for d in state.decisions)
+    """A choice other than the mercy's own (the standoff, the bargain) is pending (a siege
+    event's choice, open beside a defender's turn, holds back no other)."""
+    return any(
+        d.kind not in (DecisionKind.MERCY, DecisionKind.HELD) and not is_siege(d)
+        for d in state.decisions
+    )
 
 
 def in_grip(state: SessionState, key: str) -> str | None:
@@ -189,7 +194,7 @@ def offer_mercy_if_due(tx: Tx) -> None:
 def offer_standoff(tx: Tx) -> None:
     """At the desk, the intruder chooses: take the scrolls, bargain, or withdraw."""
     sasuke = tx.state.find(SASUKE)
-    if sasuke is None or tx.state.decisions or not can_act(tx.state, SASUKE):
+    if sasuke is None or others_pending(tx.state) or not can_act(tx.state, SASUKE):
         return
     scrolls = castle(tx.state).scrolls
     if sasuke.place != OFFICE or scrolls.at in (ScrollsAt.CARRIED, ScrollsAt.LOST):

@@ -1,16 +1,17 @@
 """The castle's own techniques: the sharingan, the throat grip, the body flicker; and the
-targets that are not characters (the oak door, the army, the north wing's wall)."""
+targets that are not characters (the oak door; the army, the north wing's wall and the soldiers
+inside, from siege.py and soldiers.py)."""
 
 from __future__ import annotations
 
+from scenes.castle import siege, soldiers
 from scenes.castle.heart import offer_mercy, other_of_pair
 from scenes.castle.objects import door_in_reach, force_door, numbers
 from scenes.castle.words import (
     AMBUSH,
-    ARMY,
     DOOR,
-    NORTH_WING,
     SHARINGAN,
+    SOLDIERS,
     CastleMoment,
     CastlePurpose,
 )
@@ -30,17 +31,17 @@ HARMFUL = frozenset({"damage", "stun_on_critical"})
 
 
 def specials(state: SessionState, actor: Character, technique: Technique) -> tuple[Special, ...]:
+    found = soldiers.special(state, actor, technique) + siege.specials(state, actor, technique)
     if technique.effect in HARMFUL and door_in_reach(state, actor):
-        return (Special(key=DOOR, label="the oak door"),)
-    if technique.effect == "volley" and actor.place == NORTH_WING:
-        return (Special(key=ARMY, label="the army below the wall"),)
-    if technique.effect == "earth_wall" and actor.place == NORTH_WING:
-        return (Special(key=NORTH_WING, label="the north wing's wall", default=True),)
-    return ()
+        return (Special(key=DOOR, label="the oak door"), *found)
+    return found
 
 
 def strike_or_force(tx: Tx, key: str, technique: Technique, targets: tuple[str, ...]) -> None:
     """A damaging technique: at the oak door it is a try to burst it, else an attack."""
+    if targets == (SOLDIERS,):
+        soldiers.fight(tx, key, technique)
+        return
     if targets == (DOOR,):
         label = f"{technique.name} against the oak door"
         force_door(tx, key, label, skill_of(tx.state.character(key), technique))
@@ -50,6 +51,7 @@ def strike_or_force(tx: Tx, key: str, technique: Technique, targets: tuple[str, 
 
 def sharingan(tx: Tx, key: str, technique: Technique, targets: tuple[str, ...]) -> None:
     tx.emit(ev.EvasionChanged(seat=key, bonus=numbers(tx).sharingan_evasion, mark=SHARINGAN))
+    tx.narrate(CastleMoment.SHARINGAN_WAKES, actor=key)
 
 
 def throat_grip(tx: Tx, key: str, technique: Technique, targets: tuple[str, ...]) -> None:

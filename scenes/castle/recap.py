@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from scenes.castle.siege import DECISIONS as SIEGE_DECISIONS
 from scenes.castle.words import (
     AMBUSH,
     CastleMoment,
@@ -19,8 +20,11 @@ from scenes.castle.world import (
     NorthWingFell,
     ScrollsAt,
     ScrollsChanged,
+    SiegeEventAnswered,
     SiegePressed,
     SiegeRelieved,
+    SoldiersCame,
+    SoldiersStruck,
     castle,
 )
 from scenes.engine import events as ev
@@ -54,6 +58,9 @@ class Told:
     FELL = "fell"
     PRESSED = "siege"
     RELIEVED = "relieved"
+    ANSWERED = "answered"
+    SOLDIERS_CAME = "soldiers_came"
+    SOLDIERS_STRUCK = "soldiers_struck"
 
 
 @dataclass
@@ -159,6 +166,10 @@ class CastleReader(Reader):
         super().freed(r, e)
 
     def made(self, r: int, e: ev.DecisionMade) -> None:
+        if e.of in SIEGE_DECISIONS:  # a key moment, not a deed of the pair's story
+            self.night.choices.append((r, e.decider, e.option, e.result))
+            self.moment(r, f"**{self.name(e.decider)} chooses {e.option}**: {e.result}.")
+            return
         mercy = self.night.mercies[-1] if self.night.mercies else None
         answers_it = e.of in ("", DecisionKind.MERCY)  # not the held one's own choice
         if mercy is not None and mercy.option is None and e.decider == mercy.decider and answers_it:
@@ -211,6 +222,22 @@ class CastleReader(Reader):
         ]
 
 
+def _answered(self: CastleReader, r: int, e: SiegeEventAnswered) -> None:
+    """A defender's answer to the round's siege event (one that ran by default is the siege's
+    own, told with the press)."""
+    if e.seat is not None:
+        self.tell(Deed(Told.ANSWERED, who=e.seat, what=f"{e.event}:{e.choice}"))
+
+
+def _soldiers_came(self: CastleReader, r: int, e: SoldiersCame) -> None:
+    self.tell(Deed(Told.SOLDIERS_CAME, what=e.place))
+
+
+def _soldiers_struck(self: CastleReader, r: int, e: SoldiersStruck) -> None:
+    how = "routed" if e.count == 0 else "felled" if e.felled else "hit"
+    self.tell(Deed(Told.SOLDIERS_STRUCK, who=e.seat, how=how))
+
+
 CastleReader.HANDLERS = {
     **Reader.HANDLERS,
     DoorChanged: CastleReader.door,
@@ -224,4 +251,7 @@ CastleReader.HANDLERS = {
     SiegeRelieved: CastleReader.relieved,
     SiegePressed: CastleReader.pressed,
     NorthWingFell: CastleReader.fell,
+    SiegeEventAnswered: _answered,
+    SoldiersCame: _soldiers_came,
+    SoldiersStruck: _soldiers_struck,
 }

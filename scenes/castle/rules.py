@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -41,7 +42,7 @@ class Castle(SceneRules):
     numbers_type = CastleNumbers
     moments = (CastleMoment,)
     placeholders = PLACEHOLDERS
-    decision_kinds = DECISIONS
+    decision_kinds: ClassVar[Mapping[str, tuple[str, ...]]] = {**DECISIONS, **siege.DECISIONS}
     dice_effects = frozenset({"volley"})
     action_moments = ACTION_MOMENTS
     effects: ClassVar[dict[str, Effect]] = {
@@ -112,9 +113,7 @@ class Castle(SceneRules):
         heart.check_first_sight(tx)
         heart.heard_in_the_grip(tx)
         heart.tidy_mercy(tx)
-
-    def on_turn(self, tx: Tx, key: str) -> None:
-        heart.offer_held_choice(tx, key)
+        siege.draw_event(tx)
 
     def on_down(self, tx: Tx, key: str) -> None:
         heart.offer_mercy(tx, key)
@@ -123,6 +122,10 @@ class Castle(SceneRules):
         objects.scrolls_left_behind(tx, key, fate)
         endings.mark_departure(tx, key, fate)
 
+    def on_turn(self, tx: Tx, key: str) -> None:
+        heart.offer_held_choice(tx, key)
+        siege.offer_on_turn(tx, key)
+
     def end_of_round(self, tx: Tx) -> None:
         siege.end_of_round(tx)
 
@@ -130,6 +133,8 @@ class Castle(SceneRules):
         if key == "mercy" and not tx.state.decisions and heart.mercy_due(tx.state) is None:
             tx.narrate(CastleMoment.MERCY_WITHHELD)  # no life is in the other's hands
             return
+        if key == self.data.beats[-1].key:
+            siege.withdraw_all(tx)  # the scene stops: no siege event waits any more
         super().narrate_beat(tx, key)
 
     def on_beat(self, tx: Tx, number: int) -> None:
@@ -152,16 +157,21 @@ class Castle(SceneRules):
         endings.narrate_ending(tx, ending)
 
     def decide(self, tx: Tx, decision: Decision, option: str) -> None:
+        if siege.is_siege(decision):
+            siege.decide(tx, decision, option)
+            return
         heart.decide(tx, decision, option)
 
     def default_option(self, decision: Decision) -> str:
+        if siege.is_siege(decision):
+            return siege.default_of(decision)
         return DEFAULTS[decision.kind]
 
     def grave(self, decision: Decision, option: str) -> bool:
         return decision.kind == DecisionKind.MERCY and option == "strike"
 
     def describe(self, event: SceneEvent, state: SessionState) -> str | None:
-        return facts.describe(event, state)
+        return siege.describe(event, state) or facts.describe(event, state)
 
     def reader(self, state: SessionState) -> Reader:
         from scenes.castle.recap import CastleReader

@@ -264,7 +264,8 @@ def _deed(teller: Teller, deed: Deed) -> str | None:
     if not variants:
         return None
     fields = teller.person(deed.who, deed.whom)
-    place = teller.place(deed.what) if deed.kind == DeedKind.MOVED else ""
+    placed = deed.kind in (DeedKind.MOVED, Told.SOLDIERS_CAME)
+    place = teller.place(deed.what) if placed else ""
     return teller.pick(variants).format(
         **fields, place=place, what=deed.what.replace("_", " "), coda=teller.coda()
     )
@@ -285,6 +286,9 @@ NOTABLE = frozenset(
         Told.SCROLLS,
         Told.SCROLLS_FAIL,
         Told.FELL,
+        Told.ANSWERED,
+        Told.SOLDIERS_CAME,
+        Told.SOLDIERS_STRUCK,
     }
 )
 

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, Strict
 
-from scenes.engine.moments import ACTOR, NONE, PAIR
+from scenes.engine.moments import ACTOR, NONE, PAIR, TARGET
 from scenes.schema import Notation
 
 SAKURA, SASUKE, DEFENDER = "sakura", "sasuke", "defender"
@@ -17,6 +17,7 @@ PAIR_KEYS = (SAKURA, SASUKE)
 OFFICE, EAST_HALL, GRAND_HALL, NORTH_WING = "office", "east_hall", "grand_hall", "north_wing"
 CASTLE_SIDE, INVADERS = "castle", "invaders"
 DOOR, DESK, SCROLLS, ARMY = "door", "desk", "scrolls", "army"
+SOLDIERS = "soldiers"
 DOOR_PLACES = frozenset({OFFICE, EAST_HALL})
 AMBUSH, SHARINGAN = "ambush", "sharingan"
 
@@ -35,6 +36,9 @@ class CastleMoment(StrEnum):
     HESITATION = "hesitation"
     CHOKING = "choking"
     BODY_FLICKER = "body_flicker"
+    # --- techniques: a moment of a technique's own (its hits and misses are told from its own
+    # lines, <technique>_<moment>, in narration.toml) ---
+    SHARINGAN_WAKES = "sharingan_wakes"
     SIEGE_HOLDS = "siege_holds"
     SIEGE_FALLS = "siege_falls"
     MERCY_WITHHELD = "mercy_withheld"
@@ -60,6 +64,23 @@ class CastleMoment(StrEnum):
     ENDING_SAKURA_DOWN = "path_sakura_down"
     ENDING_WALL_FELL = "path_wall_fell"
     ENDING_RAIN_PLAIN = "path_rain_without_end"
+    # --- siege: the defenders' turns, and the soldiers inside ---
+    VOLLEY_ARMY = "volley_army"
+    VOLLEY_ARMY_MISS = "volley_army_miss"
+    WALL_RAISED = "wall_raised"
+    WALL_FOR_ALLY = "wall_for_ally"
+    WALL_FOR_SELF = "wall_for_self"
+    HOLD_THE_LINE = "hold_the_line"
+    HOLD_THE_RUBBLE = "hold_the_rubble"
+    SOLDIERS_COME = "soldiers_come"
+    SOLDIERS_ADVANCE = "soldiers_advance"
+    SOLDIERS_AT_DOOR = "soldiers_at_door"
+    SOLDIERS_HIT = "soldiers_hit"
+    SOLDIERS_MISS = "soldiers_miss"
+    SOLDIERS_STRUCK = "soldiers_struck"
+    SOLDIERS_FELLED = "soldiers_felled"
+    SOLDIERS_MISSED = "soldiers_missed"
+    SOLDIERS_ROUTED = "soldiers_routed"
 
 
 PLACEHOLDERS: Mapping[str, frozenset[str]] = {
@@ -76,6 +97,7 @@ PLACEHOLDERS: Mapping[str, frozenset[str]] = {
     CastleMoment.HESITATION: ACTOR,
     CastleMoment.CHOKING: PAIR,
     CastleMoment.BODY_FLICKER: ACTOR,
+    CastleMoment.SHARINGAN_WAKES: ACTOR,  # techniques
     CastleMoment.SIEGE_HOLDS: frozenset({"amount"}),
     CastleMoment.SIEGE_FALLS: NONE,
     CastleMoment.MERCY_WITHHELD: NONE,
@@ -99,6 +121,23 @@ PLACEHOLDERS: Mapping[str, frozenset[str]] = {
     CastleMoment.ENDING_SAKURA_DOWN: NONE,
     CastleMoment.ENDING_WALL_FELL: NONE,
     CastleMoment.ENDING_RAIN_PLAIN: NONE,
+    # --- siege ---
+    CastleMoment.VOLLEY_ARMY: ACTOR | {"amount"},
+    CastleMoment.VOLLEY_ARMY_MISS: ACTOR,
+    CastleMoment.WALL_RAISED: ACTOR | {"amount"},
+    CastleMoment.WALL_FOR_ALLY: PAIR,
+    CastleMoment.WALL_FOR_SELF: ACTOR,
+    CastleMoment.HOLD_THE_LINE: ACTOR | {"amount"},
+    CastleMoment.HOLD_THE_RUBBLE: ACTOR,
+    CastleMoment.SOLDIERS_COME: frozenset({"amount", "place"}),
+    CastleMoment.SOLDIERS_ADVANCE: frozenset({"amount", "place"}),
+    CastleMoment.SOLDIERS_AT_DOOR: frozenset({"amount"}),
+    CastleMoment.SOLDIERS_HIT: TARGET | {"amount"},
+    CastleMoment.SOLDIERS_MISS: TARGET,
+    CastleMoment.SOLDIERS_STRUCK: ACTOR | {"amount"},
+    CastleMoment.SOLDIERS_FELLED: ACTOR | {"amount"},
+    CastleMoment.SOLDIERS_MISSED: ACTOR,
+    CastleMoment.SOLDIERS_ROUTED: ACTOR,
 }
 
 
@@ -109,12 +148,24 @@ ACTION_MOMENTS: frozenset[str] = frozenset(
         CastleMoment.DOOR_OPEN,
         CastleMoment.DOOR_BURST,
         CastleMoment.DOOR_HOLDS,
+        CastleMoment.SHARINGAN_WAKES,  # techniques
         CastleMoment.SCROLLS_HIDE,
         CastleMoment.SCROLLS_TAKE,
         CastleMoment.SCROLLS_TAKE_FAILS,
         CastleMoment.SCROLLS_GUARD,
         CastleMoment.CHOKING,
         CastleMoment.BODY_FLICKER,
+        # --- siege ---
+        CastleMoment.VOLLEY_ARMY,
+        CastleMoment.VOLLEY_ARMY_MISS,
+        CastleMoment.WALL_RAISED,
+        CastleMoment.WALL_FOR_ALLY,
+        CastleMoment.WALL_FOR_SELF,
+        CastleMoment.HOLD_THE_LINE,
+        CastleMoment.HOLD_THE_RUBBLE,
+        CastleMoment.SOLDIERS_STRUCK,
+        CastleMoment.SOLDIERS_FELLED,
+        CastleMoment.SOLDIERS_MISSED,
     }
 )
 
@@ -130,6 +181,7 @@ class CastlePurpose(StrEnum):
     GRIP = "grip"
     SIEGE = "siege"
     VOLLEY = "volley"
+    SOLDIERS = "soldiers"
 
 
 class DecisionKind(StrEnum):
@@ -137,6 +189,7 @@ class DecisionKind(StrEnum):
     STANDOFF = "standoff"
     BARGAIN = "bargain"
     HELD = "held"  # the held one's own choice, on each of their turns in the grip
+    SIEGE = "siege"
 
 
 MERCY_OPTIONS = ("strike", "spare", "bind")

@@ -31,18 +31,38 @@ class Scrolls(Frozen):
 
 
 class Siege(Frozen):
-    """The north wing's integrity and the relief its defenders gave this round."""
+    """The north wing's integrity and the relief its defenders gave this round; the round whose
+    siege event was drawn, that event while it waits on the defenders, and what it adds to the
+    round's press."""
 
     integrity: int
     max_integrity: int
     relief: int = 0
     fallen: bool = False
+    drawn: int = 0
+    event: str | None = None
+    pressing: int = 0
+
+
+class Soldiers(Frozen):
+    """The army inside the castle once the north wing fell: where it stands, how many soldiers
+    are still on their feet, and the harm the foremost of them has taken."""
+
+    place: str | None = None
+    count: int = 0
+    wounds: int = 0
+    cleared: int = 0  # the round the last band was cut down
+
+    @property
+    def inside(self) -> bool:
+        return self.place is not None and self.count > 0
 
 
 class CastleWorld(World):
     door: Door = Door.CLOSED
     scrolls: Scrolls = Scrolls()
     siege: Siege = Siege(integrity=10, max_integrity=10)
+    soldiers: Soldiers = Soldiers()
     met: bool = False
 
     def with_gauge(self, key: str, value: int) -> Self:
@@ -109,7 +129,7 @@ class SiegePressed(SceneEvent):
     integrity: int
 
     def apply(self, world: World) -> World:
-        return _siege(world, integrity=self.integrity, relief=0)
+        return _siege(world, integrity=self.integrity, relief=0, pressing=0)
 
 
 class NorthWingFell(SceneEvent):
@@ -117,6 +137,76 @@ class NorthWingFell(SceneEvent):
 
     def apply(self, world: World) -> World:
         return _siege(world, fallen=True, integrity=0)
+
+
+class SiegeEventDrawn(SceneEvent):
+    """The round's siege event, drawn from the scene's data; ``decider`` is the defender it
+    waits on (None: no defender can answer it, and it runs with its default)."""
+
+    kind: Literal["siege_event_drawn"] = "siege_event_drawn"
+    round: int
+    event: str
+    decider: str | None = None
+
+    def apply(self, world: World) -> World:
+        return _siege(world, drawn=self.round, event=self.event, pressing=0)
+
+
+class SiegeEventAnswered(SceneEvent):
+    """What came of the round's siege event: the choice taken (by ``seat``, or by default), the
+    wall's integrity after it, and what it adds for and against the round's press."""
+
+    kind: Literal["siege_event_answered"] = "siege_event_answered"
+    event: str
+    choice: str
+    seat: str | None = None
+    integrity: int
+    relief: int
+    pressing: int
+
+    def apply(self, world: World) -> World:
+        return _siege(
+            world,
+            event=None,
+            integrity=self.integrity,
+            relief=self.relief,
+            pressing=self.pressing,
+        )
+
+
+class SoldiersCame(SceneEvent):
+    kind: Literal["soldiers_came"] = "soldiers_came"
+    place: str
+    count: int
+
+    def apply(self, world: World) -> World:
+        return _soldiers(world, place=self.place, count=self.count, wounds=0)
+
+
+class SoldiersMoved(SceneEvent):
+    kind: Literal["soldiers_moved"] = "soldiers_moved"
+    from_place: str
+    to_place: str
+
+    def apply(self, world: World) -> World:
+        return _soldiers(world, place=self.to_place)
+
+
+class SoldiersStruck(SceneEvent):
+    """``seat`` harmed the soldiers: ``felled`` of them fell, ``count`` are left."""
+
+    kind: Literal["soldiers_struck"] = "soldiers_struck"
+    seat: str
+    amount: int
+    felled: int
+    count: int
+    wounds: int
+
+    round: int = 0
+
+    def apply(self, world: World) -> World:
+        cleared = self.round if self.count == 0 else _castle(world).soldiers.cleared
+        return _soldiers(world, count=self.count, wounds=self.wounds, cleared=cleared)
 
 
 def _castle(world: World) -> CastleWorld:
@@ -127,3 +217,8 @@ def _castle(world: World) -> CastleWorld:
 def _siege(world: World, **changes: object) -> CastleWorld:
     state = _castle(world)
     return state.model_copy(update={"siege": state.siege.model_copy(update=changes)})
+
+
+def _soldiers(world: World, **changes: object) -> CastleWorld:
+    state = _castle(world)
+    return state.model_copy(update={"soldiers": state.soldiers.model_copy(update=changes)})

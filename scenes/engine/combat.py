@@ -89,7 +89,7 @@ def target_options(
     accepts (autocomplete offers these)."""
     if specials is None:
         specials = rules.specials(state, actor, technique)
-    options = {s.key: s.label for s in specials}
+    options = {s.key: s.label for s in specials if s.closed is None}
     keys = _people(state, actor, technique)
     people = [c for c in state.characters if c.key in keys]
     sensible = [c for c in people if senseless(state, rules, technique, c) is None]
@@ -108,6 +108,9 @@ def choose_targets(
     options = target_options(state, rules, actor, technique, specials)
     given = target.strip().casefold() if target and target.strip() else None
     if given is not None:
+        closed = next((s.closed for s in specials if s.key == given and s.closed), None)
+        if closed is not None:
+            raise Refusal(closed)
         if given in options and given not in {c.key for c in state.characters}:
             return (given,)
         chosen = find_character(state, given)
@@ -122,7 +125,7 @@ def choose_targets(
         if technique.target is Target.SELF:
             return ()
         return (chosen.key,)
-    default = next((s.key for s in specials if s.default), None)
+    default = next((s.key for s in specials if s.default and s.closed is None), None)
     if default is not None:
         return (default,)
     chosen_keys = _untargeted(state, actor, technique)
@@ -187,7 +190,7 @@ def _not_a_target(
                 return f"{actor.name} is not held by anyone."
             return f"{technique.name} is aimed at whoever holds {actor.name}."
     here = ", ".join(f.name for f in enemies(state, actor)) or "none"
-    besides = "".join(f"; or {s.label} (`{s.key}`)" for s in specials)
+    besides = "".join(f"; or {s.label} (`{s.key}`)" for s in specials if s.closed is None)
     return (
         f"“{target[:40]}” is not an enemy standing in the room with "
         f"{actor.name} (enemies here: {here}{besides})."

@@ -41,11 +41,14 @@ class NoNumbers(BaseModel):
 @dataclass(frozen=True, slots=True)
 class Special:
     """A target that is not a character (an object, a front): its key, its label, and whether
-    it is what the technique aims at when no target is given."""
+    it is what the technique aims at when no target is given. A ``closed`` special is one the
+    scene names but no longer takes: never suggested, and aiming at it is refused with that
+    sentence."""
 
     key: str
     label: str
     default: bool = False
+    closed: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import string
+from collections.abc import Mapping
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -10,10 +13,30 @@ from scenes.engine.dice import Dice, Roll, deal
 from scenes.engine.evolve import evolve
 from scenes.engine.moments import ACTION
 from scenes.engine.state import SessionState
-from scenes.schema import Scene
+from scenes.schema import OPENING, Scene
 
 if TYPE_CHECKING:
     from scenes.engine.scene import SceneRules
+
+
+LABELS = frozenset({"technique", "place", "from_place"})  # sheet labels, in sentence case
+_SENTENCE_START = re.compile(r"(^|[.!?][\"”’]?\s+|[\"“])$")
+
+
+def tell(line: str, fields: Mapping[str, object]) -> str:
+    """``line`` with its fields filled; a label (a technique's or a place's name, written in
+    sentence case) is told with its first letter lowered when it falls mid-sentence."""
+    told: list[str] = []
+    formatter = string.Formatter()
+    for literal, name, spec, conversion in formatter.parse(line):
+        told.append(literal)
+        if name is None:
+            continue
+        value = format(formatter.convert_field(fields[name], conversion), spec or "")
+        if name in LABELS and not _SENTENCE_START.search("".join(told)):
+            value = value[:1].lower() + value[1:]
+        told.append(value)
+    return "".join(told)
 
 
 class Tx:
@@ -48,14 +71,42 @@ class Tx:
     def narrate_line(
         self, moment: str, actor: str | None = None, target: str | None = None, **fields: object
     ) -> None:
-        """``narrate`` for a moment named by the scene's data (a beat's or an ending's)."""
-        lines = self.scene.narration[moment]
+        """``narrate`` for a moment named by the scene's data (a beat's or an ending's).
+
+        When the actor used a technique in this command and the scene has that technique's own
+        lines for the moment (``<technique>_<moment>``), one of those is told instead; a line
+        that begins with its subject (the actor's name, or the target's in a moment with no
+        actor) is led in by one of the moment's openings, if it has any.
+        """
         for prefix, key in (("", actor), ("target_", target)):
             if key is not None:
                 fields.update(self._person(key, prefix))
-        index, dealt = self.deal(moment, len(lines))
-        text = lines[index].format(**fields)
-        self.emit(ev.Narrated(text=text, moment=moment, dealt=((moment, dealt),)))
+        deck = self._deck(moment, actor)
+        lines = self.scene.narration[deck]
+        index, bits = self.deal(deck, len(lines))
+        line, dealt = lines[index], [(deck, bits)]
+        subject = "{actor} " if actor is not None else "{target} "
+        if line.startswith(subject):
+            line = self._opened(f"{moment}{OPENING}", line, dealt)
+        self.emit(ev.Narrated(text=tell(line, fields), moment=moment, dealt=tuple(dealt)))
+
+    def _opened(self, opening: str, line: str, dealt: list[tuple[str, int]]) -> str:
+        """``line`` led in by one of the ``opening`` lines, if the scene has them."""
+        openings = self.scene.narration.get(opening)
+        if not openings:
+            return line
+        first, bits = self.deal(opening, len(openings))
+        dealt.append((opening, bits))
+        return f"{openings[first]} {line}"
+
+    def _deck(self, moment: str, actor: str | None) -> str:
+        """The lines ``moment`` is told from: the actor's technique's own, if the scene has them."""
+        used = next((e for e in reversed(self.events) if isinstance(e, ev.TechniqueUsed)), None)
+        if actor is not None and used is not None and used.seat == actor:
+            own = f"{used.technique}_{moment}"
+            if own in self.scene.narration:
+                return own
+        return moment
 
     def deal(self, deck: str, size: int) -> tuple[int, int]:
         """A variant of ``deck`` not told since its last shuffle, and the deck's told bits after:

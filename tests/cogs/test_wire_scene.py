@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 
 from scenes.engine.autoplay import next_move
-from tests.cogs.world import buttons, castle, perform, running, session_state
+from tests.cogs.world import buttons, castle, perform, running, session_state, spoken
 
 
 async def test_a_whole_scene_plays_to_an_ending_and_its_recap(tmp_path) -> None:
@@ -45,6 +45,10 @@ async def test_a_whole_scene_plays_to_an_ending_and_its_recap(tmp_path) -> None:
                     member=members[actor.member_id],
                 )
                 clicked += 1
+            elif command.kind == "say":  # a line in the grip: posted as the character
+                await perform(world, members[actor.member_id], command)
+                await spoken(world, state.character(state.seat_of(actor.member_id).key).name, "")
+                continue
             else:
                 handle = await perform(world, members[actor.member_id], command)
             answer = await handle.message()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable, Sequence
 
+from scenes.castle.world import castle
 from scenes.engine import commands as c
 from scenes.engine.dice import ScriptedRandom
 from scenes.engine.events import Event
@@ -72,6 +73,15 @@ class Table:
         events = self.do("gm", c.Begin(), faces)
         assert self.state.order[: len(order)] == tuple(order)
         return events
+
+    def without_siege_events(self) -> None:
+        """No siege event is drawn in this session (for tests of the press and the relief on
+        their own; the events have tests of their own)."""
+        world = castle(self.state)
+        siege = world.siege.model_copy(update={"drawn": 10_000})
+        self.state = self.state.model_copy(
+            update={"world": world.model_copy(update={"siege": siege})}
+        )
 
     def ch(self, key: str) -> Character:
         return self.state.character(key)

@@ -42,11 +42,11 @@ def _session(seed: int, rules: SceneRules) -> list[ev.Event]:
 
 
 def _with_variants(rules: SceneRules, count: int) -> SceneRules:
-    """The scene with each attack moment given ``count`` variants (its own, then numbered)."""
-    narration = dict(rules.data.narration)
-    for moment in (Moment.HIT, Moment.MISS, Moment.CRITICAL, Moment.FUMBLE):
-        lines = narration[moment]
-        narration[moment] = tuple(f"{lines[n % len(lines)]} ({n})" for n in range(count))
+    """The scene with every moment given ``count`` variants (its own, then numbered)."""
+    narration = {
+        moment: tuple(f"{lines[n % len(lines)]} ({n})" for n in range(count))
+        for moment, lines in rules.data.narration.items()
+    }
     return rules.with_data(rules.data.model_copy(update={"narration": narration}))
 
 

@@ -10,6 +10,7 @@ from tests.engine.table import Table, of_kind
 
 def test_the_one_shot_plays_through_to_rain_without_end() -> None:
     table = Table(defenders=1)
+    table.without_siege_events()
     table.seat("sakura", "sasuke", "defender_1")
     table.begin(["sasuke", "sakura", "defender_1"])
     assert table.state.beat == 1 and table.state.turn == "sasuke"

@@ -13,6 +13,7 @@ from tests.engine.table import Table, of_kind
 def breach(defender: bool = False) -> Table:
     """He bursts in; both hold to duty; her turn, ambush ready (the defender last, if seated)."""
     table = Table(defenders=1)
+    table.without_siege_events()
     table.seat("sakura", "sasuke", *(["defender_1"] if defender else []))
     table.begin(["sasuke", "sakura", "defender_1"])
     table.do("sasuke", c.Interact(object="door", how="open"), faces=[15, 15])

@@ -138,6 +138,7 @@ def test_undo_names_the_command_it_undid() -> None:
 
 def test_undo_restores_a_round_end_and_the_siege() -> None:
     table = Table(defenders=1)
+    table.without_siege_events()
     table.seat("defender_1")
     table.begin(["defender_1"])
     before = table.state

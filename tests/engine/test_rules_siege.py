@@ -10,6 +10,7 @@ from tests.engine.table import Table, of_kind
 def north_wing() -> Table:
     """Only the one defender seated: each of their turns ends a round."""
     table = Table(defenders=1)
+    table.without_siege_events()
     table.seat("defender_1")
     table.begin(["defender_1"])
     return table
@@ -62,6 +63,7 @@ def test_the_relief_lasts_one_round_only() -> None:
 
 def test_the_relief_of_all_defenders_in_a_round_adds_up() -> None:
     table = Table(defenders=2)
+    table.without_siege_events()
     table.seat("defender_1", "defender_2")
     table.begin(["defender_1", "defender_2"])
     table.do("defender_1", c.Jutsu(name="earth_wall"))
@@ -95,6 +97,7 @@ def test_a_fallen_north_wing_is_pressed_no_more() -> None:
 
 def test_the_siege_does_not_run_with_no_defender_seated() -> None:
     table = Table(defenders=2)
+    table.without_siege_events()
     table.seat("sakura")
     table.begin(["sakura"])
     events = table.do("sakura", c.Defend(), faces=[])

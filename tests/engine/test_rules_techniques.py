@@ -48,6 +48,7 @@ def ambush_spent() -> Table:
 def north_wing(defenders: int = 1) -> Table:
     """Only defenders seated: each of the first defender's turns ends a round of the siege."""
     table = Table(defenders=defenders)
+    table.without_siege_events()
     keys = [f"defender_{n}" for n in range(1, defenders + 1)]
     table.seat(*keys)
     table.begin(keys)
@@ -427,6 +428,7 @@ def test_throat_grip_ties_go_to_the_target() -> None:
 def sasuke_at_the_north_wing() -> Table:
     """Sasuke and one defender seated; Sasuke walks to the north wing. His turn, round 3."""
     table = Table(defenders=1)
+    table.without_siege_events()
     table.seat("sasuke", "defender_1")
     table.begin(["sasuke", "defender_1"])
     table.do("sasuke", c.Move(to="grand_hall"))

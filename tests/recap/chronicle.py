@@ -74,6 +74,7 @@ def autoplay(
     lines: Sequence[str] = (),
     narration: str | None = None,
     intruder: bool = True,
+    revived: bool = False,
 ) -> Chronicle:
     """A seated session played by autoplay until ``rounds`` have passed or nobody can act.
 
@@ -98,6 +99,9 @@ def autoplay(
             spoken += 1
         if narration and count % 11 == 5:
             chronicle.act(GM, c.Narrate(text=narration))
+        if revived and count % 13 == 7:  # the GM keeps the defenders on their feet all night
+            for key in seats[-defenders:]:
+                chronicle.act(GM, c.Set(character=key, field="vitality", value=18))
         actor, command = next_move(state, rng)
         if chronicle.act(actor, command) or chronicle.act(actor, c.Defend()):
             continue
@@ -117,6 +121,7 @@ def long_night() -> Chronicle:
         lines=lines,
         narration="Thunder over the walls. " * 75,
         intruder=False,  # the scene stops at its ending: with no intruder it runs till dawn
+        revived=True,  # and the defenders fight the soldiers through the fallen wall all night
     )
     table.do("gm", c.End(reason="dawn"))
     return table

@@ -11,6 +11,7 @@ from tests.recap.chronicle import Chronicle
 def breach(defender: bool = False, seed: int = 7) -> Chronicle:
     """He bursts in; both hold to duty; her turn, ambush ready (the defender last, if seated)."""
     table = Chronicle(defenders=1, seed=seed)
+    table.without_siege_events()  # the press alone decides the wall here
     table.seat("sakura", "sasuke", *(["defender_1"] if defender else []))
     table.begin(["sasuke", "sakura", "defender_1"])
     table.do("sasuke", c.Interact(object="door", how="open"), faces=[15, 15])

@@ -326,6 +326,8 @@ def test_a_technique_key_used_twice_by_one_role_is_refused(scene: Path) -> None:
 
 def test_the_same_technique_key_for_two_roles_is_allowed(scene: Path) -> None:
     substitute(scene, "techniques.toml", r'^key = "chidori"', 'key = "strike"')
+    narration = read_narration(scene)  # the chidori's own lines would name no technique now
+    write_narration(scene, {k: v for k, v in narration.items() if not k.startswith("chidori_")})
     loaded = load_scene_from(scene)
     assert loaded.technique("sasuke", "strike").name == "Chidori"
     assert loaded.technique("sakura", "strike").name == "Chakra-enhanced strike"
