@@ -474,16 +474,10 @@ def _path(teller: Teller, reader: CastleReader) -> list[str]:
     mercy = next((d for d in reversed(_all_deeds(reader)) if d.kind == Told.MERCY and d.how), None)
     if mercy is not None and mercy.how in p.paths:
         out.append(teller.pick(p.paths[mercy.how]).format(**teller.person(mercy.who, mercy.whom)))
-    sasuke = state.find(SASUKE)
     facets = dict(ending.facets)
-    wounded = sasuke is not None and sasuke.vitality < sasuke.max_vitality
-    if (
-        facets.get("sasuke") == "gone"
-        and wounded
-        and sasuke is not None
-        and sasuke.fate.value == "gone"
-    ):
-        out.append(teller.pick(p.paths["fled_wounded"]).format(**teller.person(SASUKE)))
+    left = DEPARTED.get(facets.get("departure", "none"))
+    if left is not None:
+        out.append(teller.pick(p.paths[left]).format(**teller.person(SASUKE)))
     if facets.get("sakura") == "down":
         out.append(teller.pick(p.paths["sakura_down"]).format(sakura=teller.name(SAKURA)))
     if facets.get("north_wing") == "fallen" and ending.key != "the_north_wing_falls":
@@ -491,6 +485,10 @@ def _path(teller: Teller, reader: CastleReader) -> list[str]:
     elif facets.get("north_wing") == "held" and reader.night.presses:
         out.append(teller.pick(p.paths["wall_held"]))
     return out
+
+
+# How the intruder left (the ending's ``departure`` facet), told when he left that way.
+DEPARTED = {"fled wounded": "fled_wounded", "withdrew": "withdrew"}
 
 
 def _all_deeds(reader: Reader) -> list[Deed]:

@@ -236,3 +236,18 @@ def test_the_gms_narration_and_npc_lines_are_woven_in_where_they_were_spoken() -
     door = [v.split("{coda}")[0].format(who="Sasuke") for v in deeds["door:broken"]]
     at = max(text.lower().find(v.lower()) for v in door)
     assert npc < at < narration  # the door opened between the two, and is told there
+
+
+def test_a_flight_with_wounds_is_told_only_when_he_fled_wounded() -> None:
+    wounded = [v.format(who="Sasuke", their="his") for v in prose().paths["fled_wounded"]]
+    seen = set()
+    for seed in range(30):
+        table = autoplay(seed, defenders=1 + seed % 2, rounds=25)
+        ending = table.state.ending
+        if ending is None:
+            continue
+        departure = dict(ending.facets)["departure"]
+        seen.add(departure)
+        told_wounded = any(line in told(table) for line in wounded)
+        assert told_wounded is (departure == "fled wounded"), (seed, departure)
+    assert "fled wounded" in seen and len(seen) > 1
