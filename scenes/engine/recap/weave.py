@@ -27,7 +27,7 @@ class DeedKind(StrEnum):
     DEFENDED = "defended"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # each is itself: a line said twice is two lines
 class Words:
     """The table's own words, at the moment they were written: a player's pose, action or
     line, the GM's narration, or a line the GM gave one of the scene's other people."""
@@ -38,7 +38,7 @@ class Words:
     text: str
 
 
-@dataclass
+@dataclass(eq=False)  # each is itself: two like blows are two blows
 class Deed:
     """Something the rules carried out. ``who`` did it to ``whom``; ``what`` names the means
     (a technique key, a place, an option, a fate); ``how`` is how it went (an outcome).
