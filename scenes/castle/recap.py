@@ -46,7 +46,7 @@ class Mercy:
     result: str | None = None
 
 
-class Told:
+class CastleDeedKind:
     """The castle's own kinds of deed, for its story."""
 
     DOOR = "door"
@@ -96,7 +96,7 @@ class CastleReader(Reader):
             self.night.struggles.append((r, e.seat or "", roll.outcome == "wins"))
             self.moment(r, f"**The struggle for the scrolls.** {roll.text}")
             if roll.outcome != "wins":
-                self.tell(Deed(Told.SCROLLS_FAIL, who=e.seat))
+                self.tell(Deed(CastleDeedKind.SCROLLS_FAIL, who=e.seat))
 
     _mercy: Deed | None = None
 
@@ -106,13 +106,17 @@ class CastleReader(Reader):
         if e.door is Door.BROKEN:
             text = f"**The oak door bursts** ({self.name(e.by)})."
             self.moment(r, f"{text} {roll.text}" if roll else text)
-        self.tell(Deed(Told.DOOR, who=e.by, what=e.door.value))
+        self.tell(Deed(CastleDeedKind.DOOR, who=e.by, what=e.door.value))
 
     def narrated(self, r: int, e: ev.Narrated) -> None:
         super().narrated(r, e)
         if e.moment == CastleMoment.DOOR_HOLDS:
             self.night.door_held += 1
-            self.tell(Deed(Told.DOOR, who=self._using.seat if self._using else None, what="held"))
+            self.tell(
+                Deed(
+                    CastleDeedKind.DOOR, who=self._using.seat if self._using else None, what="held"
+                )
+            )
 
     def sight(self, r: int, e: FirstSight) -> None:
         roll = self._last_roll.get(e.seat)
@@ -121,12 +125,12 @@ class CastleReader(Reader):
         text = roll.text if roll else f"{self.name(e.seat)} {verdict}."
         self.moment(r, f"**First sight.** {text}")
         how = "held" if e.success else "faltered"
-        self.tell(Deed(Told.SIGHT, who=e.seat, whom=(e.other,), how=how))
+        self.tell(Deed(CastleDeedKind.SIGHT, who=e.seat, whom=(e.other,), how=how))
 
     def marked(self, r: int, e: ev.Marked) -> None:
         if e.mark == AMBUSH and not e.on:
             self.night.ambushed = True
-            self._before_the_blow(Deed(Told.AMBUSH, who=e.seat))
+            self._before_the_blow(Deed(CastleDeedKind.AMBUSH, who=e.seat))
 
     def _before_the_blow(self, deed: Deed) -> None:
         """Tell ``deed`` just before this command's technique (the ambush opens the blow)."""
@@ -143,7 +147,7 @@ class CastleReader(Reader):
             self.night.mercies.append(Mercy(r, decision.decider, decision.subject))
             who, whom = self.name(decision.decider), self.name(decision.subject)
             self.moment(r, f"**The mercy.** {who} holds {whom}'s life.")
-            self._mercy = Deed(Told.MERCY, who=decision.decider, whom=(decision.subject,))
+            self._mercy = Deed(CastleDeedKind.MERCY, who=decision.decider, whom=(decision.subject,))
             self._mercy_told = False
         if decision.waits:
             self._tell_mercy()
@@ -186,7 +190,7 @@ class CastleReader(Reader):
 
     def scrolls_changed(self, r: int, e: ScrollsChanged) -> None:
         self.night.scrolls.append((r, e))
-        self.tell(Deed(Told.SCROLLS, who=e.holder or e.by, what=e.at.value))
+        self.tell(Deed(CastleDeedKind.SCROLLS, who=e.holder or e.by, what=e.at.value))
         if e.at is ScrollsAt.CARRIED:
             self.moment(r, f"**The scrolls are taken** by {self.name(e.holder)}.")
         elif e.at is ScrollsAt.LOST:
@@ -197,15 +201,15 @@ class CastleReader(Reader):
     def relieved(self, r: int, e: SiegeRelieved) -> None:
         if self.night.fell is None:
             self.night.relief[e.seat] += e.amount
-            self.tell(Deed(Told.RELIEVED, who=e.seat))
+            self.tell(Deed(CastleDeedKind.RELIEVED, who=e.seat))
 
     def pressed(self, r: int, e: SiegePressed) -> None:
         self.night.presses.append(e)
-        self.tell(Deed(Told.PRESSED))
+        self.tell(Deed(CastleDeedKind.PRESSED))
 
     def fell(self, r: int, e: NorthWingFell) -> None:
         self.night.fell = r
-        self.tell(Deed(Told.FELL))
+        self.tell(Deed(CastleDeedKind.FELL))
         roll = self._last_roll.get(None)
         text = "**The north wing falls.**"
         self.moment(r, f"{text} {roll.text}" if roll else text)
@@ -226,16 +230,16 @@ def _answered(self: CastleReader, r: int, e: SiegeEventAnswered) -> None:
     """A defender's answer to the round's siege event (one that ran by default is the siege's
     own, told with the press)."""
     if e.seat is not None:
-        self.tell(Deed(Told.ANSWERED, who=e.seat, what=f"{e.event}:{e.choice}"))
+        self.tell(Deed(CastleDeedKind.ANSWERED, who=e.seat, what=f"{e.event}:{e.choice}"))
 
 
 def _soldiers_came(self: CastleReader, r: int, e: SoldiersCame) -> None:
-    self.tell(Deed(Told.SOLDIERS_CAME, what=e.place))
+    self.tell(Deed(CastleDeedKind.SOLDIERS_CAME, what=e.place))
 
 
 def _soldiers_struck(self: CastleReader, r: int, e: SoldiersStruck) -> None:
     how = "routed" if e.count == 0 else "felled" if e.felled else "hit"
-    self.tell(Deed(Told.SOLDIERS_STRUCK, who=e.seat, how=how))
+    self.tell(Deed(CastleDeedKind.SOLDIERS_STRUCK, who=e.seat, how=how))
 
 
 CastleReader.HANDLERS = {

@@ -19,7 +19,7 @@ from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from scenes.castle.recap import CastleReader, Told
+from scenes.castle.recap import CastleDeedKind, CastleReader
 from scenes.castle.words import DEFENDER, SAKURA, SASUKE
 from scenes.engine.recap.reading import Reader
 from scenes.engine.recap.weave import Chapter, Deed, DeedKind, Words, stretches
@@ -264,7 +264,7 @@ def _deed(teller: Teller, deed: Deed) -> str | None:
     if not variants:
         return None
     fields = teller.person(deed.who, deed.whom)
-    placed = deed.kind in (DeedKind.MOVED, Told.SOLDIERS_CAME)
+    placed = deed.kind in (DeedKind.MOVED, CastleDeedKind.SOLDIERS_CAME)
     place = teller.place(deed.what) if placed else ""
     return teller.pick(variants).format(
         **fields, place=place, what=deed.what.replace("_", " "), coda=teller.coda()
@@ -279,16 +279,16 @@ NOTABLE = frozenset(
         DeedKind.FREED,
         DeedKind.CHOICE,
         DeedKind.FATE,
-        Told.DOOR,
-        Told.SIGHT,
-        Told.AMBUSH,
-        Told.MERCY,
-        Told.SCROLLS,
-        Told.SCROLLS_FAIL,
-        Told.FELL,
-        Told.ANSWERED,
-        Told.SOLDIERS_CAME,
-        Told.SOLDIERS_STRUCK,
+        CastleDeedKind.DOOR,
+        CastleDeedKind.SIGHT,
+        CastleDeedKind.AMBUSH,
+        CastleDeedKind.MERCY,
+        CastleDeedKind.SCROLLS,
+        CastleDeedKind.SCROLLS_FAIL,
+        CastleDeedKind.FELL,
+        CastleDeedKind.ANSWERED,
+        CastleDeedKind.SOLDIERS_CAME,
+        CastleDeedKind.SOLDIERS_STRUCK,
     }
 )
 
@@ -368,15 +368,19 @@ def _exchange(teller: Teller, blows: list[Deed]) -> str | None:
 def _front(teller: Teller, deeds: list[Deed]) -> list[Part]:
     """The siege in this stretch: who eased it, and that the army pressed (before it fell)."""
     out: list[Part] = []
-    fell = any(d.kind == Told.FELL for d in deeds)
-    easers = [d.who for d in deeds if d.kind == Told.RELIEVED and d.who]
+    fell = any(d.kind == CastleDeedKind.FELL for d in deeds)
+    easers = [d.who for d in deeds if d.kind == CastleDeedKind.RELIEVED and d.who]
     if easers and not fell:
-        body = teller.pick(teller.p.deeds[Told.RELIEVED]).format(
+        body = teller.pick(teller.p.deeds[CastleDeedKind.RELIEVED]).format(
             who=teller.names(easers), coda=teller.coda()
         )
         out.append(body)
-    if any(d.kind == Told.PRESSED for d in deeds) and not fell and teller.rng.random() < 0.5:
-        body = teller.pick(teller.p.deeds[Told.PRESSED]).format(coda=teller.coda())
+    if (
+        any(d.kind == CastleDeedKind.PRESSED for d in deeds)
+        and not fell
+        and teller.rng.random() < 0.5
+    ):
+        body = teller.pick(teller.p.deeds[CastleDeedKind.PRESSED]).format(coda=teller.coda())
         out.append(body)
     return out
 
@@ -471,7 +475,9 @@ def _path(teller: Teller, reader: CastleReader) -> list[str]:
     ending = state.ending
     assert ending is not None
     out: list[str] = []
-    mercy = next((d for d in reversed(_all_deeds(reader)) if d.kind == Told.MERCY and d.how), None)
+    mercy = next(
+        (d for d in reversed(_all_deeds(reader)) if d.kind == CastleDeedKind.MERCY and d.how), None
+    )
     if mercy is not None and mercy.how in p.paths:
         out.append(teller.pick(p.paths[mercy.how]).format(**teller.person(mercy.who, mercy.whom)))
     facets = dict(ending.facets)

@@ -6,39 +6,15 @@ from __future__ import annotations
 import json
 import random
 
-from scenes.engine import commands as c
 from scenes.engine import events as ev
-from scenes.engine.autoplay import GM, next_move
 from scenes.engine.dice import Dice, deal
 from scenes.engine.moments import Moment
 from scenes.engine.registry import find_scene
 from scenes.engine.scene import SceneRules
-from scenes.engine.session import Accepted, play
 from scenes.engine.state import SessionState, Told
 from scenes.engine.tx import Tx
 from tests.engine.table import Table
-
-
-def _session(seed: int, rules: SceneRules) -> list[ev.Event]:
-    rng = random.Random(seed)
-    outcome = play(None, GM, c.Open(scene="castle", seats=2, seed=seed), rng, rules)
-    assert isinstance(outcome, Accepted)
-    events, state = list(outcome.events), outcome.state
-    claims = [("sakura", None), ("sasuke", None), ("defender", "Ren"), ("defender", "Aoi")]
-    script: list[tuple[c.Actor, c.Command]] = [
-        (c.Actor(member_id=10 + n, name=role), c.Claim(role=role, name=name))
-        for n, (role, name) in enumerate(claims)
-    ]
-    script.append((GM, c.Begin()))
-    while state.ending is None and state.round < 40:
-        actor, command = script.pop(0) if script else next_move(state, rng)
-        outcome = play(state, actor, command, rng, rules)
-        if not isinstance(outcome, Accepted):
-            outcome = play(state, GM, c.Skip(), rng, rules)
-        assert isinstance(outcome, Accepted)
-        events += outcome.events
-        state = outcome.state
-    return events
+from tests.scenes.sessions import autoplay_session
 
 
 def _with_variants(rules: SceneRules, count: int) -> SceneRules:
@@ -62,8 +38,8 @@ def test_dice_are_the_same_whether_a_moment_has_3_or_30_variants() -> None:
     castle = find_scene("castle")
     rolls = changed = 0
     for seed in range(12):
-        three = _session(seed, _with_variants(castle, 3))
-        thirty = _session(seed, _with_variants(castle, 30))
+        three = autoplay_session(seed, _with_variants(castle, 3))
+        thirty = autoplay_session(seed, _with_variants(castle, 30))
         assert _rolls(three) == _rolls(thirty)
         rolls += len(_rolls(three))
         changed += _told(three) != _told(thirty)
