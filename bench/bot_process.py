@@ -17,8 +17,10 @@ STARTED = time.time()  # as near to the process's start as Python code gets
 import argparse  # noqa: E402
 import asyncio  # noqa: E402
 import contextlib  # noqa: E402
+import cProfile  # noqa: E402
 import json  # noqa: E402
 import logging  # noqa: E402
+import os  # noqa: E402
 import random  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
@@ -268,6 +270,18 @@ def record_writes(path: Path) -> None:
         store.create, store.commit = created, committed  # type: ignore[method-assign]
 
 
+PROFILE = "BENCH_PROFILE"  # a path prefix: each bot profiles its CPU from ready to stop
+
+
+def _profiler() -> cProfile.Profile | None:
+    """With BENCH_PROFILE set, cProfile timing the event loop thread's CPU (not wall) time."""
+    if not os.environ.get(PROFILE):
+        return None
+    profile = cProfile.Profile(time.thread_time)
+    profile.enable()
+    return profile
+
+
 async def serve(options: BotOptions) -> None:
     """Start, sync the commands, print ``ready {facts}``, run until stdin closes."""
     handler = logging.FileHandler(options.log, encoding="utf-8")
@@ -304,8 +318,12 @@ async def serve(options: BotOptions) -> None:
     }
     print("ready " + json.dumps(facts), flush=True)
     cpu_at_ready = time.process_time()  # every thread's: aiosqlite's too
+    profile = _profiler()
     await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
     print("cpu " + json.dumps({"seconds": time.process_time() - cpu_at_ready}), flush=True)
+    if profile is not None:
+        profile.disable()
+        profile.dump_stats(f"{os.environ[PROFILE]}-{options.kind}-{os.getpid()}.prof")
     await bot.close()
     with contextlib.suppress(Exception):
         await running

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from db.models import Repeat
 
 
 class StoreError(Exception):
@@ -41,6 +45,15 @@ class SeatConflict(StoreError):
     def __init__(self, session_id: int) -> None:
         super().__init__(f"session {session_id}: a member would hold two seats")
         self.session_id = session_id
+
+
+class LineRepeated(StoreError):
+    """A commit's line repeats the member's own line that no answer reached (``Store.repeated``):
+    nothing was written."""
+
+    def __init__(self, session_id: int, found: Repeat) -> None:
+        super().__init__(f"session {session_id}: the line of version {found.version} again")
+        self.found = found
 
 
 class DatabaseUnusable(StoreError):

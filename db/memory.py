@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from db.errors import ChannelBusy, SeatConflict, SessionNotFound, VersionConflict
+from db.errors import (
+    ChannelBusy,
+    LineRepeated,
+    SeatConflict,
+    SessionNotFound,
+    VersionConflict,
+)
 from db.models import (
     LogEntry,
     Repeat,
@@ -75,10 +81,15 @@ class MemoryStore:
         at: datetime | None = None,
         turn_deadline: datetime | None = None,
         post: str | None = None,
+        repeat_since: datetime | None = None,
     ) -> int:
         stored = self._sessions.get(session_id)
         if stored is None:
             raise SessionNotFound(session_id)
+        if post is not None and repeat_since is not None:
+            found = await self.repeated(session_id, actor.member_id, command.kind, post, repeat_since)
+            if found is not None:
+                raise LineRepeated(session_id, found)
         if stored.version != expected_version:
             raise VersionConflict(session_id, expected_version)
         seated = [seat.member_id for seat in accepted.state.seats if seat.member_id is not None]

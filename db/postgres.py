@@ -18,6 +18,7 @@ import asyncpg
 from db.errors import (
     ChannelBusy,
     DatabaseUnreachable,
+    LineRepeated,
     MigrationFailed,
     SchemaTooNew,
     SeatConflict,
@@ -107,14 +108,22 @@ _SAVE_SNAPSHOT = (
 )
 # A commit whose seats did not change (most): one statement, so one transaction and one round
 # trip. The log entry is written only while the session is at the expected version (as of the
-# statement's start); a second writer racing at that version waits on the first one's entry in
-# the log's primary key, and is turned away by it once the first commits. The session's row and
-# snapshot follow the log entry, so nothing is written unless it was.
+# statement's start) and its line ($15), if any, repeats no unanswered one of the member's since
+# $16 (``REPEATED``); a second writer racing at that version waits on the first one's entry in
+# the log's primary key, and is turned away by it once the first commits. The session's row,
+# snapshot and outbox line follow the log entry, so nothing is written unless it was.
 _COMMIT = """
-WITH logged AS (
+WITH repeat AS (
+    SELECT o.version, o.posted_at IS NOT NULL AS late FROM outbox AS o JOIN log AS l
+        ON l.session_id = o.session_id AND l.version = o.version
+    WHERE $16::timestamptz IS NOT NULL AND o.session_id = $1 AND l.actor_id = $3
+        AND l.kind = $4 AND o.text = $15::text AND l.at >= $16
+    ORDER BY o.version DESC LIMIT 1
+), logged AS (
     INSERT INTO log (session_id, version, actor_id, kind, command, events, at)
     SELECT $1, $2, $3, $4, $5, $6, $7
     WHERE EXISTS (SELECT 1 FROM sessions WHERE id = $1 AND version = $9)
+        AND NOT EXISTS (SELECT 1 FROM repeat)
     RETURNING session_id
 ), moved AS (
     UPDATE sessions SET version = $2, status = $10, gm_id = $11, turn = $12, ending = $13,
@@ -126,8 +135,12 @@ WITH logged AS (
     INSERT INTO snapshots (session_id, version, state) SELECT id, $2, $14 FROM moved
     ON CONFLICT (session_id) DO UPDATE SET version = excluded.version, state = excluded.state
     RETURNING session_id
+), outboxed AS (
+    INSERT INTO outbox (session_id, version, text) SELECT id, $2, $15 FROM moved
+    WHERE $15::text IS NOT NULL
 )
-SELECT (SELECT count(*) FROM snapshot), EXISTS (SELECT 1 FROM sessions WHERE id = $1)
+SELECT (SELECT count(*) FROM snapshot), EXISTS (SELECT 1 FROM sessions WHERE id = $1),
+    (SELECT version FROM repeat), (SELECT late FROM repeat)
 """
 _INSERT_SEATS = (
     "INSERT INTO seats (session_id, seat_key, role, member_id, character, muted) "
@@ -281,17 +294,20 @@ class PostgresStore:
         at: datetime | None = None,
         turn_deadline: datetime | None = None,
         post: str | None = None,
+        repeat_since: datetime | None = None,
     ) -> int:
         write = self._seats.write(
             session_id, expected_version, actor, command, accepted, at, turn_deadline
-        )._replace(post=post)
+        )._replace(post=post, repeat_since=repeat_since)
         try:
             async with self._pool.acquire() as conn:
-                if write.seats is None and write.post is None:  # most: one statement
+                if write.seats is None:  # most: one statement
                     await _commit_at_once(conn, write)
                 else:
                     async with conn.transaction():
                         await _write(conn, write)
+        except LineRepeated:
+            raise  # nothing was written, and the seats are as they were
         except BaseException:
             self._seats.forget(session_id)
             raise
@@ -381,7 +397,7 @@ class PostgresStore:
 async def _commit_at_once(conn: asyncpg.Connection, write: Write) -> None:
     """A commit that leaves the seats as they were, as one statement (``_COMMIT``)."""
     try:
-        written, exists = await conn.fetchrow(
+        written, exists, repeat, late = await conn.fetchrow(
             _COMMIT,
             write.session_id,
             write.version,
@@ -397,9 +413,13 @@ async def _commit_at_once(conn: asyncpg.Connection, write: Write) -> None:
             write.turn,
             write.ending,
             write.state,
+            write.post,
+            write.repeat_since,
         )
     except asyncpg.UniqueViolationError:  # the primary key (session_id, version)
         raise VersionConflict(write.session_id, write.expected) from None
+    if repeat is not None:
+        raise LineRepeated(write.session_id, Repeat(repeat, late))
     if not exists:
         raise SessionNotFound(write.session_id)
     if written != 1:
@@ -409,6 +429,12 @@ async def _commit_at_once(conn: asyncpg.Connection, write: Write) -> None:
 async def _write(conn: asyncpg.Connection, write: Write) -> None:
     """One commit's statements, inside the caller's transaction."""
     session_id = write.session_id
+    if write.post is not None and write.repeat_since is not None:
+        found = await conn.fetchrow(
+            _REPEATED, session_id, write.actor_id, write.kind, write.post, write.repeat_since
+        )
+        if found is not None:
+            raise LineRepeated(session_id, Repeat(found[0], bool(found[1])))
     try:
         await conn.execute(
             _INSERT_LOG,

@@ -12,7 +12,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from db.errors import ChannelBusy, SessionNotFound, VersionConflict
+from db.errors import ChannelBusy, LineRepeated, SessionNotFound, VersionConflict
 from db.models import (
     LogEntry,
     Repeat,
@@ -156,8 +156,7 @@ class SessionService:
     async def run_session(self, session_id: int, actor: cmd.Actor, command: cmd.Command) -> Ran:
         """Play ``command`` on a session by id (an ended one refuses everything)."""
         async with self._lock(session_id):
-            ran = await self._repeated(session_id, actor, command)
-            ran = ran or await self._decide(session_id, actor, command)
+            ran = await self._decide(session_id, actor, command)
         assert ran is not None
         return ran
 
@@ -243,7 +242,10 @@ class SessionService:
             version = stored.version
             outcome = play(stored.state, actor, command, session_rng(stored.state.seed, version))
             if isinstance(outcome, Refused):
-                return Ran(outcome, stored.record)
+                # a line retried after the turn moved on: told as the retry it is
+                return await self._repeated(session_id, actor, command) or Ran(
+                    outcome, stored.record
+                )
             try:
                 return await self._commit(stored, actor, command, outcome)
             except VersionConflict:
@@ -256,16 +258,21 @@ class SessionService:
         now = self._clock()
         deadline = await self._deadline(stored, outcome, now)
         post = posted_text(command)
-        version = await self.store.commit(
-            stored.id,
-            stored.version,
-            actor,
-            command,
-            outcome,
-            at=now,
-            turn_deadline=deadline,
-            post=post,
-        )
+        try:
+            version = await self.store.commit(
+                stored.id,
+                stored.version,
+                actor,
+                command,
+                outcome,
+                at=now,
+                turn_deadline=deadline,
+                post=post,
+                repeat_since=now - RETRY_WINDOW,
+            )
+        except LineRepeated as repeat:  # checked in the commit's own transaction
+            refused = Refused(message=_repeat_message(repeat.found))
+            return Ran(refused, stored.record, repeat=repeat.found)
         record = stored.record.after(outcome.state, version, now, deadline)
         self._cache(StoredSession(record=record, state=outcome.state))
         return Ran(outcome, record, outboxed=post is not None)

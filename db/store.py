@@ -19,6 +19,7 @@ from pydantic import TypeAdapter
 from db.errors import (
     ChannelBusy,
     DatabaseFileError,
+    LineRepeated,
     NotADatabase,
     SchemaTooNew,
     SeatConflict,
@@ -82,12 +83,15 @@ class Store(Protocol):
         at: datetime | None = None,
         turn_deadline: datetime | None = None,
         post: str | None = None,
+        repeat_since: datetime | None = None,
     ) -> int:
         """Record ``command`` as version ``expected_version + 1`` and return that version.
 
         ``post``: the line the bot posts for this command, kept in the outbox, in the same
-        transaction, until ``posted``. Raises ``VersionConflict`` when the session is no longer
-        at ``expected_version``.
+        transaction, until ``posted``. With ``repeat_since`` too, the same transaction first
+        looks for that line as ``repeated`` would, and if it is there writes nothing and raises
+        ``LineRepeated``. Raises ``VersionConflict`` when the session is no longer at
+        ``expected_version``.
         """
         ...
 
@@ -216,6 +220,7 @@ class Write(NamedTuple):
     turn_deadline: datetime | None
     seats: tuple[SeatRecord, ...] | None  # None: the seats did not change
     post: str | None = None  # the line for the outbox (None: nothing to post from it)
+    repeat_since: datetime | None = None  # with post: refuse a repeat of it stored since then
 
     @property
     def version(self) -> int:
@@ -393,10 +398,11 @@ class SqliteStore:
         at: datetime | None = None,
         turn_deadline: datetime | None = None,
         post: str | None = None,
+        repeat_since: datetime | None = None,
     ) -> int:
         write = self._seats.write(
             session_id, expected_version, actor, command, accepted, at, turn_deadline
-        )._replace(post=post)
+        )._replace(post=post, repeat_since=repeat_since)
         try:
             await self._run(_transaction, self._db, _write, write)
         except BaseException:
@@ -547,6 +553,11 @@ def _write(db: sqlite3.Connection, write: Write) -> None:
     """One commit's statements, inside the caller's transaction."""
     at, deadline = iso(write.at), iso(write.turn_deadline)
     session_id = write.session_id
+    if write.post is not None and write.repeat_since is not None:
+        repeat = (session_id, write.actor_id, write.kind, write.post, iso(write.repeat_since))
+        found = db.execute(REPEATED, repeat).fetchone()
+        if found is not None:
+            raise LineRepeated(session_id, Repeat(found[0], bool(found[1])))
     log = (session_id, write.version, write.actor_id, write.kind, write.command, write.events, at)
     try:
         db.execute(_INSERT_LOG, log)

@@ -9,9 +9,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from castle_play import AIKO, BOTAN, CHANNEL, GM, GUILD, seated
+from castle_play import AIKO, BOTAN, CHANNEL, GM, GUILD, actor_of, seated
 
-from db.errors import VersionConflict
+from db.errors import LineRepeated, VersionConflict
 from db.migrate import migrate
 from db.postgres import PostgresStore
 from db.sessions import ALREADY_POSTED, RETRY_WINDOW, STILL_TO_POST, SessionService, posted_text
@@ -114,6 +114,49 @@ async def test_a_retry_of_an_unposted_line_is_not_stored_again(
     log = await store.log(stored.id)
     assert said(played, log) == ["Open the gate.", "Open the gate."]
     assert len(await played.unposted()) == 3
+
+
+async def test_the_commit_itself_refuses_a_repeated_line_and_writes_nothing(
+    store: Store, played: SessionService, clock: Clock
+) -> None:
+    """The retry check is in the commit's own transaction (one round trip on PostgreSQL)."""
+    await seated(played)
+    first = await played.run(CHANNEL, AIKO, c.Say(text="Hold the stair."))
+    stored = await played.current(CHANNEL)
+    assert first.accepted and stored is not None
+    again = c.Say(text="Hold the stair.")
+    outcome = first.outcome
+    since = clock.now - RETRY_WINDOW
+    with pytest.raises(LineRepeated) as refused:
+        await store.commit(
+            stored.id, stored.version, AIKO, again, outcome, post=again.text, repeat_since=since
+        )
+    assert refused.value.found.version == first.version and not refused.value.found.posted
+    assert len(await store.log(stored.id)) == stored.version  # nothing written
+    assert (await store.load(stored.id)).version == stored.version  # type: ignore[union-attr]
+    assert len(await store.unposted()) == 1
+    # without repeat_since (or once it is past the line) the same words are stored
+    assert await store.commit(stored.id, stored.version, AIKO, again, outcome, post=again.text)
+    assert len(await store.unposted()) == 2
+
+
+async def test_a_posed_turn_retried_after_the_turn_moved_on_is_told_as_its_retry(
+    played: SessionService,
+) -> None:
+    """The engine refuses the retry (the turn has moved on); the member hears why instead."""
+    await seated(played)
+    stored = await played.current(CHANNEL)
+    assert stored is not None and stored.state.turn is not None
+    seat = stored.state.seat(stored.state.turn)
+    holder = actor_of(seat.member_id)
+    turn = await played.run(CHANNEL, holder, c.Defend(pose="I set my feet in the doorway."))
+    assert turn.accepted and turn.outboxed
+    retry = await played.run(CHANNEL, holder, c.Defend(pose="I set my feet in the doorway."))
+    assert isinstance(retry.outcome, Refused) and retry.outcome.message == STILL_TO_POST
+    assert retry.repeat is not None and retry.repeat.version == turn.version
+    # without a stored line to match, the engine's own refusal stands
+    plain = await played.run(CHANNEL, holder, c.Defend())
+    assert isinstance(plain.outcome, Refused) and plain.outcome.message != STILL_TO_POST
 
 
 async def test_a_line_posted_late_refuses_its_retry_for_a_while(
