@@ -73,6 +73,20 @@ async def test_a_new_database_gets_every_migration_once_and_records_each(
     assert {"sessions", "log", "snapshots", "seats", "settings"} <= await tables(postgres_url)
 
 
+async def test_snapshots_are_stored_out_of_line_uncompressed(postgres_url: str) -> None:
+    """Migration 003: every commit rewrites its snapshot, so it is not compressed each time."""
+    await (await PostgresStore.open(postgres_url)).close()
+    conn = await asyncpg.connect(postgres_url)
+    try:
+        storage = await conn.fetchval(
+            "SELECT attstorage FROM pg_attribute WHERE attrelid = 'snapshots'::regclass "
+            "AND attname = 'state'"
+        )
+    finally:
+        await conn.close()
+    assert storage == b"e"  # EXTERNAL (the default for text, EXTENDED, is "x")
+
+
 async def test_a_failing_migration_leaves_the_database_as_it_was(
     postgres_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
