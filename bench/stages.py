@@ -5,7 +5,8 @@ never in shipped code), and each sample is filed under the slash command it serv
 
 - ``reach``: the gateway frame carrying INTERACTION_CREATE arrives → the command's callback starts
 - ``decide``: the engine's ``play`` (rules, dice, narration, the undo point)
-- ``commit``: ``SqliteStore.commit`` (serialising, aiosqlite's thread, SQLite, the fsync)
+- ``commit``: ``SqliteStore.commit`` (serialising, aiosqlite's thread, SQLite, the fsync), or
+  ``PostgresStore.commit`` (serialising, the round trip, the server's commit)
 - ``service``: ``SessionService`` running the command (decide + commit + the cache)
 - ``before reply``: the callback starts → it calls ``send_message`` (all our work)
 - ``reply``: ``send_message`` called → returned (the POST, the fake's answer, discord.py's parse)
@@ -114,13 +115,14 @@ class Stages:
         interactions.InteractionResponse.send_message = send_message  # type: ignore[method-assign]
 
     def _install_castle(self) -> None:
-        from db import sessions, store
+        from db import postgres, sessions, store
 
         sessions.play = self._timed(sessions.play, "decide")
         sessions.SessionService.run_session = self._timed_async(
             sessions.SessionService.run_session, "service"
         )
         store.SqliteStore.commit = self._timed_async(store.SqliteStore.commit, "commit")
+        postgres.PostgresStore.commit = self._timed_async(postgres.PostgresStore.commit, "commit")
 
     def _timed(self, function: Callable[..., Any], step: str) -> Callable[..., Any]:
         @functools.wraps(function)

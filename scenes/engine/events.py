@@ -9,9 +9,11 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import (
     BaseModel,
     ConfigDict,
+    Discriminator,
     Field,
     PlainSerializer,
     SerializeAsAny,
+    Tag,
     TypeAdapter,
     ValidationError,
     ValidatorFunctionWrapHandler,
@@ -419,7 +421,19 @@ CoreEvent = Annotated[
     Field(discriminator="kind"),
 ]
 
-Event = CoreEvent | AnySceneEvent
+
+
+def _family(value: Any) -> str:
+    """Which side of ``Event`` a value is: a scene's own event (its ``kind`` registered) or the
+    core's. Told at once, so a core event is never also tried as a scene's, and the reverse."""
+    kind = value.get("kind") if isinstance(value, dict) else getattr(value, "kind", None)
+    return "scene" if kind in SceneEvent.types else "core"
+
+
+Event = Annotated[
+    Annotated[CoreEvent, Tag("core")] | Annotated[AnySceneEvent, Tag("scene")],
+    Discriminator(_family),
+]
 
 EVENTS = TypeAdapter(tuple[Event, ...])
 
