@@ -22,6 +22,7 @@ from discord.ext import commands
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from cogs.pulse import Pulse
 from cogs.voices import Voices
 
 if TYPE_CHECKING:
@@ -175,9 +176,14 @@ class CastleTree(app_commands.CommandTree["CastleBot"]):
     async def interaction_check(self, interaction: discord.Interaction[CastleBot]) -> bool:
         """Every option as its command declares it, whatever the client sent (else the
         handler below answers with what the option takes): see cogs/contract.py."""
+        from cogs.common import hurry
         from cogs.contract import admitted
 
-        return await admitted(interaction)
+        if not await admitted(interaction):
+            return False
+        if interaction.type is discord.InteractionType.application_command:
+            await hurry(interaction)  # a command that comes late says "thinking…" at once
+        return True
 
     async def on_error(
         self, interaction: discord.Interaction[CastleBot], error: app_commands.AppCommandError
@@ -259,6 +265,7 @@ class CastleBot(commands.Bot):
         self.service: SessionService
         self.outbox: Outbox
         self.voices = Voices(self)
+        self.pulse = Pulse()
 
     async def setup_hook(self) -> None:
         from cogs.outbox import Outbox
@@ -282,6 +289,7 @@ class CastleBot(commands.Bot):
         # any new command, so they keep their place and a retry of one finds it posted.
         self.outbox = Outbox(self)
         await self.outbox.drain()
+        self.pulse.start()
         settle_garbage_collector()
         if self.settings.dev_guild_id and shards is None:  # sharded: only the owner's /sync
             guild = discord.Object(id=self.settings.dev_guild_id)
@@ -302,6 +310,7 @@ class CastleBot(commands.Bot):
         service = getattr(self, "service", None)
         if self._chart_pool is not None:
             self._chart_pool.shutdown(wait=False, cancel_futures=True)
+        await self.pulse.stop()
         await super().close()
         if service is not None:
             await service.close()

@@ -159,6 +159,19 @@ def medians(summary: Summary, commands: set[str] | None = None) -> dict[str, tup
     return {step: (len(v), statistics.median(v)) for step, v in pooled.items() if v}
 
 
+def late_starts(summary: Summary) -> str:
+    """The tail of ``reach`` over every command: a callback that starts late cannot answer in
+    time whatever it does then; one that starts early and answers late waited inside."""
+    reach = sorted(v for command, steps in summary.items() for v in steps.get("reach", []))
+    if not reach:
+        return "no samples"
+    over = {limit: sum(1 for v in reach if v > limit * 1000) for limit in (1, 2, 3)}
+    p99 = reach[min(len(reach) - 1, int(len(reach) * 0.99))]
+    return f"n={len(reach)} p99 {p99:.1f} ms max {reach[-1]:.0f} ms, " + ", ".join(
+        f"over {limit} s: {n}" for limit, n in over.items()
+    )
+
+
 def collector_pauses(summary: Summary) -> str:
     """The garbage collector's pauses: per generation, how many, their median and longest (ms)."""
     pauses = summary.get(GC, {})

@@ -63,7 +63,7 @@ from fake_discord import FakeDiscord, Perm  # noqa: E402
 from fake_discord.interactions import InteractionHandle  # noqa: E402
 from fake_discord.models import Channel, Guild, Member  # noqa: E402
 from fake_discord.waiters import WaitTimeout  # noqa: E402
-from stages import STEPS, Summary, collector_pauses, medians  # noqa: E402
+from stages import STEPS, Summary, collector_pauses, late_starts, medians  # noqa: E402
 
 from scenes.engine import commands as c  # noqa: E402
 from scenes.engine.autoplay import StallWatch, next_move  # noqa: E402
@@ -288,6 +288,10 @@ class Report:
             steps = medians(summary, commands)
             shown = ", ".join(f"{s} {steps[s][1]:.2f}" for s in STEPS if s in steps)
             lines.append(f"  {label:<19} (medians, ms) {shown}")
+        if self.castle.stages is not None:
+            lines.append(
+                f"  castle, how late a command's callback starts: {late_starts(self.castle.stages)}"
+            )
         for phase in self.phases:
             if phase.stages is not None:
                 pauses = collector_pauses(phase.stages)

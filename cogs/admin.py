@@ -8,7 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs.common import Interaction, refuse
+from cogs.common import Interaction, hold, refuse
 
 if TYPE_CHECKING:
     from bot import CastleBot
@@ -27,7 +27,7 @@ class Admin(commands.Cog):
         """Bot owner only: publish the slash commands."""
         if not await self.bot.is_owner(interaction.user):
             return await refuse(interaction, "Only the bot's owner can sync commands.")
-        await interaction.response.defer(ephemeral=True, thinking=True)
+        await hold(interaction, ephemeral=True)
         if scope == "global":
             synced = await self.bot.tree.sync()
         else:

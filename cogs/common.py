@@ -5,7 +5,9 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
+import time
 from collections.abc import Callable, Coroutine
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypeVar
 
 import discord
@@ -114,14 +116,81 @@ def gm_only(session: Literal["needed", "if_any", "ignored"] = "needed") -> Calla
     return decorator
 
 
+# A slash command that reaches its callback this long after Discord made it, or while the event
+# loop runs its timers this late (the bot is busy: every await of the command will wait in line
+# again), is answered "thinking…" at once, so it still meets Discord's 3-second deadline; its
+# answer then fills that placeholder (README, "Under load").
+LATE = timedelta(seconds=1)
+BUSY = 0.15  # seconds of the pulse's lag (cogs/pulse.py)
+DEADLINE = timedelta(seconds=3)
+HURRY_LOG_EVERY = 10.0  # seconds: how often the operator hears that commands came late
+_hurried: list[float] = [0.0]  # when each late command since the last such line came
+_PLACEHOLDER = "castle.placeholder"  # in Interaction.extras: "public" or "private", till filled
+
+
+async def hurry(interaction: Interaction) -> bool:
+    """Defer (publicly) a slash command that starts late, or while the bot is busy; whether it
+    did. One too old to answer in time anyway (the clock is off, say) is left as it is."""
+    age = discord.utils.utcnow() - interaction.created_at
+    lag = interaction.client.pulse.lag
+    if age >= DEADLINE or (age < LATE and lag < BUSY) or interaction.response.is_done():
+        return False
+    _hurried.append(time.monotonic())
+    if _hurried[-1] - _hurried[0] >= HURRY_LOG_EVERY:  # one line a while, not one a command
+        log.info(
+            "answered %d late commands thinking first (the last /%s, %.2f s old, the loop "
+            "%.2f s behind)",
+            len(_hurried) - 1,
+            _name(interaction),
+            age.total_seconds(),
+            lag,
+        )
+        del _hurried[:-1]
+    await hold(interaction)
+    return True
+
+
+def _name(interaction: Interaction) -> str:
+    command = interaction.command
+    return command.qualified_name if command is not None else "command"
+
+
+async def hold(interaction: Interaction, ephemeral: bool = False) -> None:
+    """Defer with "thinking…": the answer comes as a follow-up. After a hurry, its public
+    placeholder stays for a public answer, and is taken away for a private one."""
+    if not interaction.response.is_done():
+        await interaction.response.defer(ephemeral=ephemeral, thinking=True)
+        interaction.extras[_PLACEHOLDER] = "private" if ephemeral else "public"
+    elif ephemeral and interaction.extras.get(_PLACEHOLDER) == "public":
+        await clear(interaction)
+
+
+async def clear(interaction: Interaction) -> None:
+    """Delete the "thinking…" placeholder, if one is still unfilled."""
+    if interaction.extras.pop(_PLACEHOLDER, None) is not None:
+        await interaction.delete_original_response()
+
+
+async def respond(
+    interaction: Interaction, content: str | None = None, *, ephemeral: bool = False, **sent: Any
+) -> None:
+    """The command's answer: its initial response; or, once deferred, the follow-up that fills
+    the placeholder. An ephemeral answer never fills a public placeholder: that is deleted and
+    the answer sent privately. ``sent``: embed(s), view, allowed_mentions (None: not sent)."""
+    given = {key: value for key, value in sent.items() if value is not None}
+    if not interaction.response.is_done():
+        await interaction.response.send_message(content, ephemeral=ephemeral, **given)
+        return
+    if interaction.extras.pop(_PLACEHOLDER, None) == "public" and ephemeral:
+        await interaction.delete_original_response()
+    await interaction.followup.send(content or discord.utils.MISSING, ephemeral=ephemeral, **given)
+
+
 async def refuse(interaction: Interaction, message: str) -> None:
     """Answer with a short ephemeral message (initial response or follow-up)."""
     message = render.clip(message, 1900)
     try:
-        if interaction.response.is_done():
-            await interaction.followup.send(message, ephemeral=True)
-        else:
-            await interaction.response.send_message(message, ephemeral=True)
+        await respond(interaction, message, ephemeral=True)
     except discord.HTTPException:
         log.warning(
             "could not answer user %s in channel %s", interaction.user.id, interaction.channel_id
@@ -257,19 +326,19 @@ async def speak_as(
     voices, channel = interaction.client.voices, interaction.channel
 
     async def answer() -> None:
-        await interaction.response.send_message(embed=shown(True))
+        await respond(interaction, embed=shown(True))
 
     if not voices.may_speak(channel, interaction.app_permissions):
         await deliver(interaction, ran, answer)
         return
 
     async def voiced() -> None:
-        await interaction.response.defer(ephemeral=True, thinking=True)
+        await hold(interaction, ephemeral=True)
         if not await voices.speak(channel, name, shown(False)):
             await channel.send(embed=shown(True))
 
     await deliver(interaction, ran, voiced)
-    await interaction.delete_original_response()
+    await clear(interaction)
 
 
 def matching(options: list[tuple[str, str]], current: str) -> list[app_commands.Choice[str]]:

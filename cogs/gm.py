@@ -21,9 +21,11 @@ from cogs.common import (
     current_state,
     deliver,
     gm_only,
+    hold,
     matching,
     play_here,
     refuse,
+    respond,
     speak_as,
 )
 from cogs.contract import DISCORD_INTEGER
@@ -101,9 +103,7 @@ class GM(commands.GroupCog, group_name="gm", group_description="Game master comm
         state = accepted(ran).state
         embed = render.roles_embed(state)
         embed.description = find_scene(state.scene).data.lobby
-        await interaction.response.send_message(
-            embed=embed, view=lobby_view(ran.session_id or 0, state) or discord.utils.MISSING
-        )
+        await respond(interaction, embed=embed, view=lobby_view(ran.session_id or 0, state))
 
     @open.autocomplete("scene")
     async def _scenes(
@@ -152,7 +152,7 @@ class GM(commands.GroupCog, group_name="gm", group_description="Game master comm
             return
 
         async def post() -> None:
-            await interaction.response.send_message(embed=render.narration_embed(text))
+            await respond(interaction, embed=render.narration_embed(text))
 
         await deliver(interaction, ran, post)
 
@@ -382,9 +382,7 @@ class GM(commands.GroupCog, group_name="gm", group_description="Game master comm
             changes["turn_timeout_minutes"] = turn_timeout
         settings = settings.model_copy(update=changes)
         await service.configure(settings)
-        await interaction.response.send_message(
-            embed=render.settings_embed(settings), ephemeral=True
-        )
+        await respond(interaction, embed=render.settings_embed(settings), ephemeral=True)
 
     @app_commands.command(name="sessions")
     @gm_only(session="if_any")
@@ -395,7 +393,7 @@ class GM(commands.GroupCog, group_name="gm", group_description="Game master comm
             (r.id, r.status.value, r.channel_id, r.created_at.strftime("%Y-%m-%d %H:%M"), r.ending)
             for r in records[:40]
         ]
-        await interaction.response.send_message(embed=render.sessions_embed(rows), ephemeral=True)
+        await respond(interaction, embed=render.sessions_embed(rows), ephemeral=True)
 
     @app_commands.command(name="recap")
     @gm_only(session="if_any")
@@ -407,7 +405,7 @@ class GM(commands.GroupCog, group_name="gm", group_description="Game master comm
         stored = await self.bot.service.get(session)
         if stored is None or stored.record.guild_id != interaction.guild_id:
             return await refuse(interaction, f"This server has no session #{session}.")
-        await interaction.response.defer(thinking=True)
+        await hold(interaction)
         recap = await build_recap(self.bot, stored, final=not stored.record.open)
         for message in recap.posts():
             await interaction.followup.send(**message)

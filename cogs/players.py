@@ -16,9 +16,11 @@ from cogs.common import (
     accepted,
     character_choices,
     current_state,
+    hold,
     matching,
     play_here,
     refuse,
+    respond,
     speak_as,
 )
 from cogs.views import lobby_view, reply_with_outcome
@@ -77,9 +79,7 @@ class Players(commands.Cog):
             return await refuse(interaction, NO_SESSION)
         stored = await self.bot.service.current(interaction.channel_id or 0)
         view = lobby_view(stored.id, state) if stored else None
-        await interaction.response.send_message(
-            embed=render.roles_embed(state), view=view or discord.utils.MISSING
-        )
+        await respond(interaction, embed=render.roles_embed(state), view=view)
 
     @app_commands.command(name="claim")
     @app_commands.guild_only()
@@ -224,9 +224,7 @@ class Players(commands.Cog):
         if key is None:
             names = ", ".join(c.name for c in state.characters)
             return await refuse(interaction, f"Name a character: {names}.")
-        await interaction.response.send_message(
-            embed=render.status_embed(state, key), ephemeral=True
-        )
+        await respond(interaction, embed=render.status_embed(state, key), ephemeral=True)
 
     @app_commands.command(name="roll")
     @app_commands.checks.cooldown(5, 10.0, key=lambda i: (i.guild_id, i.user.id))
@@ -265,9 +263,9 @@ class Players(commands.Cog):
         """The roll for everyone; or, private, for the roller alone, and the GM by message."""
         embed = render.roll_embed(roll)
         if not private:
-            await interaction.response.send_message(embed=embed)
+            await respond(interaction, embed=embed)
             return
-        await interaction.response.send_message(embed=embed, ephemeral=True)
+        await respond(interaction, embed=embed, ephemeral=True)
         if gm_id is None or gm_id == interaction.user.id:
             return
         told = embed.copy()
@@ -290,7 +288,7 @@ class Players(commands.Cog):
         stored = await service.current(interaction.channel_id or 0)
         if stored is None:
             return await refuse(interaction, NO_SESSION)
-        await interaction.response.defer(ephemeral=private, thinking=True)
+        await hold(interaction, ephemeral=private)
         log = await service.log(stored.id)
         pages = recap_pages(stored.state, log, final=False)
         for embeds in render.recap_messages(pages):
@@ -300,7 +298,7 @@ class Players(commands.Cog):
     async def help(self, interaction: Interaction) -> None:
         """How to play, in a page a newcomer can read."""
         embed = discord.Embed(title="How to play", description=help_text(), colour=render.STORM)
-        await interaction.response.send_message(embed=embed, ephemeral=True)
+        await respond(interaction, embed=embed, ephemeral=True)
 
     async def _play(self, interaction: Interaction, command: cmd.Command, title: str) -> None:
         """Run a command here and, if accepted, reply with its outcome."""

@@ -16,6 +16,7 @@ from cogs.common import (
     guarded,
     play_session,
     refuse,
+    respond,
     turn_ping,
 )
 from cogs.contract import CheckedModal
@@ -272,10 +273,11 @@ async def reply_with_outcome(
     view = decision_view(ran.session_id or 0, outcome.state)
 
     async def post() -> None:
-        await interaction.response.send_message(
-            content=content,
+        await respond(
+            interaction,
+            content,
             embed=render.outcome_embed(outcome.state, outcome.events, title, actor),
-            view=view or discord.utils.MISSING,
+            view=view,
             allowed_mentions=mentions,
         )
 

@@ -257,7 +257,8 @@ class InteractionRoutes:
     async def followup(self, req: ApiRequest, inter: InteractionState) -> web.StreamResponse:
         body = req.json()
         original = self.world.messages.get(inter.original_id or 0)
-        if inter.response_type == 5 and original is not None and original.flags & LOADING:
+        placeholder = original is not None and not original.deleted and original.flags & LOADING
+        if inter.response_type == 5 and placeholder:
             # Documented legacy behaviour: the first follow-up after a defer fills the placeholder.
             self.fill_or_edit(inter, original, body, req, kind="edit_original")
             return ok(self.world.message_payload(original))

@@ -478,10 +478,15 @@ class FakeDiscord:
         locale: str = "en-US",
         require_registered: bool = True,
         raw_options: list[dict[str, Any]] | None = None,
+        made_ago: float = 0.0,
     ) -> InteractionHandle:
         """Invoke ``/command [group] [subcommand]`` with ``options`` (converted by option type).
 
         ``guild`` is optional (the channel's guild is used) and only checked for consistency.
+
+        ``made_ago``: the interaction was made this many seconds ago (Discord was slow to deliver
+        it, or the bot to read it): its id's moment and its 3-second deadline both count from
+        then.
 
         ``raw_options``: what a crafted client might send, added after ``options`` exactly as
         given (``{"name", "type", "value"}``, no conversion and no check against the command's
@@ -492,7 +497,9 @@ class FakeDiscord:
         if cmd is not None:
             self._check_can_use(cmd, member, channel)
         data = self._builder.command_data(cmd, name, path, options or {}, channel, raw=raw_options)
-        return self._send_interaction(APPLICATION_COMMAND, data, channel, member, locale)
+        return self._send_interaction(
+            APPLICATION_COMMAND, data, channel, member, locale, made_ago=made_ago
+        )
 
     async def autocomplete(
         self,
@@ -647,8 +654,9 @@ class FakeDiscord:
         source: Message | None = None,
         *,
         message_payload: dict[str, Any] | None = None,
+        made_ago: float = 0.0,
     ) -> InteractionHandle:
-        iid = self.state.next_id()
+        iid = self.state.interaction_id(made_ago)
         token = f"interaction.{iid}.fake-token"
         payload = self._builder.base(itype, iid, token, channel, actor, locale)
         payload["data"] = data
@@ -656,7 +664,14 @@ class FakeDiscord:
             payload["message"] = message_payload or self.state.message_payload(source)
         user = actor_user(actor)
         inter = InteractionState(
-            iid, token, itype, payload, channel.id, channel.guild_id, user.id, self.clock()
+            iid,
+            token,
+            itype,
+            payload,
+            channel.id,
+            channel.guild_id,
+            user.id,
+            self.clock() - made_ago,
         )
         inter.source_message_id = source.id if source is not None else None
         self.interactions[iid] = inter

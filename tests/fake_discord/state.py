@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
@@ -20,6 +21,7 @@ from .models import (
     CATEGORY,
     DEFAULT_BOT_PERMISSIONS,
     DEFAULT_EVERYONE_PERMISSIONS,
+    DISCORD_EPOCH_MS,
     DM,
     EPHEMERAL,
     IS_COMPONENTS_V2,
@@ -76,6 +78,7 @@ class DiscordState:
         attachment_size_limit: int = DEFAULT_ATTACHMENT_SIZE_LIMIT,
     ) -> None:
         self.next_id = SnowflakeFactory(id_start)
+        self._interaction_count = 0
         self.bot = User(self.next_id(), bot_name, bot=True, discriminator="0001")
         self.application_id = application_id or self.bot.id
         self.attachment_size_limit = attachment_size_limit
@@ -93,6 +96,15 @@ class DiscordState:
         self._dm_by_user: dict[int, Channel] = {}
 
     # --- setup ------------------------------------------------------------------------------
+
+    def interaction_id(self, made_ago: float = 0.0) -> int:
+        """An interaction's id, dated as Discord dates it: the moment it was made (wall clock,
+        ``made_ago`` seconds back), which is how a bot tells how old it is. Its own worker bits
+        keep it apart from the fake's other (deterministic) ids, and its increment from the
+        other interactions' made in the same millisecond."""
+        ms = int((time.time() - made_ago) * 1000)
+        self._interaction_count += 1
+        return ((ms - DISCORD_EPOCH_MS) << 22) | (2 << 17) | (self._interaction_count & 0xFFF)
 
     def add_user(self, username: str, *, bot: bool = False, global_name: str | None = None) -> User:
         user = User(self.next_id(), username, bot=bot, global_name=global_name)

@@ -1,0 +1,102 @@
+"""On the wire: a slash command that reaches the bot late (made more than a second before it is
+read, as under load) is answered "thinking…" at once, inside Discord's 3-second deadline, and
+its answer then fills that placeholder; a private answer replaces a public placeholder privately.
+A command on time is answered as before, in one response."""
+
+from __future__ import annotations
+
+import asyncio
+
+from fake_discord.models import LOADING
+
+from tests.cogs.world import begun, castle, running, session_state, spoken
+
+LATE = 1.6  # seconds the interaction was made before it was sent: over the bot's 1 s
+
+
+async def test_a_late_turn_is_deferred_at_once_and_its_result_fills_the_placeholder(
+    tmp_path,
+) -> None:
+    async with castle(tmp_path) as world, running(world):
+        await begun(world)
+        before = await session_state(world)
+        holder = world.players[before.turn or ""]
+        handle = await world.slash("defend", holder, made_ago=LATE)
+        assert handle.response_type == 5  # "thinking…", before any work
+        answered = handle.answered_at
+        assert answered is not None and answered - handle.dispatched_at < 3.0  # made LATE ago
+        result = await handle.message()
+        assert not result.ephemeral and not result.flags & LOADING
+        assert result.embeds and result.embeds[0].get("title") == "On guard"
+        assert (await session_state(world)).turn != before.turn  # committed: the turn moved on
+        assert world.fake.pop_violations() == []
+
+
+async def test_a_late_refusal_replaces_the_public_placeholder_privately(tmp_path) -> None:
+    async with castle(tmp_path) as world, running(world):
+        await begun(world)
+        handle = await world.slash("defend", world.stranger, made_ago=LATE)
+        assert handle.response_type == 5
+        refusal = await handle.followup()
+        assert refusal.ephemeral and "no seat" in refusal.content
+        original = handle.original
+        assert original is not None and original.deleted  # no public "thinking…" left behind
+        assert world.fake.pop_violations() == []
+
+
+async def test_a_late_line_is_still_posted_once_in_the_characters_voice(tmp_path) -> None:
+    async with castle(tmp_path) as world, running(world):
+        await begun(world)
+        sakura = world.players["sakura"]
+        handle = await world.slash("say", sakura, {"text": "Late, but here."}, made_ago=LATE)
+        assert handle.response_type == 5
+        await spoken(world, "Sakura", "Late, but here.")
+        await handle.wait_for("delete_original")
+        said = [
+            m
+            for m in world.fake.visible_messages(world.hall)
+            if any("Late, but here." in (e.get("description") or "") for e in m.embeds)
+        ]
+        assert len(said) == 1  # in her voice, once, and no "thinking…" left behind
+        assert world.fake.pop_violations() == []
+
+
+async def test_a_command_on_time_is_answered_in_one_response(tmp_path) -> None:
+    async with castle(tmp_path) as world, running(world):
+        await begun(world)
+        state = await session_state(world)
+        handle = await world.slash("defend", world.players[state.turn or ""])
+        assert handle.response_type == 4 and handle.followups == []
+
+
+async def test_while_the_loop_is_behind_a_command_on_time_is_answered_thinking_first(
+    tmp_path,
+) -> None:
+    async with castle(tmp_path) as world, running(world) as bot:
+        await begun(world)
+        await bot.pulse.stop()
+        bot.pulse.lag = 0.5  # as the pulse reads a busy loop
+        state = await session_state(world)
+        handle = await world.slash("defend", world.players[state.turn or ""])
+        assert handle.response_type == 5
+        result = await handle.message()
+        assert result.embeds and not result.ephemeral
+        assert world.fake.pop_violations() == []
+
+
+async def test_the_pulse_reads_how_far_behind_the_loop_is() -> None:
+    import time
+
+    from cogs.pulse import BEAT, Pulse
+
+    pulse = Pulse()
+    pulse.start()
+    try:
+        await asyncio.sleep(BEAT * 3)
+        assert pulse.lag < 0.1  # an idle loop keeps time
+        time.sleep(0.3)  # a command hogging the loop
+        for _ in range(3):  # the pulse's overdue timer runs within a loop pass or two
+            await asyncio.sleep(0)
+        assert pulse.lag >= 0.2
+    finally:
+        await pulse.stop()
