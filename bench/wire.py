@@ -75,10 +75,12 @@ MAX_ROUNDS = 40  # a scene still running then is ended by its GM
 MAX_COMMANDS = 400
 FREE_SHARE = 0.35  # of a table's commands during play, the share of free ones
 PEAK_WINDOW = 10.0
+OPENING = 20.0  # seconds: every table opens, is claimed and begins within about this
 ANSWER_TIMEOUT = 10.0  # how long a table waits for an answer before it counts it missed
 TURN, FREE, GM, PING = "turn-using", "free", "gm/lobby", "ping"
 TURN_COMMANDS = {"jutsu", "defend", "move", "interact", "choose"}
 FREE_COMMANDS = {"say", "act", "roll", "status", "roles"}
+ALWAYS_DEFERRED = {"recap", "say", "act", "gm recap"}  # answered "thinking…" first by design
 # Free commands that read the cached session and store nothing: the castle's answer (an embed)
 # without the cost of "acknowledged means committed", beside the floor's bare "pong".
 STORES_NOTHING = ("status", "roles")
@@ -162,6 +164,12 @@ class Phase:
     # made through an interaction's or a webhook's token (not under it)
     global_calls: Counter[str] = field(default_factory=Counter)
     token_calls: int = 0
+    # where the machine's CPU went over the phase (castle only): (this process: the fake and
+    # the tables; the whole machine), in cores busy on average
+    machine: tuple[float, float] | None = None
+    missed_by: Counter[str] = field(default_factory=Counter)  # slash command -> missed
+    missed_early: int = 0  # of the missed, those made in the phase's first OPENING seconds
+    deferred: int = 0  # answered "thinking…" first (callback type 5)
 
     @property
     def all(self) -> Figures:
@@ -201,6 +209,20 @@ class Phase:
                     f"  process of shard {shard}: CPU {cpu:.2f} s for its {count} interactions, "
                     f"{1000 * cpu / count:.2f} ms per interaction"
                 )
+        if self.machine is not None:
+            ours, whole = self.machine
+            out.append(
+                f"  the machine's {os.cpu_count()} cores: {whole:.2f} busy on average, of which "
+                f"the fake Discord and the tables (this process) {ours:.2f}"
+            )
+        if self.deferred:
+            out.append(f"  answered thinking first (deferred): {self.deferred}")
+        if self.missed_by:
+            worst = ", ".join(f"/{k} {v}" for k, v in self.missed_by.most_common(6))
+            out.append(
+                f"  missed deadlines by command: {worst}; made in the first {OPENING:.0f} s "
+                f"(the tables opening): {self.missed_early}"
+            )
         if self.endings:
             endings = ", ".join(f"{k} {v}" for k, v in self.endings.most_common())
             out.append(f"  scenes played to an ending: {sum(self.endings.values())} ({endings})")
@@ -329,7 +351,13 @@ class Recorder:
         answered = sorted(h.answered_at for *_, h in self.handles if h.answered_at is not None)
         window = min(PEAK_WINDOW, seconds) or 1.0
         phase = Phase(name, sessions, seconds=seconds, peak=busiest(answered, window))
+        start = min((h.dispatched_at for *_, h in self.handles), default=0.0)
         for kind, command, handle in self.handles:
+            phase.deferred += handle.response_type == 5 and command not in ALWAYS_DEFERRED
+            late = handle.latency is None or handle.latency > self.fake.response_deadline
+            if late:
+                phase.missed_by[command] += 1
+                phase.missed_early += handle.dispatched_at - start < OPENING
             filed = (
                 phase.kinds.setdefault(kind, Figures()),
                 phase.commands.setdefault(command, Figures()),
@@ -647,6 +675,7 @@ async def run_castle(fake: FakeDiscord, world: World, folder: Path, run: RunOpti
         states = StateReader(database, run.database_url)
         sessions = [Session(recorder, states, t, run.think, MAX_ROUNDS) for t in world.tables]
         first_request = len(fake.requests)
+        ours, whole = time.process_time(), machine_busy()
         try:
             seconds = await watch_all(bots, timed(fake, (s.play() for s in sessions)))
             await asyncio.sleep(0.5)  # let the last follow-ups and recaps land
@@ -654,6 +683,8 @@ async def run_castle(fake: FakeDiscord, world: World, folder: Path, run: RunOpti
             await states.close()
         calls = fake.requests[first_request:]
     phase = recorder.phase("castle bot", len(world.tables), seconds)
+    wall = seconds + 0.5
+    phase.machine = ((time.process_time() - ours) / wall, (machine_busy() - whole) / wall)
     for call in calls:
         route = call.route or call.path
         if " /interactions/" in route or " /webhooks/" in route:
@@ -670,6 +701,14 @@ async def run_castle(fake: FakeDiscord, world: World, folder: Path, run: RunOpti
         shards = Counter((guild >> 22) % count for guild in recorder.guilds)
         phase.process_cpu = [(cpus[shard], shards[shard]) for shard in range(count)]
     return phase
+
+
+def machine_busy() -> float:
+    """Seconds of CPU the whole machine has spent busy since boot (every core; /proc/stat)."""
+    with open("/proc/stat", encoding="ascii") as stat:
+        fields = [int(n) for n in stat.readline().split()[1:]]
+    idle = fields[3] + fields[4]  # idle, iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
 
 
 async def watch_all(bots: list[Any], work: Awaitable[Any]) -> Any:

@@ -87,7 +87,9 @@ class MemoryStore:
         if stored is None:
             raise SessionNotFound(session_id)
         if post is not None and repeat_since is not None:
-            found = await self.repeated(session_id, actor.member_id, command.kind, post, repeat_since)
+            found = await self.repeated(
+                session_id, actor.member_id, command.kind, post, repeat_since
+            )
             if found is not None:
                 raise LineRepeated(session_id, found)
         if stored.version != expected_version:

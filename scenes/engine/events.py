@@ -422,7 +422,6 @@ CoreEvent = Annotated[
 ]
 
 
-
 def _family(value: Any) -> str:
     """Which side of ``Event`` a value is: a scene's own event (its ``kind`` registered) or the
     core's. Told at once, so a core event is never also tried as a scene's, and the reverse."""
