@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-import atexit
 import gc
 import logging
-import logging.handlers
 import multiprocessing
-import queue
 import random
 import re
 import sys
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
-from logging.handlers import QueueListener
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
@@ -345,41 +341,8 @@ def settle_garbage_collector() -> None:
     log.debug("garbage collector: %d start-up objects frozen", gc.get_freeze_count())
 
 
-class _Handed(logging.handlers.QueueHandler):
-    """Hands each record to the log's writer thread with its message made (its arguments read
-    now, while they are what they were); the formatting and the writing happen there."""
-
-    def prepare(self, record: logging.LogRecord) -> logging.LogRecord:
-        record.msg, record.args = record.getMessage(), None
-        return record
-
-
-class _Writer(QueueListener):
-    """The log's writer thread; stopping it twice (a test, then the exit) is harmless."""
-
-    def stop(self) -> None:
-        if self._thread is not None:
-            super().stop()
-
-
-def setup_logging(level: str, handler: logging.Handler | None = None) -> QueueListener:
-    """discord.py's log set-up (stderr, or ``handler``), written by a thread of its own: a log
-    line never makes the event loop wait on the terminal, the journal or the disk. The listener
-    is stopped (every line written) at exit."""
-    if handler is None:
-        discord.utils.setup_logging(level=getattr(logging, level), root=True)
-    else:
-        discord.utils.setup_logging(handler=handler, level=getattr(logging, level), root=True)
-    root = logging.getLogger()
-    writers = list(root.handlers)
-    for writer in writers:
-        root.removeHandler(writer)
-    lines: queue.SimpleQueue[logging.LogRecord] = queue.SimpleQueue()
-    root.addHandler(_Handed(lines))
-    listener = _Writer(lines, *writers, respect_handler_level=True)
-    listener.start()
-    atexit.register(listener.stop)
-    return listener
+def setup_logging(level: str) -> None:
+    discord.utils.setup_logging(level=getattr(logging, level), root=True)
 
 
 async def open_store(settings: Settings) -> Store:

@@ -284,10 +284,9 @@ def _profiler() -> cProfile.Profile | None:
 
 async def serve(options: BotOptions) -> None:
     """Start, sync the commands, print ``ready {facts}``, run until stdin closes."""
-    from bot import setup_logging
-
     handler = logging.FileHandler(options.log, encoding="utf-8")
-    setup_logging(options.log_level, handler)  # as the bot does: written by a thread of its own
+    level = getattr(logging, options.log_level)
+    discord.utils.setup_logging(handler=handler, level=level, root=True)
     # What fake_discord.point_discord_at does: discord.py's two base URLs, at the fake.
     Route.BASE = options.api
     DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(options.gateway)
