@@ -7,6 +7,7 @@ import functools
 import logging
 import time
 from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypeVar
 
@@ -124,7 +125,17 @@ LATE = timedelta(seconds=1)
 BUSY = 0.15  # seconds of the pulse's lag (cogs/pulse.py)
 DEADLINE = timedelta(seconds=3)
 HURRY_LOG_EVERY = 10.0  # seconds: how often the operator hears that commands came late
-_hurried: list[float] = [0.0]  # when each late command since the last such line came
+
+
+@dataclass
+class _Late:
+    """The commands answered thinking first since the operator last heard of them."""
+
+    count: int = 0
+    told_at: float = -HURRY_LOG_EVERY  # the first one is told at once
+
+
+_late = _Late()
 _PLACEHOLDER = "castle.placeholder"  # in Interaction.extras: "public" or "private", till filled
 
 
@@ -135,17 +146,18 @@ async def hurry(interaction: Interaction) -> bool:
     lag = interaction.client.pulse.lag
     if age >= DEADLINE or (age < LATE and lag < BUSY) or interaction.response.is_done():
         return False
-    _hurried.append(time.monotonic())
-    if _hurried[-1] - _hurried[0] >= HURRY_LOG_EVERY:  # one line a while, not one a command
+    _late.count += 1
+    now = time.monotonic()
+    if now - _late.told_at >= HURRY_LOG_EVERY:  # one line a while, not one a command
         log.info(
             "answered %d late commands thinking first (the last /%s, %.2f s old, the loop "
             "%.2f s behind)",
-            len(_hurried) - 1,
+            _late.count,
             _name(interaction),
             age.total_seconds(),
             lag,
         )
-        del _hurried[:-1]
+        _late.count, _late.told_at = 0, now
     await hold(interaction)
     return True
 

@@ -5,28 +5,16 @@ Only that it completes cleanly is asserted here; its timing targets live in benc
 
 from __future__ import annotations
 
-import importlib.util
 import sqlite3
-import sys
 from pathlib import Path
-from types import ModuleType
 
-WIRE = Path(__file__).resolve().parents[2] / "bench" / "wire.py"
-
-
-def load_wire() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_wire", WIRE)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while the file runs
-    spec.loader.exec_module(module)
-    return module
+from tests.benches import load_bench
 
 
 async def test_two_sessions_play_to_the_end_with_no_violation_and_no_missed_deadline(
     tmp_path: Path,
 ) -> None:
-    wire = load_wire()
+    wire = load_bench("wire")
     options = wire.RunOptions(think=0.01, pings=5, stages=True, durable_floor=True)
     report = await wire.run(2, options, folder=tmp_path, strict=True)
     assert report.violations == []

@@ -5,7 +5,15 @@ from __future__ import annotations
 import random
 
 from scenes.engine.autoplay import next_move
-from tests.cogs.world import buttons, castle, perform, running, session_state, spoken
+from tests.cogs.world import (
+    buttons,
+    castle,
+    claimed_by_all,
+    perform,
+    running,
+    session_state,
+    spoken,
+)
 
 
 async def test_a_whole_scene_plays_to_an_ending_and_its_recap(tmp_path) -> None:
@@ -13,14 +21,7 @@ async def test_a_whole_scene_plays_to_an_ending_and_its_recap(tmp_path) -> None:
         fake = world.fake
         await world.slash("gm config", world.gm, {"recap_channel": world.recaps})
         await world.slash("gm open", world.gm, {"defenders": 1})
-        by_seat = {
-            "sakura": world.players["sakura"],
-            "sasuke": world.players["sasuke"],
-            "defender_1": world.players["defender"],
-        }
-        await world.slash("claim", by_seat["sakura"], {"role": "sakura"})
-        await world.slash("claim", by_seat["sasuke"], {"role": "sasuke"})
-        await world.slash("claim", by_seat["defender_1"], {"role": "defender", "name": "Ren"})
+        by_seat = await claimed_by_all(world)
         begun = await world.slash("gm begin", world.gm)
         assert "Initiative" in str((await begun.message()).embeds[0])
 

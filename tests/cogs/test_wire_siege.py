@@ -9,21 +9,14 @@ from scenes.castle import siege
 from scenes.castle.siege_book import book
 from scenes.castle.world import castle as castle_world
 from scenes.engine.autoplay import next_move
-from tests.cogs.world import buttons, castle, perform, running, session_state
+from tests.cogs.world import buttons, castle, claimed_by_all, perform, running, session_state
 
 
 async def test_a_defender_answers_a_siege_event_by_button(tmp_path) -> None:
     async with castle(tmp_path) as world, running(world, seed=5):
         fake = world.fake
         await world.slash("gm open", world.gm, {"defenders": 1})
-        seats = {
-            "sakura": world.players["sakura"],
-            "sasuke": world.players["sasuke"],
-            "defender_1": world.players["defender"],
-        }
-        await world.slash("claim", seats["sakura"], {"role": "sakura"})
-        await world.slash("claim", seats["sasuke"], {"role": "sasuke"})
-        await world.slash("claim", seats["defender_1"], {"role": "defender", "name": "Ren"})
+        seats = await claimed_by_all(world)
         await world.slash("gm begin", world.gm)
         members = {m.id: m for m in seats.values()}
         rng = random.Random(2)

@@ -156,6 +156,19 @@ async def perform(world: World, member: Member, command) -> Any:
     raise AssertionError(f"no slash form for {kind}")
 
 
+async def claimed_by_all(world: World) -> dict[str, Member]:
+    """Sakura, Sasuke and the one defender (Ren) claimed in the open lobby: each seat's member."""
+    seats = {
+        "sakura": world.players["sakura"],
+        "sasuke": world.players["sasuke"],
+        "defender_1": world.players["defender"],
+    }
+    await world.slash("claim", seats["sakura"], {"role": "sakura"})
+    await world.slash("claim", seats["sasuke"], {"role": "sasuke"})
+    await world.slash("claim", seats["defender_1"], {"role": "defender", "name": "Ren"})
+    return seats
+
+
 async def begun(world: World, defenders: int = 1) -> None:
     """A session in the hall with Sakura and Sasuke seated, begun."""
     await world.slash("gm open", world.gm, {"defenders": defenders})

@@ -8,12 +8,9 @@ in it twice, and each process wrote only its own shard's servers' sessions.
 from __future__ import annotations
 
 import asyncio
-import importlib.util
-import sys
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
 
 from backends import Backend
 from castle_play import assert_consistent
@@ -22,21 +19,12 @@ from fake_discord.models import Channel, Guild, Member
 
 from db.shards import shard_of
 from scenes.engine import commands as c
+from tests.benches import load_bench
 
-BENCH = Path(__file__).resolve().parents[2] / "bench"
 TABLES_PER_SHARD = 2
 MEMBERS = 6  # rollers per table and phase, each rolling less than /roll's cooldown (5 in 10 s)
 PHASES = ("before", "during", "after")  # the kill falls in the middle one
 ROUNDS = 2  # rolls per member and phase
-
-
-def load_bot_process() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_bot_process", BENCH / "bot_process.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 @dataclass
@@ -101,7 +89,7 @@ class Rolls:
 async def test_two_processes_one_shard_each_lose_nothing_and_double_nothing_through_a_kill(
     tmp_path: Path, postgres_url: str
 ) -> None:
-    bench = load_bot_process()
+    bench = load_bench("bot_process")
     async with FakeDiscord(token=bench.TOKEN, shard_count=2) as fake:
         tables = build(fake)
         rolls = Rolls(fake)

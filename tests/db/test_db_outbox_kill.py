@@ -10,12 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib.util
 import subprocess
-import sys
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 from aiohttp import web
@@ -26,21 +23,12 @@ from fake_discord.rest import ApiRequest
 
 from db.sessions import ALREADY_POSTED
 from scenes.engine import commands as c
+from tests.benches import load_bench
 
-BENCH = Path(__file__).resolve().parents[2] / "bench"
 LINE = "The lanterns are out. Keep low, and follow the wall."
 
 
-def load_bot_process() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_bot_process", BENCH / "bot_process.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-bench = load_bot_process()
+bench = load_bench("bot_process")
 
 
 class Hold:
@@ -151,6 +139,14 @@ class Table:
         assert process.returncode == -9
         await settled(self.fake)
 
+    async def killed_while_saying(self) -> None:
+        """Seat the table, then SIGKILL the bot while the fake holds its webhook post of LINE:
+        the line is committed and never posted."""
+        await self.seated()
+        webhook = Hold(self.fake, "POST", "/webhooks/1/token", reaches=False)
+        with webhook.holding():
+            await self.killed_at(webhook, self.say)
+
     async def say(self) -> None:
         await self.slash("say", self.player, {"text": LINE})
 
@@ -180,10 +176,7 @@ async def test_a_line_stored_before_a_kill_is_posted_once_after_the_restart(
     tmp_path: Path, backend: Backend
 ) -> None:
     async with table(tmp_path, backend) as here:
-        await here.seated()
-        webhook = Hold(here.fake, "POST", "/webhooks/1/token", reaches=False)
-        with webhook.holding():
-            await here.killed_at(webhook, here.say)
+        await here.killed_while_saying()
         assert await said_in_the_log(here.backend) == [LINE]  # in the story, committed
         assert lines_in(here.fake, here.hall) == []  # never posted
 
@@ -200,10 +193,7 @@ async def test_a_late_post_that_reached_discord_before_a_second_kill_is_not_doub
     tmp_path: Path, backend: Backend
 ) -> None:
     async with table(tmp_path, backend) as here:
-        await here.seated()
-        webhook = Hold(here.fake, "POST", "/webhooks/1/token", reaches=False)
-        with webhook.holding():
-            await here.killed_at(webhook, here.say)
+        await here.killed_while_saying()
         # the next start posts the line; Discord takes it, and the bot dies before it hears so
         post = Hold(here.fake, "POST", f"/channels/{here.hall.id}/messages", reaches=True)
         with post.holding():

@@ -83,6 +83,17 @@ class Table:
             update={"world": world.model_copy(update={"siege": siege})}
         )
 
+    @classmethod
+    def north_wing(cls, defenders: int = 1) -> Table:
+        """Only defenders seated, no siege event drawn by itself (each test brings its own): each
+        of the first defender's turns ends a round of the siege."""
+        table = cls(defenders=defenders)
+        table.without_siege_events()
+        keys = [f"defender_{n}" for n in range(1, defenders + 1)]
+        table.seat(*keys)
+        table.begin(keys)
+        return table
+
     def ch(self, key: str) -> Character:
         return self.state.character(key)
 

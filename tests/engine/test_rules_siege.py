@@ -7,22 +7,13 @@ from scenes.engine import commands as c
 from tests.engine.table import Table, of_kind
 
 
-def north_wing() -> Table:
-    """Only the one defender seated: each of their turns ends a round."""
-    table = Table(defenders=1)
-    table.without_siege_events()
-    table.seat("defender_1")
-    table.begin(["defender_1"])
-    return table
-
-
 def test_the_north_wing_starts_at_integrity_10() -> None:
-    table = north_wing()
+    table = Table.north_wing()
     assert castle(table.state).siege.integrity == 10 and not castle(table.state).siege.fallen
 
 
 def test_the_army_presses_1d6_plus_half_the_round_at_each_rounds_end() -> None:
-    table = north_wing()
+    table = Table.north_wing()
     pressed = []
     for face in (2, 2, 2, 1):
         events = table.do("defender_1", c.Defend(), faces=[face])
@@ -33,7 +24,7 @@ def test_the_army_presses_1d6_plus_half_the_round_at_each_rounds_end() -> None:
 
 
 def test_the_press_roll_is_shown_with_the_rounds_bonus() -> None:
-    table = north_wing()
+    table = Table.north_wing()
     table.do("defender_1", c.Defend(), faces=[1])
     events = table.do("defender_1", c.Defend(), faces=[3])
     assert table.rolls(events) == [
@@ -42,19 +33,19 @@ def test_the_press_roll_is_shown_with_the_rounds_bonus() -> None:
 
 
 def test_the_rounds_relief_is_taken_from_the_press() -> None:
-    table = north_wing()
+    table = Table.north_wing()
     table.do("defender_1", c.Jutsu(name="earth_wall"), faces=[5])
     assert castle(table.state).siege.integrity == 10 - (5 - 2)
 
 
 def test_relief_greater_than_the_press_costs_nothing_and_restores_nothing() -> None:
-    table = north_wing()
+    table = Table.north_wing()
     table.do("defender_1", c.Jutsu(name="kunai_volley", target="army"), faces=[20, 2])
     assert castle(table.state).siege.integrity == 10
 
 
 def test_the_relief_lasts_one_round_only() -> None:
-    table = north_wing()
+    table = Table.north_wing()
     table.do("defender_1", c.Jutsu(name="earth_wall"), faces=[1])
     assert castle(table.state).siege.relief == 0
     table.do("defender_1", c.Defend(), faces=[3])
@@ -72,7 +63,7 @@ def test_the_relief_of_all_defenders_in_a_round_adds_up() -> None:
 
 
 def test_the_north_wing_falls_at_zero() -> None:
-    table = north_wing()
+    table = Table.north_wing()
     table.do("gm", c.Set(character="north_wing", field="integrity", value=3))
     events = table.do("defender_1", c.Defend(), faces=[5])
     assert castle(table.state).siege.fallen and castle(table.state).siege.integrity == 0
@@ -81,14 +72,14 @@ def test_the_north_wing_falls_at_zero() -> None:
 
 
 def test_a_press_that_leaves_integrity_holds_the_wing() -> None:
-    table = north_wing()
+    table = Table.north_wing()
     table.do("gm", c.Set(character="north_wing", field="integrity", value=4))
     table.do("defender_1", c.Defend(), faces=[3])
     assert castle(table.state).siege.integrity == 1 and not castle(table.state).siege.fallen
 
 
 def test_a_fallen_north_wing_is_pressed_no_more() -> None:
-    table = north_wing()
+    table = Table.north_wing()
     table.do("gm", c.Set(character="north_wing", field="integrity", value=1))
     table.do("defender_1", c.Defend(), faces=[1])
     events = table.do("defender_1", c.Defend(), faces=[])
@@ -115,7 +106,7 @@ def test_the_siege_stops_when_the_last_defender_is_kicked() -> None:
 
 
 def test_the_round_end_records_the_numbers() -> None:
-    table = north_wing()
+    table = Table.north_wing()
     events = table.do("defender_1", c.Defend(), faces=[2])
     (ended,) = of_kind(events, "round_ended")
     assert ended.gauges["integrity"] == 8 and ended.vitality["defender_1"] == 18

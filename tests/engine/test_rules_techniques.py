@@ -45,16 +45,6 @@ def ambush_spent() -> Table:
     return table
 
 
-def north_wing(defenders: int = 1) -> Table:
-    """Only defenders seated: each of the first defender's turns ends a round of the siege."""
-    table = Table(defenders=defenders)
-    table.without_siege_events()
-    keys = [f"defender_{n}" for n in range(1, defenders + 1)]
-    table.seat(*keys)
-    table.begin(keys)
-    return table
-
-
 def chidori(table: Table, faces: list[int]) -> list:
     return table.do("sasuke", c.Jutsu(name="chidori", target="sakura"), faces=faces)
 
@@ -111,14 +101,14 @@ def test_dagger_from_the_obi_costs_no_chakra() -> None:
 
 
 def test_kunai_volley_and_hold_the_line_cost_no_chakra() -> None:
-    table = north_wing()
+    table = Table.north_wing()
     table.do("defender_1", c.Jutsu(name="kunai_volley", target="army"), faces=[5, 1])
     table.do("defender_1", c.Jutsu(name="hold_the_line"), faces=[1])
     assert table.ch("defender_1").chakra == 10
 
 
 def test_earth_wall_costs_three_chakra() -> None:
-    table = north_wing()
+    table = Table.north_wing()
     table.do("defender_1", c.Jutsu(name="earth_wall"), faces=[1])
     assert table.ch("defender_1").chakra == 10 - 3
 
@@ -585,7 +575,7 @@ def test_body_flicker_leaves_the_scene() -> None:
 
 
 def test_kunai_volley_at_the_army_eases_the_siege() -> None:
-    table = north_wing()
+    table = Table.north_wing()
     # 10 + 3 = 13 meets DC 10: two relief; the army's 5 takes 3.
     events = table.do("defender_1", c.Jutsu(name="kunai_volley", target="army"), faces=[7, 5])
     assert table.rolls(events)[0] == "Kunai volley at the army: 1d20 (7) + 3 = 10 vs DC 10 → hit"
@@ -593,19 +583,19 @@ def test_kunai_volley_at_the_army_eases_the_siege() -> None:
 
 
 def test_kunai_volley_missing_the_army_eases_nothing() -> None:
-    table = north_wing()
+    table = Table.north_wing()
     table.do("defender_1", c.Jutsu(name="kunai_volley", target="army"), faces=[6, 5])
     assert castle(table.state).siege.integrity == 10 - 5
 
 
 def test_a_critical_kunai_volley_doubles_the_relief() -> None:
-    table = north_wing()
+    table = Table.north_wing()
     table.do("defender_1", c.Jutsu(name="kunai_volley", target="army"), faces=[20, 5])
     assert castle(table.state).siege.integrity == 10 - 1
 
 
 def test_kunai_volley_at_the_army_needs_the_north_wing() -> None:
-    table = north_wing()
+    table = Table.north_wing()
     table.do("defender_1", c.Move(to="grand_hall"), faces=[1])
     assert "not an enemy" in table.refused(
         "defender_1", c.Jutsu(name="kunai_volley", target="army")
@@ -613,14 +603,14 @@ def test_kunai_volley_at_the_army_needs_the_north_wing() -> None:
 
 
 def test_earth_wall_shores_up_the_north_wing() -> None:
-    table = north_wing()
+    table = Table.north_wing()
     events = table.do("defender_1", c.Jutsu(name="earth_wall"), faces=[5])
     assert [e.relief for e in of_kind(events, "siege_relieved")] == [2]
     assert castle(table.state).siege.integrity == 10 - 3
 
 
 def test_earth_wall_gives_an_ally_in_the_room_two_evasion() -> None:
-    table = north_wing(defenders=3)
+    table = Table.north_wing(defenders=3)
     table.do("defender_1", c.Jutsu(name="earth_wall", target="defender_3"))
     assert table.ch("defender_3").evasion_bonus == 2
     assert table.ch("defender_1").evasion_bonus == 0
@@ -628,19 +618,19 @@ def test_earth_wall_gives_an_ally_in_the_room_two_evasion() -> None:
 
 
 def test_the_earth_walls_evasion_lasts_until_the_allys_next_turn() -> None:
-    table = north_wing(defenders=3)
+    table = Table.north_wing(defenders=3)
     table.do("defender_1", c.Jutsu(name="earth_wall", target="defender_3"))
     table.do("defender_2", c.Defend())
     assert table.state.turn == "defender_3" and table.ch("defender_3").evasion_bonus == 0
 
 
 def test_earth_wall_for_an_ally_in_another_room_is_refused() -> None:
-    table = north_wing()
+    table = Table.north_wing()
     assert "ally" in table.refused("defender_1", c.Jutsu(name="earth_wall", target="sakura"))
 
 
 def test_hold_the_line_guards_and_eases_the_siege_in_the_north_wing() -> None:
-    table = north_wing(defenders=2)
+    table = Table.north_wing(defenders=2)
     events = table.do("defender_1", c.Jutsu(name="hold_the_line"))
     assert table.ch("defender_1").has(Condition.GUARDING)
     assert [e.relief for e in of_kind(events, "siege_relieved")] == [1]
@@ -649,7 +639,7 @@ def test_hold_the_line_guards_and_eases_the_siege_in_the_north_wing() -> None:
 
 
 def test_hold_the_line_away_from_the_north_wing_only_guards() -> None:
-    table = north_wing(defenders=2)
+    table = Table.north_wing(defenders=2)
     table.do("defender_1", c.Move(to="grand_hall"))
     table.do("defender_2", c.Defend(), faces=[1])
     events = table.do("defender_1", c.Jutsu(name="hold_the_line"))

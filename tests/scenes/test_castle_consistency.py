@@ -3,29 +3,15 @@ does not bring, never plays on after its ending, and its close keeps the ending 
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 from scenes.castle.consistency import after_the_end, contradictions
 from scenes.engine import events as ev
 from scenes.engine.state import Ending
+from tests.benches import load_bench
 from tests.engine.test_rules_endings import breach
-
-PLAYTEST = Path(__file__).resolve().parents[2] / "bench" / "playtest.py"
-
-
-def playtest():
-    spec = importlib.util.spec_from_file_location("bench_playtest", PLAYTEST)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_playtest"] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_two_hundred_scripted_sessions_contradict_their_state_nowhere() -> None:
-    bench = playtest()
+    bench = load_bench("playtest")
     results = [bench.play_session(seed) for seed in range(200)]
     assert all(r.ending for r in results)
     assert [w for r in results for w in r.contradictions] == []

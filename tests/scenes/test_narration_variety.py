@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
 from types import ModuleType
 
 import pytest
 
-VARIETY = Path(__file__).resolve().parents[2] / "bench" / "variety.py"
+from tests.benches import load_bench
 
 
 @pytest.fixture(scope="module")
 def variety() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_variety", VARIETY)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_variety"] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_bench("variety")
 
 
 def test_a_line_is_split_at_its_sentence_ends_and_its_numbers_read_as_one(

@@ -34,16 +34,6 @@ class Picks(ScriptedRandom):
         return self.picks.pop(0) if self.picks else 0.0
 
 
-def wall(defenders: int = 1) -> Table:
-    """Defenders alone at the north wing, no event drawn by itself: each test brings its own."""
-    table = Table(defenders=defenders)
-    table.without_siege_events()
-    keys = [f"defender_{n}" for n in range(1, defenders + 1)]
-    table.seat(*keys)
-    table.begin(keys)
-    return table
-
-
 def answered(table: Table, event: str, option: str, faces: Sequence[int] = ()) -> Tx:
     tx = Tx(table.state, CASTLE, Dice(ScriptedRandom(faces)))
     siege.answer(tx, book().event(event), option, "defender_1")
@@ -52,7 +42,7 @@ def answered(table: Table, event: str, option: str, faces: Sequence[int] = ()) -
 
 @pytest.mark.parametrize(("event_key", "option"), CHOICES)
 def test_every_choice_does_what_its_data_says(event_key: str, option: str) -> None:
-    table = wall()
+    table = Table.north_wing()
     table.do("gm", c.Set(character="north_wing", field="integrity", value=6))
     table.do("gm", c.Set(character="defender_1", field="vitality", value=10))
     choice = book().event(event_key).choice(option)
@@ -71,13 +61,13 @@ def test_every_choice_does_what_its_data_says(event_key: str, option: str) -> No
 
 
 def test_mending_never_lifts_the_wall_above_its_integrity() -> None:
-    table = wall()
+    table = Table.north_wing()
     tx = answered(table, "lull", "mend")
     assert castle(tx.state).siege.integrity == 10
 
 
 def test_an_event_that_breaks_the_last_of_the_wall_brings_it_down() -> None:
-    table = wall()
+    table = Table.north_wing()
     table.do("gm", c.Set(character="north_wing", field="integrity", value=2))
     tx = answered(table, "ladders", "yield")
     assert castle(tx.state).siege.fallen and of_kind(tx.events, "north_wing_fell")
@@ -95,7 +85,7 @@ def draw(table: Table, picks: Sequence[float]) -> Tx:
 
 
 def test_the_rng_draws_the_event_and_the_breach_comes_only_to_a_broken_wall() -> None:
-    table = wall()
+    table = Table.north_wing()
     events = book().events
     standing = [e.key for e in events if e.below is None]
     drawn = [
@@ -116,7 +106,7 @@ def test_the_rng_draws_the_event_and_the_breach_comes_only_to_a_broken_wall() ->
 
 
 def test_each_event_is_announced_by_name() -> None:
-    table = wall()
+    table = Table.north_wing()
     tx = draw(table, [0.0])
     (told,) = [e for e in of_kind(tx.events, "narrated") if e.moment == siege.EVENT_MOMENT]
     assert told.text.startswith("**Ladders on the wall.**")
@@ -164,7 +154,7 @@ def test_with_no_defender_seated_the_event_runs_with_its_default() -> None:
 
 
 def test_an_event_left_unanswered_at_the_rounds_end_runs_with_its_default() -> None:
-    table = wall()
+    table = Table.north_wing()
     world = castle(table.state)
     waiting = world.siege.model_copy(update={"event": "sappers"})
     table.state = table.state.model_copy(
@@ -178,7 +168,7 @@ def test_an_event_left_unanswered_at_the_rounds_end_runs_with_its_default() -> N
 
 
 def test_the_press_counts_what_the_event_added() -> None:
-    table = wall()
+    table = Table.north_wing()
     table.state = answered(table, "fire", "douse").state  # +2 to this round's press
     events = table.do("defender_1", c.Defend(), faces=[3])
     assert table.rolls(events) == ["The army presses: 1d6 (3) + 2 = 5 vs the defenders' relief 0"]
@@ -189,7 +179,7 @@ def test_the_press_counts_what_the_event_added() -> None:
 
 
 def test_the_event_waits_on_the_first_defender_at_the_wall_in_the_turn_order() -> None:
-    table = wall(defenders=2)
+    table = Table.north_wing(defenders=2)
     assert siege.decider_for(table.state) == "defender_1"
     table.do("gm", c.Set(character="defender_1", field="vitality", value=0))
     assert siege.decider_for(table.state) == "defender_2"
