@@ -310,7 +310,7 @@ class CastleBot(commands.Bot):
         service = getattr(self, "service", None)
         if self._chart_pool is not None:
             self._chart_pool.shutdown(wait=False, cancel_futures=True)
-        await self.pulse.stop()
+        self.pulse.stop()
         await super().close()
         if service is not None:
             await service.close()

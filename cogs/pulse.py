@@ -3,37 +3,41 @@
 A loop that is behind makes every await of a command wait in line again (the database's answer,
 each request to Discord), so a command that starts on time can still miss Discord's 3-second
 deadline. While the pulse is slow, slash commands are answered "thinking…" first (see
-``cogs.common.hurry``)."""
+``cogs.common.hurry``).
+
+The beat is a plain timer callback, four a second: an idle bot wakes for it only that often
+(at twenty a second, with a task sleeping between beats, the pulse was an idle bot's whole CPU,
+about 5 ms a second). A loop held up for longer than a beat is read as soon as it runs again,
+however long the beat: the overdue timer runs in its first pass."""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 
-BEAT = 0.05  # seconds between beats: 20 wakeups a second, a few microseconds each
+BEAT = 0.25  # seconds between beats
 
 
 class Pulse:
-    """The latest lateness of a timer set ``BEAT`` ahead (seconds), kept by a task of its own."""
+    """The latest lateness of a timer set ``BEAT`` ahead (seconds)."""
 
     def __init__(self) -> None:
         self.lag = 0.0
-        self._task: asyncio.Task[None] | None = None
+        self._timer: asyncio.TimerHandle | None = None
+        self._due = 0.0
 
     def start(self) -> None:
-        if self._task is None:
-            self._task = asyncio.get_running_loop().create_task(self._beat(), name="pulse")
+        if self._timer is None:
+            self._next(asyncio.get_running_loop())
 
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+    def stop(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
 
-    async def _beat(self) -> None:
-        loop = asyncio.get_running_loop()
-        while True:
-            due = loop.time() + BEAT
-            await asyncio.sleep(BEAT)
-            self.lag = max(0.0, loop.time() - due)
+    def _next(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._due = loop.time() + BEAT
+        self._timer = loop.call_at(self._due, self._beat, loop)
+
+    def _beat(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.lag = max(0.0, loop.time() - self._due)
+        self._next(loop)
