@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import functools
 import logging
@@ -124,6 +125,9 @@ def gm_only(session: Literal["needed", "if_any", "ignored"] = "needed") -> Calla
 LATE = timedelta(seconds=1)
 BUSY = 0.15  # seconds of the pulse's lag (cogs/pulse.py)
 DEADLINE = timedelta(seconds=3)
+# A command still unanswered this long after Discord made it (waiting in line for the database,
+# say) is answered "thinking…" then, while its work goes on: the deadline's last safe moment.
+RESCUE = timedelta(seconds=2)
 HURRY_LOG_EVERY = 10.0  # seconds: how often the operator hears that commands came late
 
 
@@ -137,18 +141,41 @@ class _Late:
 
 _late = _Late()
 _PLACEHOLDER = "castle.placeholder"  # in Interaction.extras: "public" or "private", till filled
+_ANSWERING = "castle.answering"  # in Interaction.extras: the lock of its first response
+_RESCUE = "castle.rescue"  # in Interaction.extras: the timer of its rescue, till it answers
+
+
+def _answering(interaction: Interaction) -> asyncio.Lock:
+    """Held while the interaction's first response is chosen and sent: the rescue's "thinking…"
+    and the command's own answer never both go out as the first response."""
+    lock = interaction.extras.get(_ANSWERING)
+    if lock is None:
+        lock = interaction.extras[_ANSWERING] = asyncio.Lock()
+    return lock
 
 
 async def hurry(interaction: Interaction) -> bool:
     """Defer (publicly) a slash command that starts late, or while the bot is busy; whether it
-    did. One too old to answer in time anyway (the clock is off, say) is left as it is."""
+    did. One too old to answer in time anyway (the clock is off, say) is left as it is. One
+    deferred nothing now is watched: still unanswered at RESCUE, it is deferred then."""
     age = discord.utils.utcnow() - interaction.created_at
     lag = interaction.client.pulse.lag
-    if age >= DEADLINE or (age < LATE and lag < BUSY) or interaction.response.is_done():
+    if age >= DEADLINE or interaction.response.is_done():
         return False
+    if age < LATE and lag < BUSY:
+        _watch(interaction, RESCUE - age)
+        return False
+    _tell_late(interaction, lag)
+    await hold(interaction)
+    return True
+
+
+def _tell_late(interaction: Interaction, lag: float) -> None:
+    """Count a command answered thinking first; tell the operator one line a while."""
     _late.count += 1
     now = time.monotonic()
     if now - _late.told_at >= HURRY_LOG_EVERY:  # one line a while, not one a command
+        age = discord.utils.utcnow() - interaction.created_at
         log.info(
             "answered %d late commands thinking first (the last /%s, %.2f s old, the loop "
             "%.2f s behind)",
@@ -158,8 +185,39 @@ async def hurry(interaction: Interaction) -> bool:
             lag,
         )
         _late.count, _late.told_at = 0, now
-    await hold(interaction)
-    return True
+
+
+def _watch(interaction: Interaction, wait: timedelta) -> None:
+    """At ``wait`` from now, defer the interaction if it has had no response yet."""
+    loop = asyncio.get_running_loop()
+    interaction.extras[_RESCUE] = loop.call_later(wait.total_seconds(), _rescue, interaction)
+
+
+def _answered(interaction: Interaction) -> None:
+    """Its first response is going out (under the lock): no rescue is needed."""
+    timer = interaction.extras.pop(_RESCUE, None)
+    if timer is not None:
+        timer.cancel()
+
+
+def _rescue(interaction: Interaction) -> None:
+    interaction.extras.pop(_RESCUE, None)
+    if interaction.response.is_done() or _answering(interaction).locked():
+        return  # answered, or its answer is on its way
+    _tell_late(interaction, interaction.client.pulse.lag)
+    task = asyncio.get_running_loop().create_task(_rescued(interaction))
+    _rescues.add(task)
+    task.add_done_callback(_rescues.discard)
+
+
+_rescues: set[asyncio.Task[None]] = set()  # the loop keeps only weak references to tasks
+
+
+async def _rescued(interaction: Interaction) -> None:
+    try:
+        await hold(interaction)
+    except discord.HTTPException as error:  # too late after all: the command's answer tells
+        log.warning("could not defer a slow /%s (%s)", _name(interaction), error)
 
 
 def _name(interaction: Interaction) -> str:
@@ -170,10 +228,13 @@ def _name(interaction: Interaction) -> str:
 async def hold(interaction: Interaction, ephemeral: bool = False) -> None:
     """Defer with "thinking…": the answer comes as a follow-up. After a hurry, its public
     placeholder stays for a public answer, and is taken away for a private one."""
-    if not interaction.response.is_done():
-        await interaction.response.defer(ephemeral=ephemeral, thinking=True)
-        interaction.extras[_PLACEHOLDER] = "private" if ephemeral else "public"
-    elif ephemeral and interaction.extras.get(_PLACEHOLDER) == "public":
+    async with _answering(interaction):
+        if not interaction.response.is_done():
+            _answered(interaction)
+            await interaction.response.defer(ephemeral=ephemeral, thinking=True)
+            interaction.extras[_PLACEHOLDER] = "private" if ephemeral else "public"
+            return
+    if ephemeral and interaction.extras.get(_PLACEHOLDER) == "public":
         await clear(interaction)
 
 
@@ -190,9 +251,11 @@ async def respond(
     the placeholder. An ephemeral answer never fills a public placeholder: that is deleted and
     the answer sent privately. ``sent``: embed(s), view, allowed_mentions (None: not sent)."""
     given = {key: value for key, value in sent.items() if value is not None}
-    if not interaction.response.is_done():
-        await interaction.response.send_message(content, ephemeral=ephemeral, **given)
-        return
+    async with _answering(interaction):
+        if not interaction.response.is_done():
+            _answered(interaction)
+            await interaction.response.send_message(content, ephemeral=ephemeral, **given)
+            return
     if interaction.extras.pop(_PLACEHOLDER, None) == "public" and ephemeral:
         await interaction.delete_original_response()
     await interaction.followup.send(content or discord.utils.MISSING, ephemeral=ephemeral, **given)

@@ -1,11 +1,14 @@
 """On the wire: a slash command that reaches the bot late (made more than a second before it is
 read, as under load) is answered "thinking…" at once, inside Discord's 3-second deadline, and
 its answer then fills that placeholder; a private answer replaces a public placeholder privately.
-A command on time is answered as before, in one response."""
+One that starts on time but whose work waits (for the database, say) is answered "thinking…" at
+the rescue's moment, two seconds after it was made. A command on time is answered as before, in
+one response."""
 
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 
 from fake_discord.models import LOADING
 
@@ -58,6 +61,31 @@ async def test_a_late_line_is_still_posted_once_in_the_characters_voice(tmp_path
             if any("Late, but here." in (e.get("description") or "") for e in m.embeds)
         ]
         assert len(said) == 1  # in her voice, once, and no "thinking…" left behind
+        assert world.fake.pop_violations() == []
+
+
+async def test_a_command_whose_commit_waits_is_rescued_thinking_and_then_answered(
+    tmp_path,
+) -> None:
+    async with castle(tmp_path) as world, running(world):
+        await begun(world)
+        before = await session_state(world)
+        holder = world.players[before.turn or ""]
+        other = sqlite3.connect(world.db, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")  # another writer: the bot's commit waits in line
+            handle = await world.slash("defend", holder, made_ago=0.8)  # on time: under 1 s
+            assert handle.response_type == 5  # "thinking…" at the rescue, 2 s after it was made
+            answered = handle.answered_at
+            assert answered is not None and 1.0 <= answered - handle.dispatched_at < 3.0 - 0.8
+            await asyncio.sleep(0.3)  # the other writer takes a while yet
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        result = await handle.message()
+        assert result.embeds and result.embeds[0].get("title") == "On guard"
+        assert not result.ephemeral and not result.flags & LOADING
+        assert (await session_state(world)).turn != before.turn  # committed after the wait
         assert world.fake.pop_violations() == []
 
 
