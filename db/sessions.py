@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -42,6 +43,11 @@ ALREADY_POSTED = (
 STILL_TO_POST = (
     "That line is already in the story and is being posted; it is not stored a second time."
 )
+
+# The log entries kept once read, over every session (a played scene has a few hundred): a
+# recap read again (/recap, then /gm end's) reads only what was committed since. Kept only for
+# the logs read last, so open sessions cost no more memory for it (bench/memory.py).
+KEPT_LOG_ENTRIES = 4_000
 
 Guard = Callable[[StoredSession], bool]
 
@@ -91,6 +97,7 @@ class SessionService:
         self._channels: dict[int, int] = {}
         self._locks: dict[Hashable, asyncio.Lock] = {}
         self._settings: dict[int, ServerSettings] = {}
+        self._logs = KeptLogs()
 
     async def restore(self) -> list[StoredSession]:
         """Load every session that has not ended (at start): their states, turns and deadlines.
@@ -194,7 +201,11 @@ class SessionService:
         return await self.store.sessions(guild_id)
 
     async def log(self, session_id: int) -> list[LogEntry]:
-        return await self.store.log(session_id)
+        """The session's whole log, in order: what is kept of it, and what came after that."""
+        kept = self._logs.take(session_id)
+        entries = kept + await self.store.log(session_id, kept[-1].version if kept else 0)
+        self._logs.keep(session_id, entries)
+        return list(entries)
 
     async def settings(self, guild_id: int) -> ServerSettings:
         settings = self._settings.get(guild_id)
@@ -343,3 +354,30 @@ def posted_text(command: cmd.Command) -> str | None:
 
 def _repeat_message(found: Repeat) -> str:
     return ALREADY_POSTED if found.posted else STILL_TO_POST
+
+
+class KeptLogs:
+    """The session logs read last, newest use last, with at most ``limit`` entries in all. A
+    log only grows (entries are never changed or removed; session ids are never reused), so a
+    kept log is a true beginning of the session's log, whichever process wrote the rest."""
+
+    def __init__(self, limit: int = KEPT_LOG_ENTRIES) -> None:
+        self._limit = limit
+        self._logs: OrderedDict[int, list[LogEntry]] = OrderedDict()
+        self._entries = 0
+
+    def take(self, session_id: int) -> list[LogEntry]:
+        """The kept beginning of the session's log (empty if none), no longer kept."""
+        entries = self._logs.pop(session_id, [])
+        self._entries -= len(entries)
+        return entries
+
+    def keep(self, session_id: int, entries: list[LogEntry]) -> None:
+        """Keep ``entries`` (the session's log as just read), dropping the least recently read."""
+        if len(entries) > self._limit:
+            return
+        self._logs[session_id] = entries
+        self._entries += len(entries)
+        while self._entries > self._limit:
+            _, dropped = self._logs.popitem(last=False)
+            self._entries -= len(dropped)

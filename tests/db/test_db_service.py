@@ -22,7 +22,7 @@ from castle_play import (
 
 from db.memory import MemoryStore
 from db.models import ServerSettings
-from db.sessions import TIMEOUT_REASON, SessionService
+from db.sessions import TIMEOUT_REASON, KeptLogs, SessionService
 from db.store import SqliteStore, Store
 from scenes.engine import commands as c
 from scenes.engine import events as ev
@@ -259,3 +259,34 @@ async def test_a_restart_mid_session_plays_on_as_if_nothing_happened(backend: Ba
     await seated(service)
     await play_steps(service, CHANNEL, range(50))
     assert await assert_consistent(straight, ran.session_id) == resumed  # type: ignore[arg-type]
+
+
+async def test_a_log_read_again_is_whole_with_what_another_process_committed_since(
+    durable_store: Store,
+) -> None:
+    ours, theirs = SessionService(durable_store), SessionService(durable_store)
+    ran = await seated(ours)
+    assert ran.session_id is not None
+    first = await ours.log(ran.session_id)
+    await play_steps(theirs, CHANNEL, range(12))  # another process, on the same database
+    again = await ours.log(ran.session_id)
+    assert again == await durable_store.log(ran.session_id)  # the whole log, in order
+    assert len(again) > len(first)
+    assert all(kept is read for kept, read in zip(first, again, strict=False))  # not read twice
+
+
+async def test_kept_logs_drop_the_least_recently_read_past_their_limit(
+    service: SessionService,
+) -> None:
+    ran = await seated(service)
+    assert ran.session_id is not None
+    entries = await service.log(ran.session_id)  # the open, the claims, the begin
+    kept = KeptLogs(limit=2 * len(entries))
+    kept.keep(1, entries)
+    kept.keep(2, entries)
+    assert kept.take(1) == entries  # 1 is now the most recently read
+    kept.keep(1, entries)
+    kept.keep(3, entries)  # over the limit: 2, read least recently, goes
+    assert kept.take(2) == [] and kept.take(3) == entries and kept.take(1) == entries
+    kept.keep(4, entries * 3)  # longer than the whole limit: not kept at all
+    assert kept.take(4) == []
