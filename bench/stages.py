@@ -12,7 +12,10 @@ never in shipped code), and each sample is filed under the slash command it serv
 - ``reply``: ``send_message`` called → returned (the POST, the fake's answer, discord.py's parse)
 
 and, filed under ``GC``, each pause of Python's garbage collector by generation (``gen0`` to
-``gen2``): every answer waiting at that moment waits for it.
+``gen2``): every answer waiting at that moment waits for it; and, filed under ``FIRST``, each
+interaction's first response (a message or a "thinking…"): from the moment Discord made it (its
+id's) to the moment the bot sends it, on the machine's one clock: a response sent in time that
+the fake reads after the deadline was late in the fake's process, not the bot's.
 """
 
 from __future__ import annotations
@@ -28,6 +31,22 @@ from typing import Any
 
 STEPS = ("reach", "decide", "commit", "service", "before reply", "reply")
 GC = "(garbage collector)"  # not a command: the collector's pauses, by generation
+FIRST = "(first responses)"  # not a command: made → sent, for every interaction's first response
+SENT = "made → sent"
+READ = "made → read"  # the moment its gateway frame is read: how late the fake delivered it
+CPU = "(cpu)"  # not a command: the CPU seconds of each pure step (no await inside: exact)
+# The bot's pure work (it awaits nothing, so its thread's CPU over the call is its own): the
+# engine, the recap's three readings of the log, reading the log's rows, and the turn's embed.
+PURE = {
+    "engine (decide)": [("db.sessions", "play")],
+    "recaps": [  # patched where the cogs import them from (an extension loads afresh)
+        ("scenes.engine.recap", "recap_pages"),
+        ("scenes.engine.recap", "course"),
+        ("scenes.engine.transcript", "transcript"),
+    ],
+    "reading log rows": [("db.store", "log_entry"), ("db.postgres", "log_entry")],
+    "rendering turns": [("cogs.render", "outcome_embed")],
+}
 Summary = dict[str, dict[str, list[float]]]  # command -> step -> samples (ms)
 
 _command: contextvars.ContextVar[tuple[str, float] | None] = contextvars.ContextVar(
@@ -43,6 +62,7 @@ class Stages:
         self._frame_at = 0.0
         self._dispatched: dict[int, float] = {}
         self._collecting_since = 0.0
+        self._hurried: dict[int, str] = {}  # interaction id -> what hurry did (castle only)
 
     def install(self, castle: bool) -> None:
         self._install_discord()
@@ -69,8 +89,10 @@ class Stages:
             self._add(f"gen{info['generation']}", paused, GC)
 
     def _install_discord(self) -> None:
+        import discord
         from discord import gateway, interactions, state
         from discord.app_commands import commands
+        from discord.webhook import async_
 
         stages = self
 
@@ -85,6 +107,8 @@ class Stages:
         def parse_interaction_create(self: Any, data: Any) -> None:
             if data.get("type") == 2:  # slash commands (what the callback timer pops)
                 stages._dispatched[int(data["id"])] = stages._frame_at
+            made = discord.utils.snowflake_time(int(data["id"])).timestamp()
+            stages._add(READ, time.time() - made, FIRST)
             parse(self, data)
 
         invoke = commands.Command._invoke_with_namespace
@@ -109,20 +133,75 @@ class Stages:
             finally:
                 stages._add("reply", time.perf_counter() - called)
 
+        adapter = async_.AsyncWebhookAdapter
+        respond = adapter.create_interaction_response
+
+        def create_interaction_response(self: Any, interaction: int, *args: Any, **kw: Any) -> Any:
+            made = discord.utils.snowflake_time(interaction).timestamp()
+            age = time.time() - made
+            stages._add(SENT, age, FIRST)
+            if age > 3.0:
+                payload = getattr(kw.get("params"), "payload", None) or {}
+                hurried = stages._hurried.get(interaction, "never hurried")
+                stages._add(f"late type {payload.get('type')}, {hurried}", age, FIRST)
+            return respond(self, interaction, *args, **kw)
+
+        adapter.create_interaction_response = create_interaction_response  # type: ignore[method-assign]
         gateway.DiscordWebSocket.received_message = received_message  # type: ignore[method-assign]
         state.ConnectionState.parse_interaction_create = parse_interaction_create  # type: ignore[method-assign]
         commands.Command._invoke_with_namespace = invoke_with_namespace  # type: ignore[method-assign]
         interactions.InteractionResponse.send_message = send_message  # type: ignore[method-assign]
 
     def _install_castle(self) -> None:
+        import importlib
+
         from db import postgres, sessions, store
 
+        for part, places in PURE.items():
+            for module_name, name in places:
+                module = importlib.import_module(module_name)
+                setattr(module, name, self._cpu(getattr(module, name), part))
         sessions.play = self._timed(sessions.play, "decide")
+        self._watch_rescues()
         sessions.SessionService.run_session = self._timed_async(
             sessions.SessionService.run_session, "service"
         )
         store.SqliteStore.commit = self._timed_async(store.SqliteStore.commit, "commit")
         postgres.PostgresStore.commit = self._timed_async(postgres.PostgresStore.commit, "commit")
+
+    def _watch_rescues(self) -> None:
+        """File each rescue (cogs.common) by what it found: answered, answering, or deferred."""
+        import discord
+
+        from cogs import common
+
+        rescue, hurry = common._rescue, common.hurry
+
+        async def hurried(interaction: Any) -> bool:
+            watched_before = common._RESCUE in interaction.extras
+            deferred = await hurry(interaction)
+            if deferred:
+                self._hurried[interaction.id] = "deferred at once"
+            elif common._RESCUE in interaction.extras and not watched_before:
+                self._hurried[interaction.id] = "watched"
+            else:
+                self._hurried[interaction.id] = "left"
+            return deferred
+
+        common.hurry = hurried
+
+        def watched(interaction: Any) -> None:
+            age = time.time() - discord.utils.snowflake_time(interaction.id).timestamp()
+            if interaction.response.is_done():
+                found = "answered"
+            elif common._answering(interaction).locked():
+                found = "answering"
+            else:
+                found = "deferred"
+            self._add(f"rescue {found}", age, FIRST)
+            rescue(interaction)
+
+        common._rescue = watched
 
     def _timed(self, function: Callable[..., Any], step: str) -> Callable[..., Any]:
         @functools.wraps(function)
@@ -132,6 +211,26 @@ class Stages:
                 return function(*args, **kwargs)
             finally:
                 self._add(step, time.perf_counter() - began)
+
+        return timed
+
+    def _cpu(self, function: Callable[..., Any], part: str) -> Callable[..., Any]:
+        """``function`` adding its thread's CPU time to ``part`` (nested calls counted once)."""
+        spent = self.samples[CPU][part]
+        spent.append(0.0)
+        inside: list[bool] = [False]
+
+        @functools.wraps(function)
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            if inside[0]:
+                return function(*args, **kwargs)
+            inside[0] = True
+            began = time.thread_time()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spent[0] += time.thread_time() - began
+                inside[0] = False
 
         return timed
 
@@ -153,7 +252,7 @@ def medians(summary: Summary, commands: set[str] | None = None) -> dict[str, tup
     """Each step's sample count and median (ms) over the given commands (all when None)."""
     pooled: dict[str, list[float]] = defaultdict(list)
     for command, steps in summary.items():
-        if command != GC and (commands is None or command in commands):
+        if command not in (GC, FIRST, CPU) and (commands is None or command in commands):
             for step, values in steps.items():
                 pooled[step].extend(values)
     return {step: (len(v), statistics.median(v)) for step, v in pooled.items() if v}
@@ -170,6 +269,30 @@ def late_starts(summary: Summary) -> str:
     return f"n={len(reach)} p99 {p99:.1f} ms max {reach[-1]:.0f} ms, " + ", ".join(
         f"over {limit} s: {n}" for limit, n in over.items()
     )
+
+
+def first_responses(summary: Summary, step: str = SENT) -> str:
+    """How long after Discord made them the bot read its interactions (``READ``) or sent their
+    first responses (``SENT``), and how many of them over 2 and 3 s: one read late was delivered
+    late (by the fake); one read in time and sent late was late in the bot."""
+    samples = sorted(summary.get(FIRST, {}).get(step, []))
+    if not samples:
+        return "no samples"
+    p99 = samples[min(len(samples) - 1, int(len(samples) * 0.99))]
+    over = {limit: sum(1 for v in samples if v > limit * 1000) for limit in (2, 3)}
+    return f"n={len(samples)} p99 {p99:.1f} ms max {samples[-1]:.0f} ms, " + ", ".join(
+        f"over {limit} s: {n}" for limit, n in over.items()
+    )
+
+
+def pure_cpu(summary: Summary, interactions: int) -> str:
+    """The CPU of the bot's pure work, per interaction (ms), by part."""
+    spent = summary.get(CPU, {})
+    if not spent or not interactions:
+        return "no samples"
+    parts = {part: 1000 * values[0] / interactions for part, values in spent.items() if values}
+    shown = ", ".join(f"{part} {ms:.3f}" for part, ms in parts.items())
+    return f"{shown}; in all {sum(parts.values()):.3f}"
 
 
 def collector_pauses(summary: Summary) -> str:

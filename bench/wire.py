@@ -39,6 +39,7 @@ import argparse
 import asyncio
 import contextlib
 import dataclasses
+import gc
 import json
 import math
 import os
@@ -67,7 +68,16 @@ from fake_discord import FakeDiscord, Perm  # noqa: E402
 from fake_discord.interactions import InteractionHandle  # noqa: E402
 from fake_discord.models import Channel, Guild, Member  # noqa: E402
 from fake_discord.waiters import WaitTimeout  # noqa: E402
-from stages import STEPS, Summary, collector_pauses, late_starts, medians  # noqa: E402
+from stages import (  # noqa: E402
+    READ,
+    STEPS,
+    Summary,
+    collector_pauses,
+    first_responses,
+    late_starts,
+    medians,
+    pure_cpu,
+)
 
 from scenes.engine import commands as c  # noqa: E402
 from scenes.engine.autoplay import StallWatch, next_move  # noqa: E402
@@ -174,6 +184,7 @@ class Phase:
     missed_by: Counter[str] = field(default_factory=Counter)  # slash command -> missed
     missed_early: int = 0  # of the missed, those made in the phase's first OPENING seconds
     deferred: int = 0  # answered "thinking…" first (callback type 5)
+    fake_lag: LoopLag | None = None  # how far behind this process's own loop ran (castle only)
 
     @property
     def all(self) -> Figures:
@@ -219,6 +230,8 @@ class Phase:
                 f"  the machine's {os.cpu_count()} cores: {whole:.2f} busy on average, of which "
                 f"the fake Discord and the tables (this process) {ours:.2f}"
             )
+        if self.fake_lag is not None:
+            out.append(f"  the fake Discord's own event loop (this process): {self.fake_lag}")
         if self.deferred:
             out.append(f"  answered thinking first (deferred): {self.deferred}")
         if self.missed_by:
@@ -317,6 +330,23 @@ class Report:
         if self.castle.stages is not None:
             lines.append(
                 f"  castle, how late a command's callback starts: {late_starts(self.castle.stages)}"
+            )
+            lines.append(
+                "  castle, its interactions read, from the moment each was made: "
+                + first_responses(self.castle.stages, READ)
+            )
+            lines.append(
+                "  castle, its first responses sent, from the moment each interaction was made: "
+                + first_responses(self.castle.stages)
+            )
+            firsts = self.castle.stages.get("(first responses)", {})
+            told = {k: len(v) for k, v in firsts.items() if k.startswith(("rescue", "late"))}
+            lines.append(f"  castle, rescues and late first responses: {told}")
+            shard = self.castle.process_cpu[0] if self.castle.process_cpu else None
+            interactions = shard[1] if shard else self.castle.all.count
+            lines.append(
+                "  castle, CPU of its pure work (ms per interaction): "
+                + pure_cpu(self.castle.stages, interactions)
             )
         for phase in self.phases:
             if phase.stages is not None:
@@ -680,13 +710,16 @@ async def run_castle(fake: FakeDiscord, world: World, folder: Path, run: RunOpti
         sessions = [Session(recorder, states, t, run.think, MAX_ROUNDS) for t in world.tables]
         first_request = len(fake.requests)
         ours, whole = time.process_time(), machine_busy()
+        lag = LoopLag()
         try:
             seconds = await watch_all(bots, timed(fake, (s.play() for s in sessions)))
             await asyncio.sleep(0.5)  # let the last follow-ups and recaps land
         finally:
+            lag.stop()
             await states.close()
         calls = fake.requests[first_request:]
     phase = recorder.phase("castle bot", len(world.tables), seconds)
+    phase.fake_lag = lag
     wall = seconds + 0.5
     phase.machine = ((time.process_time() - ours) / wall, (machine_busy() - whole) / wall)
     for call in calls:
@@ -705,6 +738,59 @@ async def run_castle(fake: FakeDiscord, world: World, folder: Path, run: RunOpti
         shards = Counter((guild >> 22) % count for guild in recorder.guilds)
         phase.process_cpu = [(cpus[shard], shards[shard]) for shard in range(count)]
     return phase
+
+
+class LoopLag:
+    """How late this process's loop runs a timer set a tick ahead: while the fake is behind, it
+    reads the bot's answers late, and counts as missed what the bot sent in time."""
+
+    TICK = 0.05
+    # This process keeps every request, message and event of the run: at 1,000 sessions its
+    # full collections grew to 4 s pauses, in which it read no answer (counted against the bot)
+    # and sent no command. So what it holds is frozen every few seconds, out of the collector's
+    # way: Discord does not pause for a bot's bench.
+    FREEZE_EVERY = 5.0
+
+    def __init__(self) -> None:
+        self.samples: list[float] = []
+        self.collections: list[float] = []  # this process's garbage collector's pauses (s)
+        self._collecting = 0.0
+        gc.callbacks.append(self._collected)
+        self._task = asyncio.get_running_loop().create_task(self._run())
+
+    def _collected(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._collecting = time.perf_counter()
+        else:
+            self.collections.append(time.perf_counter() - self._collecting)
+
+    async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
+        frozen_at = loop.time()
+        while True:
+            due = loop.time() + self.TICK
+            await asyncio.sleep(self.TICK)
+            self.samples.append(max(0.0, loop.time() - due))
+            if loop.time() - frozen_at >= self.FREEZE_EVERY:
+                gc.freeze()  # see FREEZE_EVERY
+                frozen_at = loop.time()
+
+    def stop(self) -> None:
+        self._task.cancel()
+        gc.callbacks.remove(self._collected)
+
+    def __str__(self) -> str:
+        if not self.samples:
+            return "no samples"
+        ordered = sorted(self.samples)
+        p99 = ordered[int(len(ordered) * 0.99)]
+        behind = sum(1 for v in ordered if v > 0.5)
+        pauses = max(self.collections, default=0.0)
+        return (
+            f"lag p99 {p99 * 1000:.0f} ms, max {ordered[-1] * 1000:.0f} ms, "
+            f"{behind} ticks over 0.5 s behind; its garbage collector's longest pause "
+            f"{pauses * 1000:.0f} ms ({len(self.collections)} collections)"
+        )
 
 
 def machine_busy() -> float:
