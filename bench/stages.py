@@ -170,7 +170,7 @@ class Stages:
         postgres.PostgresStore.commit = self._timed_async(postgres.PostgresStore.commit, "commit")
 
     def _watch_rescues(self) -> None:
-        """File each rescue (cogs.common) by what it found: answered, answering, or deferred."""
+        """File each rescue (cogs.common) by its age, and what hurry did with each interaction."""
         import discord
 
         from cogs import common
@@ -192,13 +192,7 @@ class Stages:
 
         def watched(interaction: Any) -> None:
             age = time.time() - discord.utils.snowflake_time(interaction.id).timestamp()
-            if interaction.response.is_done():
-                found = "answered"
-            elif common._answering(interaction).locked():
-                found = "answering"
-            else:
-                found = "deferred"
-            self._add(f"rescue {found}", age, FIRST)
+            self._add("rescue deferred", age, FIRST)
             rescue(interaction)
 
         common._rescue = watched

@@ -201,9 +201,8 @@ def _answered(interaction: Interaction) -> None:
 
 
 def _rescue(interaction: Interaction) -> None:
+    """Its timer ran: no first response has started (that cancels it); hold checks again."""
     interaction.extras.pop(_RESCUE, None)
-    if interaction.response.is_done() or _answering(interaction).locked():
-        return  # answered, or its answer is on its way
     _tell_late(interaction, interaction.client.pulse.lag)
     task = asyncio.get_running_loop().create_task(_rescued(interaction))
     _rescues.add(task)

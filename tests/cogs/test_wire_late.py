@@ -17,6 +17,15 @@ from tests.cogs.world import begun, castle, running, session_state, spoken
 LATE = 1.6  # seconds the interaction was made before it was sent: over the bot's 1 s
 
 
+async def placeholder_filled_on_guard(world, handle, before) -> None:
+    """The "thinking…" placeholder now holds the public /defend result, and it was committed."""
+    result = await handle.message()
+    assert not result.ephemeral and not result.flags & LOADING
+    assert result.embeds and result.embeds[0].get("title") == "On guard"
+    assert (await session_state(world)).turn != before.turn  # committed: the turn moved on
+    assert world.fake.pop_violations() == []
+
+
 async def test_a_late_turn_is_deferred_at_once_and_its_result_fills_the_placeholder(
     tmp_path,
 ) -> None:
@@ -28,11 +37,7 @@ async def test_a_late_turn_is_deferred_at_once_and_its_result_fills_the_placehol
         assert handle.response_type == 5  # "thinking…", before any work
         answered = handle.answered_at
         assert answered is not None and answered - handle.dispatched_at < 3.0  # made LATE ago
-        result = await handle.message()
-        assert not result.ephemeral and not result.flags & LOADING
-        assert result.embeds and result.embeds[0].get("title") == "On guard"
-        assert (await session_state(world)).turn != before.turn  # committed: the turn moved on
-        assert world.fake.pop_violations() == []
+        await placeholder_filled_on_guard(world, handle, before)
 
 
 async def test_a_late_refusal_replaces_the_public_placeholder_privately(tmp_path) -> None:
@@ -82,11 +87,7 @@ async def test_a_command_whose_commit_waits_is_rescued_thinking_and_then_answere
         finally:
             other.execute("ROLLBACK")
             other.close()
-        result = await handle.message()
-        assert result.embeds and result.embeds[0].get("title") == "On guard"
-        assert not result.ephemeral and not result.flags & LOADING
-        assert (await session_state(world)).turn != before.turn  # committed after the wait
-        assert world.fake.pop_violations() == []
+        await placeholder_filled_on_guard(world, handle, before)
 
 
 async def test_a_command_on_time_is_answered_in_one_response(tmp_path) -> None:
