@@ -379,6 +379,8 @@ class Recorder:
         self.guilds.append(channel.guild_id)
         with contextlib.suppress(WaitTimeout):
             await handle.response(self.timeout)
+            if handle.response_type == 5:  # "thinking…": a player waits for what it becomes
+                await handle.answer(self.timeout, placeholder_cleared=command in ALWAYS_DEFERRED)
         return handle
 
     def phase(self, name: str, sessions: int, seconds: float) -> Phase:
@@ -418,8 +420,13 @@ def busiest(moments: list[float], window: float) -> float:
 
 
 def refused(handle: InteractionHandle) -> bool:
-    """Whether the answer was an ephemeral message (how the bot says no), or none came."""
+    """Whether the answer was an ephemeral message (how the bot says no), or none came; after
+    "thinking…", an ephemeral follow-up (the placeholder deleted, the refusal told privately)."""
     events = handle.events
+    if events and events[0].response_type == 5:
+        return any(
+            e.kind == "followup" and e.message is not None and e.message.ephemeral for e in events
+        )
     message = events[0].message if events else None
     return message is None or message.ephemeral
 

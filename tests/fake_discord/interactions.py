@@ -156,6 +156,17 @@ class InteractionHandle:
         """The initial callback (any type)."""
         return await self.wait_for("callback", timeout)
 
+    async def answer(self, timeout: float = 5.0, *, placeholder_cleared: bool = False) -> None:
+        """Wait for what a deferred ("thinking…") response becomes: the placeholder edited, or a
+        follow-up sent; with ``placeholder_cleared``, its deletion counts too (a command that
+        posts elsewhere, then clears its placeholder)."""
+        finishing = {"edit_original", "followup"} | (
+            {"delete_original"} if placeholder_cleared else set()
+        )
+        await self._state.events.wait_for(
+            lambda e: e.kind in finishing, timeout, what=f"the answer to {self.id}"
+        )
+
     async def message(self, timeout: float = 5.0) -> Message:
         """The visible result: the response message, or the deferred one once it was edited."""
 
