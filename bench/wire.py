@@ -513,6 +513,7 @@ class StateReader:
     def __init__(self, database: Path, url: str | None = None) -> None:
         self._url = url
         self._pool: Any = None
+        self._opening = asyncio.Lock()
         self._db = None
         if url is None:
             self._db = sqlite3.connect(f"file:{database}?mode=ro", uri=True, isolation_level=None)
@@ -521,10 +522,11 @@ class StateReader:
         if self._db is not None:
             rows = self._db.execute(QUERY_STATE, (channel_id,)).fetchall()
             return SessionState.model_validate_json(rows[0][0]) if rows else None
-        if self._pool is None:
-            import asyncpg
+        async with self._opening:  # one pool: the first tables all read at once
+            if self._pool is None:
+                import asyncpg
 
-            self._pool = await asyncpg.create_pool(self._url, min_size=1, max_size=4)
+                self._pool = await asyncpg.create_pool(self._url, min_size=1, max_size=4)
         row = await self._pool.fetchrow(QUERY_STATE.replace("?", "$1"), channel_id)
         return SessionState.model_validate_json(row[0]) if row else None
 

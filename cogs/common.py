@@ -120,7 +120,8 @@ def gm_only(session: Literal["needed", "if_any", "ignored"] = "needed") -> Calla
 
 # A slash command that reaches its callback this long after Discord made it, or while the event
 # loop runs its timers this late (the bot is busy: every await of the command will wait in line
-# again), is answered "thinking…" at once, so it still meets Discord's 3-second deadline; its
+# again), or behind a crowd of commands still unanswered (cogs/pulse.py), is answered
+# "thinking…" at once, so it still meets Discord's 3-second deadline; its
 # answer then fills that placeholder (README, "Under load").
 LATE = timedelta(seconds=1)
 BUSY = 0.15  # seconds of the pulse's lag (cogs/pulse.py)
@@ -159,30 +160,32 @@ async def hurry(interaction: Interaction) -> bool:
     did. One too old to answer in time anyway (the clock is off, say) is left as it is. One
     deferred nothing now is watched: still unanswered at RESCUE, it is deferred then."""
     age = discord.utils.utcnow() - interaction.created_at
-    lag = interaction.client.pulse.lag
+    pulse = interaction.client.pulse
     if age >= DEADLINE or interaction.response.is_done():
         return False
-    if age < LATE and lag < BUSY:
+    if age < LATE and pulse.lag < BUSY and pulse.waiting < pulse.crowd:
         _watch(interaction, RESCUE - age)
         return False
-    _tell_late(interaction, lag)
+    _tell_late(interaction)
     await hold(interaction)
     return True
 
 
-def _tell_late(interaction: Interaction, lag: float) -> None:
+def _tell_late(interaction: Interaction) -> None:
     """Count a command answered thinking first; tell the operator one line a while."""
     _late.count += 1
     now = time.monotonic()
     if now - _late.told_at >= HURRY_LOG_EVERY:  # one line a while, not one a command
         age = discord.utils.utcnow() - interaction.created_at
+        pulse = interaction.client.pulse
         log.info(
             "answered %d late commands thinking first (the last /%s, %.2f s old, the loop "
-            "%.2f s behind)",
+            "%.2f s behind, %d commands waiting for their first response)",
             _late.count,
             _name(interaction),
             age.total_seconds(),
-            lag,
+            pulse.lag,
+            pulse.waiting,
         )
         _late.count, _late.told_at = 0, now
 
@@ -191,6 +194,7 @@ def _watch(interaction: Interaction, wait: timedelta) -> None:
     """At ``wait`` from now, defer the interaction if it has had no response yet."""
     loop = asyncio.get_running_loop()
     interaction.extras[_RESCUE] = loop.call_later(wait.total_seconds(), _rescue, interaction)
+    interaction.client.pulse.waiting += 1
 
 
 def _answered(interaction: Interaction) -> None:
@@ -198,12 +202,14 @@ def _answered(interaction: Interaction) -> None:
     timer = interaction.extras.pop(_RESCUE, None)
     if timer is not None:
         timer.cancel()
+        interaction.client.pulse.waiting -= 1
 
 
 def _rescue(interaction: Interaction) -> None:
     """Its timer ran: no first response has started (that cancels it); hold checks again."""
     interaction.extras.pop(_RESCUE, None)
-    _tell_late(interaction, interaction.client.pulse.lag)
+    interaction.client.pulse.waiting -= 1
+    _tell_late(interaction)
     task = asyncio.get_running_loop().create_task(_rescued(interaction))
     _rescues.add(task)
     task.add_done_callback(_rescues.discard)

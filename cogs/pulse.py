@@ -2,8 +2,8 @@
 
 A loop that is behind makes every await of a command wait in line again (the database's answer,
 each request to Discord), so a command that starts on time can still miss Discord's 3-second
-deadline. While the pulse is slow, slash commands are answered "thinking…" first (see
-``cogs.common.hurry``).
+deadline. While the pulse is slow, or a crowd of commands is waiting for its first responses,
+slash commands are answered "thinking…" first (see ``cogs.common.hurry``).
 
 The beat is a plain timer callback, four a second: an idle bot wakes for it only that often
 (at twenty a second, with a task sleeping between beats, the pulse was an idle bot's whole CPU,
@@ -15,13 +15,20 @@ from __future__ import annotations
 import asyncio
 
 BEAT = 0.25  # seconds between beats
+# Slash commands started on time and not answered yet, beyond which the next one is answered
+# "thinking…" at once: a crowd (a burst of tables starting together, say) is a line that every
+# command waits in, and a timer set for its rescue waits in it too, behind the whole burst.
+CROWD = 50
 
 
 class Pulse:
-    """The latest lateness of a timer set ``BEAT`` ahead (seconds)."""
+    """The latest lateness of a timer set ``BEAT`` ahead (seconds), and how many slash commands
+    are waiting for their first response (``cogs.common`` counts them)."""
 
     def __init__(self) -> None:
         self.lag = 0.0
+        self.waiting = 0
+        self.crowd = CROWD
         self._timer: asyncio.TimerHandle | None = None
         self._due = 0.0
 

@@ -131,3 +131,31 @@ async def test_the_pulse_reads_how_far_behind_the_loop_is() -> None:
         assert pulse.lag < 0.1  # and keeps time again once the loop is free
     finally:
         pulse.stop()
+
+
+async def test_beyond_a_crowd_of_unanswered_commands_the_next_is_answered_thinking_first(
+    tmp_path,
+) -> None:
+    async with castle(tmp_path) as world, running(world) as bot:
+        await begun(world)
+        bot.pulse.crowd = 2  # as a burst of tables starting together, with room for two
+        rollers = [world.players["sakura"], world.players["sasuke"]] * 3  # within the cooldown
+        burst = [
+            await world.fake.send_slash(
+                "roll",
+                member=roller,
+                channel=world.hall,
+                options={"dice": "1d20+3", "reason": f"nerve {n}"},
+            )
+            for n, roller in enumerate(rollers)
+        ]
+        await asyncio.gather(*(handle.response() for handle in burst))
+        kinds = [handle.response_type for handle in burst]
+        assert kinds[:2] == [4, 4]  # the first two answered in one response each
+        assert 5 in kinds[2:]  # then "thinking…" at once: the line was full
+        for handle in burst:
+            assert handle.latency is not None and handle.latency < 1.0  # never at the rescue
+            result = await handle.message()
+            assert result.embeds and not result.ephemeral  # each roll told, in its placeholder
+        assert bot.pulse.waiting == 0  # every one counted out again
+        assert world.fake.pop_violations() == []
