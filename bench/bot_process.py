@@ -16,8 +16,10 @@ STARTED = time.time()  # as near to the process's start as Python code gets
 
 import argparse  # noqa: E402
 import asyncio  # noqa: E402
+import collections  # noqa: E402
 import contextlib  # noqa: E402
 import cProfile  # noqa: E402
+import gc  # noqa: E402
 import json  # noqa: E402
 import logging  # noqa: E402
 import os  # noqa: E402
@@ -271,6 +273,17 @@ def record_writes(path: Path) -> None:
 
 
 PROFILE = "BENCH_PROFILE"  # a path prefix: each bot profiles its CPU from ready to stop
+HEAP = "BENCH_HEAP"  # a path prefix: each bot writes what its collector tracks, as it stops
+
+
+def _heap_census(path: str) -> None:
+    """The objects the garbage collector tracks (the frozen start-up heap aside), by type: what
+    each full collection walks."""
+    tracked = gc.get_objects()
+    kinds = collections.Counter(f"{type(o).__module__}.{type(o).__qualname__}" for o in tracked)
+    lines = [f"tracked {len(tracked)}, frozen {gc.get_freeze_count()}"]
+    lines += [f"{count:9d} {kind}" for kind, count in kinds.most_common(40)]
+    Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def _profiler() -> cProfile.Profile | None:
@@ -324,6 +337,8 @@ async def serve(options: BotOptions) -> None:
     if profile is not None:
         profile.disable()
         profile.dump_stats(f"{os.environ[PROFILE]}-{options.kind}-{os.getpid()}.prof")
+    if os.environ.get(HEAP):
+        _heap_census(f"{os.environ[HEAP]}-{options.kind}-{os.getpid()}.txt")
     await bot.close()
     with contextlib.suppress(Exception):
         await running

@@ -28,7 +28,9 @@ prints each process's CPU per interaction of its own shard's servers.
 
 With ``BENCH_PROFILE=/some/prefix`` in the environment, each bot's process profiles its event
 loop's CPU time (cProfile with a CPU clock, from ready to stop; about three times slower) into
-``/some/prefix-<bot>-<pid>.prof``, for ``python -m pstats``.
+``/some/prefix-<bot>-<pid>.prof``, for ``python -m pstats``. With ``BENCH_HEAP=/some/prefix``,
+each bot writes, as it stops, how many objects its garbage collector tracks (besides the frozen
+start-up heap) and the commonest types among them, into ``/some/prefix-<bot>-<pid>.txt``.
 
 Memory and start-up have their own scripts: bench/memory.py and bench/startup.py.
 """

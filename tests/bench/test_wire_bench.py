@@ -5,15 +5,19 @@ Only that it completes cleanly is asserted here; its timing targets live in benc
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
+
+import pytest
 
 from tests.benches import load_bench
 
 
 async def test_two_sessions_play_to_the_end_with_no_violation_and_no_missed_deadline(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("BENCH_HEAP", str(tmp_path / "heap"))  # the bots inherit it
     wire = load_bench("wire")
     options = wire.RunOptions(think=0.01, pings=5, stages=True, durable_floor=True)
     report = await wire.run(2, options, folder=tmp_path, strict=True)
@@ -44,3 +48,10 @@ async def test_two_sessions_play_to_the_end_with_no_violation_and_no_missed_dead
     with sqlite3.connect(tmp_path / "durable-ping.sqlite3") as stored:
         assert stored.execute("SELECT count(*) FROM pings").fetchone() == (10,)
     assert any(line.startswith("durable floor p50 / floor p50") for line in report.lines())
+    # each bot's census of what its collector tracks, written as it stopped
+    (census,) = tmp_path.glob("heap-castle-*.txt")
+    head, *kinds = census.read_text().splitlines()
+    counted = re.fullmatch(r"tracked (\d+), frozen (\d+)", head)
+    assert counted is not None and int(counted[2]) > 0  # the castle froze its start-up heap
+    assert kinds and all(re.fullmatch(r" *\d+ [\w.<>]+", kind) for kind in kinds)
+    assert sum(int(kind.split()[0]) for kind in kinds) <= int(counted[1])

@@ -2,7 +2,7 @@
 read, as under load) is answered "thinking…" at once, inside Discord's 3-second deadline, and
 its answer then fills that placeholder; a private answer replaces a public placeholder privately.
 One that starts on time but whose work waits (for the database, say) is answered "thinking…" at
-the rescue's moment, two seconds after it was made. A command on time is answered as before, in
+the rescue's moment, 1.5 seconds after it was made. A command on time is answered as before, in
 one response."""
 
 from __future__ import annotations
@@ -80,9 +80,9 @@ async def test_a_command_whose_commit_waits_is_rescued_thinking_and_then_answere
         try:
             other.execute("BEGIN IMMEDIATE")  # another writer: the bot's commit waits in line
             handle = await world.slash("defend", holder, made_ago=0.8)  # on time: under 1 s
-            assert handle.response_type == 5  # "thinking…" at the rescue, 2 s after it was made
+            assert handle.response_type == 5  # "thinking…" at the rescue, 1.5 s after it was made
             answered = handle.answered_at
-            assert answered is not None and 1.0 <= answered - handle.dispatched_at < 3.0 - 0.8
+            assert answered is not None and 0.5 <= answered - handle.dispatched_at < 3.0 - 0.8
             await asyncio.sleep(0.3)  # the other writer takes a while yet
         finally:
             other.execute("ROLLBACK")
