@@ -328,6 +328,9 @@ def bot_class(settings: Settings) -> type[CastleBot]:
     return CastleBot if settings.shards is None else ShardedCastleBot
 
 
+FULL_COLLECTION_EVERY = 100  # collections of the middle generation (Python's default: 10)
+
+
 def settle_garbage_collector() -> None:
     """Exempt what start-up built (modules, scene data, restored sessions) from collection.
 
@@ -335,9 +338,15 @@ def settle_garbage_collector() -> None:
     the start-up heap among them each took about 28 ms inside the bot at 100 sessions, about
     5 ms without it (bench/RESULTS.md). Done before the gateway fills discord.py's caches, whose
     objects come and go (a frozen cycle is never freed).
+
+    A full collection also waits for a hundred of the middle generation's, not ten: while a
+    burst of tables opens, the heap grows by a quarter again and again, and each growth would
+    otherwise walk it all once more, with every answer waiting.
     """
     gc.collect()
     gc.freeze()
+    young, middle, _ = gc.get_threshold()
+    gc.set_threshold(young, middle, FULL_COLLECTION_EVERY)
     log.debug("garbage collector: %d start-up objects frozen", gc.get_freeze_count())
 
 

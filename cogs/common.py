@@ -121,8 +121,8 @@ def gm_only(session: Literal["needed", "if_any", "ignored"] = "needed") -> Calla
 # A slash command that reaches its callback this long after Discord made it, or while the event
 # loop runs its timers this late (the bot is busy: every await of the command will wait in line
 # again), or behind a crowd of commands still unanswered (cogs/pulse.py), is answered
-# "thinking…" at once, so it still meets Discord's 3-second deadline; its
-# answer then fills that placeholder (README, "Under load").
+# "thinking…" at once, so it still meets Discord's 3-second deadline; its answer then fills
+# that placeholder (README, "Under load").
 LATE = timedelta(seconds=1)
 BUSY = 0.15  # seconds of the pulse's lag (cogs/pulse.py)
 DEADLINE = timedelta(seconds=3)

@@ -73,9 +73,13 @@ async def test_the_bot_asks_discord_for_the_guilds_intent_only_and_gets_no_chatt
 
 async def test_start_up_freezes_its_heap_so_full_collections_skip_it(tmp_path) -> None:
     gc.unfreeze()
+    young, middle, full = gc.get_threshold()
     async with castle(tmp_path) as world, running(world):
         # the modules, the scene data and the restored sessions: tens of thousands of objects
         assert gc.get_freeze_count() > 10_000
+        # and a full collection waits for a hundred of the middle generation's, not ten
+        assert gc.get_threshold() == (young, middle, 100) and full == 10
         handle = await world.slash("gm open", world.gm, {"defenders": 2})
         assert "seats" in (await handle.message()).embeds[0]["title"]
     assert gc.get_freeze_count() == 0  # and the test process's heap is collected again after
+    assert gc.get_threshold() == (young, middle, full)

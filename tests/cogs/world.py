@@ -91,6 +91,7 @@ def settings(world: World) -> Settings:
 async def running(world: World, seed: int = 7, clock=None) -> AsyncIterator[CastleBot]:
     """Start (or restart) the bot process against the world's fake and database."""
     bot = TestBot(settings(world), seeds=random.Random(seed), clock=clock, guild_ready_timeout=0.05)
+    thresholds = gc.get_threshold()
     try:
         async with run_bot(bot, world.fake) as started:
             world.bot = started
@@ -98,6 +99,7 @@ async def running(world: World, seed: int = 7, clock=None) -> AsyncIterator[Cast
     finally:
         world.bot = None
         gc.unfreeze()  # the bot froze this test process's heap as it started: collect it again
+        gc.set_threshold(*thresholds)  # and spaced its full collections: as they were
 
 
 @contextlib.asynccontextmanager
