@@ -199,18 +199,24 @@ def _watch(interaction: Interaction, wait: timedelta) -> None:
     interaction.client.pulse.waiting += 1
 
 
+def _unwatch(interaction: Interaction) -> asyncio.TimerHandle | None:
+    """Its rescue's timer, taken off it, and the interaction counted out of those waiting."""
+    timer: asyncio.TimerHandle | None = interaction.extras.pop(_RESCUE, None)
+    if timer is not None:
+        interaction.client.pulse.waiting -= 1
+    return timer
+
+
 def _answered(interaction: Interaction) -> None:
     """Its first response is going out (under the lock): no rescue is needed."""
-    timer = interaction.extras.pop(_RESCUE, None)
+    timer = _unwatch(interaction)
     if timer is not None:
         timer.cancel()
-        interaction.client.pulse.waiting -= 1
 
 
 def _rescue(interaction: Interaction) -> None:
     """Its timer ran: no first response has started (that cancels it); hold checks again."""
-    interaction.extras.pop(_RESCUE, None)
-    interaction.client.pulse.waiting -= 1
+    _unwatch(interaction)
     _tell_late(interaction)
     task = asyncio.get_running_loop().create_task(_rescued(interaction))
     _rescues.add(task)
